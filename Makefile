@@ -1,0 +1,72 @@
+# Give First — two commands on a fresh Debian machine with Python 3.11:
+#   make run    set up, migrate, load the demo when the database is empty, serve on 127.0.0.1:$(PORT)
+#   make test   set up and run the whole suite (unit, services, CLI, AppTest pages, one real browser)
+# USE_PIP=1 make ...   installs the same hash-pinned lock with plain pip instead of uv.
+PYTHON ?= python3
+VENV   := .venv
+TOOLS  := .tools
+PORT   ?= 8501
+BIN    := $(VENV)/bin
+UV     ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
+# Never download a Python: use the machine's.
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run test test-fast e2e bench lint format lock demo browser clean
+
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q "uv>=0.13,<0.14"
+
+ifdef USE_PIP
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e . || true
+	@touch $@
+else
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	$(UV) venv -q --allow-existing --python $(PYTHON) $(VENV)
+	$(UV) pip sync -q --python $(BIN)/python requirements.lock
+	$(UV) pip install -q --python $(BIN)/python --no-deps -e .
+	@touch $@
+endif
+
+install: $(VENV)/.installed
+	$(BIN)/python -m planner init --demo-if-empty
+
+run: install
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address 127.0.0.1
+
+browser:
+	@bash .ci/ensure-chromium
+
+test: $(VENV)/.installed browser
+	$(BIN)/python -m pytest -q -m "not postgres" -p no:cacheprovider
+	$(BIN)/python -m pytest -q -m e2e -p no:cacheprovider
+
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m "not postgres and not e2e"
+
+e2e: $(VENV)/.installed browser
+	$(BIN)/python -m pytest -q -m e2e
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+demo: $(VENV)/.installed
+	$(BIN)/python -m planner demo
+
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra postgres --group dev --universal \
+	  --python-version 3.11 --generate-hashes --exclude-newer 2026-11-18 -q -o requirements.lock
+
+clean:
+	rm -rf $(VENV) $(TOOLS)
