@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy schema, engine, migrations and repositories."""

@@ -1,0 +1,33 @@
+"""Alembic environment: runs on the connection handed in by planner.storage.migrate."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from planner.storage.db import make_engine
+from planner.storage.schema import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        # SQLite cannot ALTER most things: batch mode recreates tables instead.
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    _run(connection)
+else:
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or None)
+    with engine.begin() as conn:
+        _run(conn)
