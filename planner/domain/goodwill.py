@@ -50,8 +50,9 @@ GROWTH_EPOCH = date(2020, 1, 1)
 MIN_HALF_LIFE_DAYS = 14.0
 
 
-def exposure(kind: Kind | str, giver_reach: int | None, receiver_reach: int | None,
-             settings: Settings) -> float:
+def exposure(
+    kind: Kind | str, giver_reach: int | None, receiver_reach: int | None, settings: Settings
+) -> float:
     """Relative-reach multiplier for exposure kinds; 1 for everything else or when unknown."""
     if Kind(kind) not in EXPOSURE_KINDS:
         return 1.0
@@ -68,16 +69,18 @@ def decay(age_days: float, half_life_days: float) -> float:
     return 0.5 ** (age_days / half_life_days)
 
 
-def reaches(direction: Direction | str, my_reach: int | None,
-            their_reach: int | None) -> tuple[int | None, int | None]:
+def reaches(
+    direction: Direction | str, my_reach: int | None, their_reach: int | None
+) -> tuple[int | None, int | None]:
     """(giver_reach, receiver_reach) for an interaction seen from me."""
     if Direction(direction) is Direction.GAVE:
         return my_reach, their_reach
     return their_reach, my_reach
 
 
-def base_value(interaction: Interaction, *, my_reach: int | None, their_reach: int | None,
-               settings: Settings) -> float:
+def base_value(
+    interaction: Interaction, *, my_reach: int | None, their_reach: int | None, settings: Settings
+) -> float:
     """Undecayed value: weight × magnitude × exposure."""
     giver, receiver = reaches(interaction.direction, my_reach, their_reach)
     return (
@@ -87,8 +90,14 @@ def base_value(interaction: Interaction, *, my_reach: int | None, their_reach: i
     )
 
 
-def value(interaction: Interaction, *, as_of: date, my_reach: int | None,
-          their_reach: int | None, settings: Settings) -> float:
+def value(
+    interaction: Interaction,
+    *,
+    as_of: date,
+    my_reach: int | None,
+    their_reach: int | None,
+    settings: Settings,
+) -> float:
     """Decayed value of one interaction as of ``as_of`` (always ≥ 0)."""
     age = (as_of - interaction.occurred_on).days
     base = base_value(interaction, my_reach=my_reach, their_reach=their_reach, settings=settings)
@@ -144,8 +153,14 @@ class BalanceSummary:
         return self.lifetime_received / self.lifetime_given
 
 
-def explain(interactions: Iterable[Interaction], *, as_of: date, my_reach: int | None,
-            their_reach: int | None, settings: Settings) -> list[ValuedInteraction]:
+def explain(
+    interactions: Iterable[Interaction],
+    *,
+    as_of: date,
+    my_reach: int | None,
+    their_reach: int | None,
+    settings: Settings,
+) -> list[ValuedInteraction]:
     """Each interaction up to ``as_of`` with its weight, exposure, decay and signed value."""
     rows: list[ValuedInteraction] = []
     for it in interactions:
@@ -162,9 +177,15 @@ def explain(interactions: Iterable[Interaction], *, as_of: date, my_reach: int |
     return rows
 
 
-def summarize(interactions: Iterable[Interaction], *, contact_id: int | None, as_of: date,
-              my_reach: int | None, their_reach: int | None,
-              settings: Settings) -> BalanceSummary:
+def summarize(
+    interactions: Iterable[Interaction],
+    *,
+    contact_id: int | None,
+    as_of: date,
+    my_reach: int | None,
+    their_reach: int | None,
+    settings: Settings,
+) -> BalanceSummary:
     """Balance, lifetime totals and counts of one contact's interactions up to ``as_of``."""
     given = received = life_given = life_received = 0.0
     gives = receives = 0
@@ -185,12 +206,14 @@ def summarize(interactions: Iterable[Interaction], *, contact_id: int | None, as
             receives += 1
         first = it.occurred_on if first is None else min(first, it.occurred_on)
         last = it.occurred_on if last is None else max(last, it.occurred_on)
-    return BalanceSummary(contact_id, given, received, life_given, life_received,
-                          gives, receives, first, last)
+    return BalanceSummary(
+        contact_id, given, received, life_given, life_received, gives, receives, first, last
+    )
 
 
-def is_one_sided(summary: BalanceSummary, *, as_of: date, requests_count: int,
-                 settings: Settings) -> bool:
+def is_one_sided(
+    summary: BalanceSummary, *, as_of: date, requests_count: int, settings: Settings
+) -> bool:
     """A taker: much given over a long time and little back, or many requests and no give.
 
     * given ≥ ``one_sided_min_given`` lifetime points, the relationship is older than
@@ -212,8 +235,7 @@ def quarter(day: date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3
 
 
-def trust_level(received_dates: Sequence[date], *, gave_any: bool,
-                settings: Settings) -> Trust:
+def trust_level(received_dates: Sequence[date], *, gave_any: bool, settings: Settings) -> Trust:
     """Trust from completed two-way exchanges.
 
     new → acquainted after their first give → trusted after ``trusted_min_gives`` gives
@@ -221,8 +243,9 @@ def trust_level(received_dates: Sequence[date], *, gave_any: bool,
     (trust is two-way: a stream of gifts I never returned is not a relationship yet).
     """
     quarters = {quarter(d) for d in received_dates}
-    return trust_from_counts(len(received_dates), len(quarters), gave_any=gave_any,
-                             settings=settings)
+    return trust_from_counts(
+        len(received_dates), len(quarters), gave_any=gave_any, settings=settings
+    )
 
 
 def quarter_index(day: date) -> int:
@@ -230,13 +253,17 @@ def quarter_index(day: date) -> int:
     return day.year * 4 + (day.month - 1) // 3
 
 
-def trust_from_counts(received_count: int, received_quarters: int, *, gave_any: bool,
-                      settings: Settings) -> Trust:
+def trust_from_counts(
+    received_count: int, received_quarters: int, *, gave_any: bool, settings: Settings
+) -> Trust:
     """:func:`trust_level` from aggregates (how many gives, over how many quarters)."""
     if received_count <= 0:
         return Trust.NEW
-    if (gave_any and received_count >= settings.trusted_min_gives
-            and received_quarters >= settings.trusted_min_quarters):
+    if (
+        gave_any
+        and received_count >= settings.trusted_min_gives
+        and received_quarters >= settings.trusted_min_quarters
+    ):
         return Trust.TRUSTED
     return Trust.ACQUAINTED
 
@@ -271,8 +298,9 @@ def _ask_order(ask: Ask) -> tuple[date, int, int]:
     return (ask.target_date or date.max, ask.priority, ask.id)
 
 
-def assess_ask(ask: Ask, *, balance: float, trust: Trust, other_asks: Iterable[Ask],
-               settings: Settings) -> AskAssessment:
+def assess_ask(
+    ask: Ask, *, balance: float, trust: Trust, other_asks: Iterable[Ask], settings: Settings
+) -> AskAssessment:
     """Is ``ask`` ready? Within the help given, after the asks queued before it, trusted enough.
 
     The balance must cover this ask's cost plus the costs of the other pending asks to the
@@ -281,13 +309,14 @@ def assess_ask(ask: Ask, *, balance: float, trust: Trust, other_asks: Iterable[A
     """
     needed_trust = settings.required_trust(ask.kind)
     if ask.status not in PENDING_ASK_STATUSES and ask.status != "idea":
-        return AskAssessment(ask.id, Readiness.CLOSED, 0.0, balance, 0.0, trust, needed_trust,
-                             f"ask is {ask.status}")
+        return AskAssessment(
+            ask.id, Readiness.CLOSED, 0.0, balance, 0.0, trust, needed_trust, f"ask is {ask.status}"
+        )
     mine = _ask_order(ask)
     committed = sum(
-        other.cost for other in other_asks
-        if other.id != ask.id and other.status in PENDING_ASK_STATUSES
-        and _ask_order(other) < mine
+        other.cost
+        for other in other_asks
+        if other.id != ask.id and other.status in PENDING_ASK_STATUSES and _ask_order(other) < mine
     )
     shortfall = ask.cost + committed - balance
     gap = max(0.0, shortfall)
@@ -295,18 +324,41 @@ def assess_ask(ask: Ask, *, balance: float, trust: Trust, other_asks: Iterable[A
         reason = f"needs trust level {needed_trust} (now {trust})"
         if gap > 0:
             reason += f" and {gap:.1f} more points"
-        return AskAssessment(ask.id, Readiness.NEEDS_TRUST, gap, balance, committed, trust,
-                             needed_trust, reason)
+        return AskAssessment(
+            ask.id, Readiness.NEEDS_TRUST, gap, balance, committed, trust, needed_trust, reason
+        )
     if gap <= 0:
-        return AskAssessment(ask.id, Readiness.READY, 0.0, balance, committed, trust,
-                             needed_trust, f"ready: balance {balance:.1f} covers cost "
-                             f"{ask.cost:.1f}" + (f" plus {committed:.1f} already asked"
-                                                  if committed else ""))
+        return AskAssessment(
+            ask.id,
+            Readiness.READY,
+            0.0,
+            balance,
+            committed,
+            trust,
+            needed_trust,
+            f"ready: balance {balance:.1f} covers cost "
+            f"{ask.cost:.1f}" + (f" plus {committed:.1f} already asked" if committed else ""),
+        )
     if committed > 0 and balance >= ask.cost:
-        return AskAssessment(ask.id, Readiness.OVER_COMMITTED, gap, balance, committed, trust,
-                             needed_trust, f"over-committed: other pending asks use "
-                             f"{committed:.1f} of the {balance:.1f} balance; short by {gap:.1f}")
-    return AskAssessment(ask.id, Readiness.SHORT, gap, balance, committed, trust, needed_trust,
-                         f"short by {gap:.1f} points (balance {balance:.1f}, cost "
-                         f"{ask.cost:.1f}" + (f", {committed:.1f} already asked)"
-                                              if committed else ")"))
+        return AskAssessment(
+            ask.id,
+            Readiness.OVER_COMMITTED,
+            gap,
+            balance,
+            committed,
+            trust,
+            needed_trust,
+            f"over-committed: other pending asks use "
+            f"{committed:.1f} of the {balance:.1f} balance; short by {gap:.1f}",
+        )
+    return AskAssessment(
+        ask.id,
+        Readiness.SHORT,
+        gap,
+        balance,
+        committed,
+        trust,
+        needed_trust,
+        f"short by {gap:.1f} points (balance {balance:.1f}, cost "
+        f"{ask.cost:.1f}" + (f", {committed:.1f} already asked)" if committed else ")"),
+    )

@@ -368,7 +368,9 @@ def settings_from_dict(data: dict[str, object]) -> Settings:
         if isinstance(default, dict) and isinstance(value, dict):
             value = {**{str(k): v for k, v in default.items()}, **value}
         elif isinstance(default, WeeklyCapacity) and isinstance(value, dict):
-            known = {k: int(v) for k, v in value.items() if k in WeeklyCapacity.__dataclass_fields__}
+            known = {
+                k: int(v) for k, v in value.items() if k in WeeklyCapacity.__dataclass_fields__
+            }
             value = WeeklyCapacity(**known)
         elif isinstance(default, tuple) and isinstance(value, list | tuple):
             value = tuple(str(v) for v in value)

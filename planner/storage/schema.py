@@ -37,7 +37,6 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
 class SettingRow(Base):
@@ -143,8 +142,9 @@ class InteractionRow(Base):
     __tablename__ = "interactions"
     __table_args__ = (
         # Covering index for the balances aggregate (see planner.domain.goodwill.growth).
-        Index("ix_interactions_balance", "contact_id", "direction", "occurred_on", "base",
-              "growth"),
+        Index(
+            "ix_interactions_balance", "contact_id", "direction", "occurred_on", "base", "growth"
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int | None] = mapped_column(
@@ -184,7 +184,9 @@ class DetectionRow(Base):
     """A contact found in an entry. Direction decides what it means for the ledger."""
 
     __tablename__ = "detections"
-    __table_args__ = (UniqueConstraint("entry_id", "contact_id", name="uq_detections_entry_contact"),)
+    __table_args__ = (
+        UniqueConstraint("entry_id", "contact_id", name="uq_detections_entry_contact"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
     contact_id: Mapped[int] = mapped_column(

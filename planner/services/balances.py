@@ -1,0 +1,173 @@
+"""Balances, reciprocity, trust and one-sidedness for every contact, as of a date.
+
+The heavy part is one SQL aggregate over the stored ``growth`` column, so a million ledger
+rows are summed by the database instead of loaded into Python (see
+planner.domain.goodwill.growth for why a sum of growth values is a decayed balance).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planner.domain import goodwill
+from planner.domain.goodwill import BalanceSummary
+from planner.domain.model import Contact, Settings, Trust
+from planner.errors import NotFound
+from planner.services.workspace import Workspace
+from planner.storage.convert import contact_from_row, interaction_from_row
+from planner.storage.schema import ContactRow, InteractionRow, RequestRow
+
+
+@dataclass(frozen=True, slots=True)
+class ContactBalance:
+    contact: Contact
+    summary: BalanceSummary
+    trust: Trust
+    one_sided: bool
+    requests_count: int
+
+    @property
+    def balance(self) -> float:
+        return self.summary.balance
+
+
+def summaries(
+    session: Session, *, as_of: date, settings: Settings, contact_ids: list[int] | None = None
+) -> dict[int | None, tuple[BalanceSummary, int]]:
+    """Per contact (None = audience): the summary and the number of quarters they gave in."""
+    agg = (
+        select(
+            InteractionRow.contact_id,
+            InteractionRow.direction,
+            func.sum(InteractionRow.growth),
+            func.sum(InteractionRow.base),
+            func.count(),
+            func.min(InteractionRow.occurred_on),
+            func.max(InteractionRow.occurred_on),
+            func.count(func.distinct(InteractionRow.quarter)),
+        )
+        .where(InteractionRow.occurred_on <= as_of)
+        .group_by(InteractionRow.contact_id, InteractionRow.direction)
+    )
+    if contact_ids is not None:
+        agg = agg.where(InteractionRow.contact_id.in_(contact_ids))
+    acc: dict[int | None, dict[str, tuple]] = {}
+    for cid, direction, g, b, n, first, last, quarters in session.execute(agg):
+        acc.setdefault(cid, {})[direction] = (g or 0.0, b or 0.0, n, first, last, quarters)
+    out: dict[int | None, tuple[BalanceSummary, int]] = {}
+    half_life = settings.half_life_days
+    for cid, parts in acc.items():
+        gave = parts.get("gave", (0.0, 0.0, 0, None, None, 0))
+        recv = parts.get("received", (0.0, 0.0, 0, None, None, 0))
+        firsts = [d for d in (gave[3], recv[3]) if d is not None]
+        lasts = [d for d in (gave[4], recv[4]) if d is not None]
+        summary = BalanceSummary(
+            contact_id=cid,
+            given=goodwill.balance_from_growth(gave[0], as_of, half_life),
+            received=goodwill.balance_from_growth(recv[0], as_of, half_life),
+            lifetime_given=gave[1],
+            lifetime_received=recv[1],
+            gives_count=gave[2],
+            receives_count=recv[2],
+            first_on=min(firsts) if firsts else None,
+            last_on=max(lasts) if lasts else None,
+        )
+        out[cid] = (summary, recv[5])
+    return out
+
+
+def _empty(contact_id: int | None) -> BalanceSummary:
+    return BalanceSummary(contact_id, 0.0, 0.0, 0.0, 0.0, 0, 0, None, None)
+
+
+def request_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(
+        select(RequestRow.contact_id, func.count()).group_by(RequestRow.contact_id)
+    )
+    return {cid: n for cid, n in rows.tuples()}
+
+
+def all_balances(
+    ws: Workspace, *, as_of: date | None = None, include_archived: bool = False
+) -> list[ContactBalance]:
+    """Every contact's balance as of ``as_of`` (default today), biggest balance first."""
+    as_of = as_of or ws.today()
+    with ws.read() as s:
+        settings = ws.settings(s)
+        sums = summaries(s, as_of=as_of, settings=settings)
+        requests = request_counts(s)
+        query = select(ContactRow)
+        if not include_archived:
+            query = query.where(ContactRow.archived.is_(False))
+        out = []
+        for row in s.scalars(query):
+            summary, quarters = sums.get(row.id, (_empty(row.id), 0))
+            out.append(
+                _contact_balance(
+                    contact_from_row(row),
+                    summary,
+                    quarters,
+                    requests.get(row.id, 0),
+                    as_of,
+                    settings,
+                )
+            )
+    out.sort(key=lambda b: (-b.balance, b.contact.name.lower()))
+    return out
+
+
+def _contact_balance(
+    contact: Contact,
+    summary: BalanceSummary,
+    quarters: int,
+    requests: int,
+    as_of: date,
+    settings: Settings,
+) -> ContactBalance:
+    trust = goodwill.trust_from_counts(
+        summary.receives_count, quarters, gave_any=summary.gives_count > 0, settings=settings
+    )
+    one_sided = goodwill.is_one_sided(
+        summary, as_of=as_of, requests_count=requests, settings=settings
+    )
+    return ContactBalance(contact, summary, trust, one_sided, requests)
+
+
+def balance_of(
+    ws: Workspace, contact_id: int, *, as_of: date | None = None, session: Session | None = None
+) -> ContactBalance:
+    as_of = as_of or ws.today()
+    if session is None:
+        with ws.read() as s:
+            return balance_of(ws, contact_id, as_of=as_of, session=s)
+    settings = ws.settings(session)
+    row = session.get(ContactRow, contact_id)
+    if row is None:
+        raise NotFound(f"no contact with id {contact_id}")
+    sums = summaries(session, as_of=as_of, settings=settings, contact_ids=[contact_id])
+    summary, quarters = sums.get(contact_id, (_empty(contact_id), 0))
+    requests = request_counts(session).get(contact_id, 0)
+    return _contact_balance(contact_from_row(row), summary, quarters, requests, as_of, settings)
+
+
+def explain_balance(
+    ws: Workspace, contact_id: int, *, as_of: date | None = None
+) -> list[goodwill.ValuedInteraction]:
+    """The interactions that make a contact's balance, each with its share."""
+    as_of = as_of or ws.today()
+    with ws.read() as s:
+        settings = ws.settings(s)
+        contact = s.get(ContactRow, contact_id)
+        rows = s.scalars(select(InteractionRow).where(InteractionRow.contact_id == contact_id))
+        interactions = [interaction_from_row(r) for r in rows]
+        return goodwill.explain(
+            interactions,
+            as_of=as_of,
+            my_reach=ws.profile(s).reach,
+            their_reach=contact.reach if contact else None,
+            settings=settings,
+        )

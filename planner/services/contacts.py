@@ -1,0 +1,195 @@
+"""Contacts: add, edit, archive, find and list the experts and partners."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from planner.domain.model import Contact, Tier
+from planner.errors import Conflict, NotFound
+from planner.services import validate
+from planner.services.valuation import recompute
+from planner.services.workspace import Workspace
+from planner.storage.convert import contact_from_row
+from planner.storage.schema import ContactRow
+
+
+@dataclass(frozen=True, slots=True)
+class ContactInput:
+    """What a user types to create or edit a contact; validated by :func:`clean`."""
+
+    name: str
+    tier: str = Tier.NETWORK
+    reach: int | str | None = None
+    email: str = ""
+    aliases: tuple[str, ...] | str = ()
+    domains: tuple[str, ...] | str = ()
+    handles: tuple[str, ...] | str = ()
+    tags: tuple[str, ...] | str = ()
+    notes: str = ""
+
+
+def clean(data: ContactInput) -> dict[str, object]:
+    """Validated column values, or InvalidInput naming the first bad field."""
+    return {
+        "name": validate.name(data.name),
+        "tier": validate.choice(data.tier or Tier.NETWORK, Tier, "tier").value,
+        "reach": validate.reach(data.reach),
+        "email": validate.email(data.email),
+        "aliases": [validate.name(a, "alias") for a in validate.many(data.aliases)],
+        "domains": validate.many(data.domains, validate.domain),
+        "handles": validate.many(data.handles, validate.handle),
+        "tags": validate.many(data.tags),
+        "notes": validate.text(data.notes, "notes", max_len=10_000),
+    }
+
+
+def add(
+    ws: Workspace,
+    data: ContactInput,
+    *,
+    session: Session | None = None,
+    import_batch_id: int | None = None,
+) -> Contact:
+    """Create a contact. A second active contact with the same name is refused."""
+    values = clean(data)
+    if session is None:
+        with ws.write() as s:
+            return add(ws, data, session=s, import_batch_id=import_batch_id)
+    if find_row(session, str(values["name"])) is not None:
+        raise Conflict(f"a contact named {values['name']!r} already exists")
+    now = ws.now()
+    row = ContactRow(
+        **values, archived=False, created_at=now, updated_at=now, import_batch_id=import_batch_id
+    )
+    session.add(row)
+    session.flush()
+    return contact_from_row(row)
+
+
+def update(ws: Workspace, contact_id: int, data: ContactInput) -> Contact:
+    values = clean(data)
+    with ws.write() as s:
+        row = _get_row(s, contact_id)
+        clash = find_row(s, str(values["name"]))
+        if clash is not None and clash.id != contact_id:
+            raise Conflict(f"a contact named {values['name']!r} already exists")
+        reach_changed = row.reach != values["reach"]
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = ws.now()
+        if reach_changed:
+            s.flush()
+            recompute(
+                s, settings=ws.settings(s), my_reach=ws.profile(s).reach, contact_ids=[contact_id]
+            )
+        return contact_from_row(row)
+
+
+def set_archived(ws: Workspace, contact_id: int, archived: bool = True) -> Contact:
+    """Archive (or restore) a contact: hidden from lists and plans, its history kept."""
+    with ws.write() as s:
+        row = _get_row(s, contact_id)
+        row.archived = archived
+        row.updated_at = ws.now()
+        return contact_from_row(row)
+
+
+def get(ws: Workspace, contact_id: int) -> Contact:
+    with ws.read() as s:
+        return contact_from_row(_get_row(s, contact_id))
+
+
+def _get_row(session: Session, contact_id: int) -> ContactRow:
+    row = session.get(ContactRow, contact_id)
+    if row is None:
+        raise NotFound(f"no contact with id {contact_id}")
+    return row
+
+
+def find_row(session: Session, name: str, *, include_archived: bool = False) -> ContactRow | None:
+    """The contact whose name matches ``name`` case-insensitively."""
+    query = select(ContactRow).where(func.lower(ContactRow.name) == name.strip().lower())
+    if not include_archived:
+        query = query.where(ContactRow.archived.is_(False))
+    return session.scalars(query.order_by(ContactRow.id)).first()
+
+
+def resolve(session: Session, name_or_id: str | int) -> ContactRow:
+    """A contact by id or name (name, then alias); NotFound names what was looked for."""
+    if isinstance(name_or_id, int) or str(name_or_id).isdigit():
+        row = session.get(ContactRow, int(name_or_id))
+        if row is not None:
+            return row
+    text = str(name_or_id).strip()
+    row = find_row(session, text, include_archived=True)
+    if row is not None:
+        return row
+    lowered = text.lower()
+    for candidate in session.scalars(select(ContactRow).where(ContactRow.archived.is_(False))):
+        if any(str(a).lower() == lowered for a in candidate.aliases or ()):
+            return candidate
+    raise NotFound(f"no contact named {text!r}")
+
+
+def list_contacts(
+    ws: Workspace,
+    *,
+    search: str = "",
+    tiers: Iterable[str] = (),
+    tag: str = "",
+    include_archived: bool = False,
+) -> list[Contact]:
+    """Contacts matching a free-text search (name, alias, email, domain, handle, tag)."""
+    with ws.read() as s:
+        query = select(ContactRow).order_by(func.lower(ContactRow.name))
+        if not include_archived:
+            query = query.where(ContactRow.archived.is_(False))
+        tiers = [t for t in tiers if t]
+        if tiers:
+            query = query.where(ContactRow.tier.in_(tiers))
+        if search.strip():
+            like = f"%{search.strip().lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(ContactRow.name).like(like),
+                    func.lower(ContactRow.email).like(like),
+                    func.lower(ContactRow.notes).like(like),
+                )
+            )
+        rows = [contact_from_row(r) for r in s.scalars(query)]
+    if search.strip():
+        needle = search.strip().lower()
+        with ws.read() as s:
+            extra_q = select(ContactRow)
+            if not include_archived:
+                extra_q = extra_q.where(ContactRow.archived.is_(False))
+            seen = {c.id for c in rows}
+            for r in s.scalars(extra_q):
+                if r.id in seen:
+                    continue
+                if tiers and r.tier not in tiers:
+                    continue
+                hay = [*r.aliases, *r.domains, *r.handles, *r.tags]
+                if any(needle in str(v).lower() for v in hay):
+                    rows.append(contact_from_row(r))
+        rows.sort(key=lambda c: c.name.lower())
+    if tag:
+        rows = [c for c in rows if tag.lower() in (t.lower() for t in c.tags)]
+    return rows
+
+
+def contacts_by_id(ws: Workspace, *, include_archived: bool = True) -> Mapping[int, Contact]:
+    with ws.read() as s:
+        query = select(ContactRow)
+        if not include_archived:
+            query = query.where(ContactRow.archived.is_(False))
+        return {r.id: contact_from_row(r) for r in s.scalars(query)}
+
+
+def count(ws: Workspace) -> int:
+    with ws.read() as s:
+        return int(s.scalar(select(func.count()).select_from(ContactRow)) or 0)

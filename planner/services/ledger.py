@@ -1,0 +1,111 @@
+"""The ledger: interactions given and received, by hand, from feeds, plans and imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from planner.domain.model import Direction, Interaction, Kind, Source
+from planner.errors import NotFound
+from planner.services import validate
+from planner.services.contacts import resolve
+from planner.services.valuation import fill_values
+from planner.services.workspace import Workspace
+from planner.storage.convert import interaction_from_row
+from planner.storage.schema import ContactRow, InteractionRow
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerInput:
+    """One interaction as typed: ``contact`` is a name or id, empty for the audience."""
+
+    contact: str | int | None
+    direction: str
+    kind: str
+    occurred_on: date | str
+    magnitude: float | str | None = 1.0
+    note: str = ""
+    title: str = ""
+    link: str = ""
+    source: str = Source.MANUAL
+
+
+def add(
+    ws: Workspace, data: LedgerInput, *, session: Session | None = None, **links: int | None
+) -> Interaction:
+    """Record an interaction; ``links`` may set entry_id, ask_id, give_id, request_id."""
+    if session is None:
+        with ws.write() as s:
+            return add(ws, data, session=s, **links)
+    direction = validate.choice(data.direction, Direction, "direction")
+    kind = validate.choice(data.kind, Kind, "kind")
+    day = validate.day(data.occurred_on, "date")
+    magnitude = validate.number(data.magnitude, "magnitude", default=1.0)
+    contact: ContactRow | None = None
+    if data.contact not in (None, ""):
+        contact = resolve(session, data.contact)  # type: ignore[arg-type]
+    row = InteractionRow(
+        contact_id=contact.id if contact else None,
+        direction=direction.value,
+        kind=kind.value,
+        occurred_on=day,
+        magnitude=magnitude,
+        source=validate.choice(data.source, Source, "source").value,
+        note=validate.text(data.note, "note", max_len=10_000),
+        title=validate.text(data.title, "title", max_len=2_000),
+        link=validate.text(data.link, "link", max_len=2_000),
+        created_at=ws.now(),
+        **links,
+    )
+    fill_values(
+        row,
+        settings=ws.settings(session),
+        my_reach=ws.profile(session).reach,
+        their_reach=contact.reach if contact else None,
+    )
+    session.add(row)
+    session.flush()
+    return interaction_from_row(row)
+
+
+def delete(ws: Workspace, interaction_id: int) -> None:
+    with ws.write() as s:
+        row = s.get(InteractionRow, interaction_id)
+        if row is None:
+            raise NotFound(f"no ledger row with id {interaction_id}")
+        s.delete(row)
+
+
+def list_interactions(
+    ws: Workspace,
+    *,
+    contact_id: int | None = None,
+    audience: bool = False,
+    direction: str = "",
+    kinds: tuple[str, ...] = (),
+    since: date | None = None,
+    until: date | None = None,
+    limit: int | None = None,
+) -> list[Interaction]:
+    """Ledger rows, newest first, filtered."""
+    with ws.read() as s:
+        query = select(InteractionRow)
+        if audience:
+            query = query.where(InteractionRow.contact_id.is_(None))
+        elif contact_id is not None:
+            query = query.where(InteractionRow.contact_id == contact_id)
+        if direction:
+            query = query.where(InteractionRow.direction == direction)
+        if kinds:
+            query = query.where(InteractionRow.kind.in_(kinds))
+        if since:
+            query = query.where(InteractionRow.occurred_on >= since)
+        if until:
+            query = query.where(InteractionRow.occurred_on <= until)
+        query = query.order_by(InteractionRow.occurred_on.desc(), InteractionRow.id.desc())
+        if limit:
+            query = query.limit(limit)
+        return [interaction_from_row(r) for r in s.scalars(query)]

@@ -1,0 +1,101 @@
+"""My profile and the model's settings; changing what values derive from recomputes them."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+
+from planner.domain.model import Profile, Settings, settings_to_dict
+from planner.errors import InvalidInput
+from planner.services import validate
+from planner.services.valuation import recompute
+from planner.services.workspace import Workspace
+from planner.storage.schema import ProfileRow, SettingRow
+
+#: Settings whose change alters stored ledger values (and so needs a recompute).
+VALUE_FIELDS = ("weights", "half_life_days", "exposure_min", "exposure_max")
+
+
+def check(settings: Settings) -> None:
+    """Refuse settings the model cannot work with, naming the field."""
+    if settings.half_life_days < 14:
+        raise InvalidInput("half-life must be at least 14 days", field="half_life_days")
+    if not 0 < settings.exposure_min <= 1 <= settings.exposure_max:
+        raise InvalidInput("exposure bounds must satisfy 0 < min ≤ 1 ≤ max", field="exposure")
+    for kind, weight in settings.weights.items():
+        if weight < 0:
+            raise InvalidInput(f"weight of {kind} must not be negative", field="weights")
+    for tier, cap in settings.tier_capacity.items():
+        if cap < 0:
+            raise InvalidInput(f"capacity of tier {tier} must not be negative", field="tiers")
+    if not 0 <= settings.detection_auto_confirm <= 1:
+        raise InvalidInput("auto-confirm threshold must be between 0 and 1", field="detection")
+    if settings.fetch_max_bytes < 1024:
+        raise InvalidInput("the feed size cap must be at least 1 KB", field="fetch_max_bytes")
+
+
+def save_settings(ws: Workspace, settings: Settings) -> Settings:
+    """Store settings; recompute ledger values when a value-shaping setting changed."""
+    check(settings)
+    with ws.write() as s:
+        old = ws.settings(s)
+        row = s.get(SettingRow, "model")
+        data = settings_to_dict(settings)
+        if row is None:
+            s.add(SettingRow(key="model", value=data))
+        else:
+            row.value = data
+        s.flush()
+        if any(getattr(old, f) != getattr(settings, f) for f in VALUE_FIELDS):
+            recompute(s, settings=settings, my_reach=ws.profile(s).reach)
+    return settings
+
+
+def update_settings(ws: Workspace, **changes: Any) -> Settings:
+    """Change some settings by name; dict settings (weights, tiers…) merge key by key."""
+    current = ws.settings()
+    unknown = set(changes) - set(Settings.__dataclass_fields__)
+    if unknown:
+        raise InvalidInput(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    merged = {
+        k: {**getattr(current, k), **v} if isinstance(v, dict) else v for k, v in changes.items()
+    }
+    return save_settings(ws, replace(current, **merged))
+
+
+def save_profile(
+    ws: Workspace,
+    *,
+    name: str,
+    brand: str = "",
+    email: str = "",
+    domains: Any = (),
+    handles: Any = (),
+    aliases: Any = (),
+    reach: Any = None,
+) -> Profile:
+    """Store my profile; a changed reach recomputes every exposure-weighted value."""
+    values = {
+        "name": validate.name(name, "your name"),
+        "brand": validate.text(brand, "brand", max_len=200),
+        "email": validate.email(email),
+        "domains": validate.many(domains, validate.domain),
+        "handles": validate.many(handles, validate.handle),
+        "aliases": [validate.name(a, "alias") for a in validate.many(aliases)],
+        "reach": validate.reach(reach),
+    }
+    with ws.write() as s:
+        row = s.scalars(select(ProfileRow).limit(1)).first()
+        old_reach = row.reach if row else None
+        if row is None:
+            row = ProfileRow(id=1, **values)
+            s.add(row)
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+        s.flush()
+        if old_reach != values["reach"]:
+            recompute(s, settings=ws.settings(s), my_reach=values["reach"])  # type: ignore[arg-type]
+    return ws.profile()

@@ -1,0 +1,74 @@
+"""The workspace: a database, its migrations and the clock, handed to every service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from planner.domain.model import Profile, Settings, settings_from_dict
+from planner.storage import migrate
+from planner.storage.convert import profile_from_row
+from planner.storage.db import make_engine, session_factory
+from planner.storage.schema import ProfileRow, SettingRow
+
+
+@dataclass
+class Workspace:
+    """Everything a service needs: where the data is and what day it is.
+
+    ``clock`` is injectable so tests and ``--as-of`` run on a fixed date.
+    """
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        """Naive UTC, as stored."""
+        return self.clock().astimezone(UTC).replace(tzinfo=None)
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction: everything inside commits together or not at all."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def settings(self, session: Session | None = None) -> Settings:
+        if session is None:
+            with self.read() as s:
+                return self.settings(s)
+        row = session.get(SettingRow, "model")
+        return settings_from_dict(row.value if row and isinstance(row.value, dict) else {})
+
+    def profile(self, session: Session | None = None) -> Profile:
+        if session is None:
+            with self.read() as s:
+                return self.profile(s)
+        row = session.scalars(select(ProfileRow).limit(1)).first()
+        return profile_from_row(row) if row else Profile()
+
+
+def open_workspace(
+    url: str | None = None, *, clock: Callable[[], datetime] | None = None, upgrade: bool = True
+) -> Workspace:
+    """Open (and by default migrate) the database at ``url`` / $PLANNER_DATABASE_URL."""
+    engine = make_engine(url)
+    if upgrade:
+        migrate.upgrade(engine)
+    ws = Workspace(engine, session_factory(engine))
+    if clock is not None:
+        ws.clock = clock
+    return ws
