@@ -88,7 +88,7 @@ def request_counts(session: Session) -> dict[int, int]:
     rows = session.execute(
         select(RequestRow.contact_id, func.count()).group_by(RequestRow.contact_id)
     )
-    return {cid: n for cid, n in rows.tuples()}
+    return {cid: n for cid, n in rows}
 
 
 def all_balances(

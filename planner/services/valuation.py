@@ -58,7 +58,7 @@ def recompute(
     contact_ids: Iterable[int | None] | None = None,
 ) -> int:
     """Recompute the derived columns of every row (or of some contacts' rows)."""
-    reach_by_contact = dict(session.execute(select(ContactRow.id, ContactRow.reach)).tuples())
+    reach_by_contact = dict(session.execute(select(ContactRow.id, ContactRow.reach)).all())
     query = select(
         InteractionRow.id,
         InteractionRow.contact_id,

@@ -1,0 +1,85 @@
+"""Dashboard: key figures, the balances of the top contacts, who owes whom."""
+
+import altair as alt
+import streamlit as st
+
+from planner.services import exports
+from planner.ui import as_of_picker, download_csv, workspace
+
+ws = workspace()
+st.title("Dashboard")
+as_of = as_of_picker("dashboard_as_of")
+frame = exports.balances_frame(ws, as_of=as_of)
+
+if frame.empty:
+    st.info(
+        "No contacts yet. Add some on the Contacts page, or load the demo with `planner demo`.",
+        icon=":material/info:",
+    )
+    st.stop()
+
+active = frame[(frame["gives"] + frame["receives"]) > 0]
+cols = st.columns(5)
+cols[0].metric("Contacts", len(frame))
+cols[1].metric(
+    "Goodwill given",
+    f"{frame['given'].sum():.1f}",
+    help="Decayed points given to all contacts, as of the date above",
+)
+cols[2].metric("Goodwill received", f"{frame['received'].sum():.1f}")
+cols[3].metric(
+    "I owe",
+    int((frame["balance"] < -0.5).sum()),
+    help="Contacts whose gives to me exceed mine by more than half a point",
+)
+cols[4].metric(
+    "One-sided",
+    int(frame["one_sided"].sum()),
+    help="I gave a lot for a long time and little came back, or many requests and no give",
+)
+
+st.subheader("Balances of the top contacts")
+top = active.reindex(active["balance"].abs().sort_values(ascending=False).index).head(15)
+chart = (
+    alt.Chart(top)
+    .mark_bar()
+    .encode(
+        x=alt.X("balance:Q", title="Balance (points; + I may ask, − I owe)"),
+        y=alt.Y("contact:N", sort="-x", title=None),
+        color=alt.condition(alt.datum.balance >= 0, alt.value("#2f7d5b"), alt.value("#c0504d")),
+        tooltip=["contact", "tier", "given", "received", "balance", "trust"],
+    )
+)
+st.altair_chart(chart, width="stretch")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("They owe me")
+    st.caption("Highest balance first: goodwill I built up and may draw on.")
+    owed = frame[frame["balance"] > 0.5].sort_values("balance", ascending=False)
+    st.dataframe(
+        owed[["contact", "tier", "balance", "trust", "reciprocity_ratio"]],
+        hide_index=True,
+        key="df_owed",
+    )
+with right:
+    st.subheader("I owe them")
+    st.caption("They gave more than I returned: reciprocate before asking.")
+    owing = frame[frame["balance"] < -0.5].sort_values("balance")
+    st.dataframe(
+        owing[["contact", "tier", "balance", "trust", "reciprocity_ratio"]],
+        hide_index=True,
+        key="df_owing",
+    )
+
+one_sided = frame[frame["one_sided"]]
+if not one_sided.empty:
+    st.subheader("One-sided relationships")
+    st.caption("Much given, little back: think twice before giving more.")
+    st.dataframe(
+        one_sided[["contact", "tier", "lifetime_given", "lifetime_received", "reciprocity_ratio"]],
+        hide_index=True,
+        key="df_one_sided",
+    )
+
+download_csv(frame, f"balances-{as_of}.csv", key="dl_balances", label="Download balances CSV")

@@ -1,0 +1,48 @@
+"""``planner``: the services from the command line, for scripting and cron.
+
+Each sub-module registers its commands; handlers take the parsed arguments and a
+workspace and return an exit code. A user's mistake (PlannerError) prints one line on
+stderr and exits 2; argparse does the same for bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from planner import __version__
+from planner.cli import base, contacts, export, ledger
+from planner.errors import PlannerError
+
+MODULES = [base, contacts, ledger, export]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planner",
+        description="Give First: the give-first planner from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $PLANNER_DATABASE_URL or data/planner.db)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except PlannerError as error:
+        print(f"planner: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("planner: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,39 @@
+"""planner init, planner demo."""
+
+from __future__ import annotations
+
+import argparse
+
+from planner.cli.common import workspace
+from planner.services import demo
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("init", help="create or migrate the database")
+    p.add_argument(
+        "--demo-if-empty",
+        action="store_true",
+        help="load the demo workspace when the database holds no contacts",
+    )
+    p.set_defaults(handler=_init)
+    p = sub.add_parser("demo", help="load the demo workspace (into an empty database)")
+    p.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    p.set_defaults(handler=_demo)
+
+
+def _init(args: argparse.Namespace) -> int:
+    ws = workspace(args)
+    url = ws.engine.url.render_as_string(hide_password=True)
+    if args.demo_if_empty and demo.is_empty(ws):
+        stats = demo.load(ws)
+        print(f"database ready at {url}; demo workspace loaded ({stats})")
+    else:
+        print(f"database ready at {url}")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    ws = workspace(args)
+    stats = demo.load(ws, reset=args.reset)
+    print(f"demo workspace loaded ({stats})")
+    return 0

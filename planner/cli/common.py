@@ -1,0 +1,53 @@
+"""Helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import pandas as pd
+
+from planner.errors import InvalidInput
+from planner.outreach.csv_export import to_csv_bytes
+from planner.services import Workspace, open_workspace
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def workspace(args: argparse.Namespace) -> Workspace:
+    as_of: date | None = getattr(args, "as_of", None)
+    ws = open_workspace(getattr(args, "database", None))
+    if as_of is not None:
+        moment = datetime.combine(as_of, time(12), tzinfo=UTC)
+        ws.clock = lambda: moment
+    return ws
+
+
+def write_bytes(data: bytes, out: str | None) -> None:
+    """Write to ``out`` or, without one, to stdout."""
+    if out:
+        try:
+            Path(out).write_bytes(data)
+        except OSError as error:
+            raise InvalidInput(f"cannot write {out}: {error.strerror}") from None
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def write_csv(frame: pd.DataFrame, out: str | None, *, bom: bool = False) -> None:
+    write_bytes(to_csv_bytes(frame, bom=bom), out)
+
+
+def read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise InvalidInput(f"cannot read {path}: {error.strerror}") from None

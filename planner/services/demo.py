@@ -1,0 +1,196 @@
+"""The demo workspace: data/demo/*, with dates relative to the day it is loaded.
+
+File formats are documented in data/README.md. Loading is one transaction: a bad file
+leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from planner.domain.model import Settings, settings_to_dict
+from planner.errors import Conflict, InvalidInput
+from planner.services import contacts as contacts_service
+from planner.services import ledger as ledger_service
+from planner.services import validate
+from planner.services.workspace import Workspace
+from planner.storage import schema
+from planner.storage.schema import (
+    AskRow,
+    ContactRow,
+    FeedRow,
+    PlannedGiveRow,
+    ProfileRow,
+    RequestRow,
+    SettingRow,
+)
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
+
+
+def is_empty(ws: Workspace) -> bool:
+    """True when the database holds no contacts and no ledger rows."""
+    with ws.read() as s:
+        n = s.scalar(select(func.count()).select_from(ContactRow)) or 0
+        m = s.scalar(select(func.count()).select_from(schema.InteractionRow)) or 0
+    return n == 0 and m == 0
+
+
+def _rows(name: str, directory: Path) -> list[dict[str, str]]:
+    path = directory / name
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(fh)]
+
+
+def _int(value: str, default: int = 0) -> int:
+    return int(value) if value.strip() else default
+
+
+def wipe(session: Session) -> None:
+    """Delete every row of every table (children first)."""
+    for table in reversed(schema.Base.metadata.sorted_tables):
+        session.execute(delete(table))
+
+
+def load(ws: Workspace, *, reset: bool = False, directory: Path = DEMO_DIR) -> str:
+    """Load the demo into the database; refuses a non-empty database unless ``reset``."""
+    if not reset and not is_empty(ws):
+        raise Conflict(
+            "the database already holds data; use 'planner demo --reset' to "
+            "replace it with the demo (this deletes everything)"
+        )
+    today = ws.today()
+    try:
+        profile = json.loads((directory / "profile.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise InvalidInput(f"demo profile unreadable: {error}") from None
+    with ws.write() as s:
+        if reset:
+            wipe(s)
+            s.flush()
+        s.add(SettingRow(key="model", value=settings_to_dict(Settings())))
+        s.add(
+            ProfileRow(
+                id=1,
+                name=profile.get("name", ""),
+                brand=profile.get("brand", ""),
+                email=profile.get("email", ""),
+                domains=profile.get("domains", []),
+                handles=profile.get("handles", []),
+                aliases=profile.get("aliases", []),
+                reach=profile.get("reach"),
+            )
+        )
+        s.flush()
+        for row in _rows("contacts.csv", directory):
+            contacts_service.add(
+                ws,
+                contacts_service.ContactInput(
+                    name=row["name"],
+                    tier=row.get("tier") or "network",
+                    reach=row.get("reach"),
+                    email=row.get("email", ""),
+                    aliases=row.get("aliases", ""),
+                    domains=row.get("domains", ""),
+                    handles=row.get("handles", ""),
+                    tags=row.get("tags", ""),
+                    notes=row.get("notes", ""),
+                ),
+                session=s,
+            )
+        n_interactions = 0
+        for row in _rows("interactions.csv", directory):
+            ledger_service.add(
+                ws,
+                ledger_service.LedgerInput(
+                    contact=row.get("contact") or None,
+                    direction=row["direction"],
+                    kind=row["kind"],
+                    occurred_on=today - timedelta(days=_int(row["days_ago"])),
+                    magnitude=row.get("magnitude") or 1.0,
+                    note=row.get("note", ""),
+                    title=row.get("title", ""),
+                    link=row.get("link", ""),
+                    source="demo",
+                ),
+                session=s,
+            )
+            n_interactions += 1
+        now = ws.now()
+        settings = ws.settings(s)
+        for row in _rows("asks.csv", directory):
+            contact = _contact(s, row.get("contact", ""))
+            kind = row["kind"]
+            s.add(
+                AskRow(
+                    contact_id=contact.id if contact else None,
+                    kind=kind,
+                    cost=validate.number(row.get("cost"), "cost", default=settings.ask_cost(kind)),
+                    target_date=today + timedelta(days=_int(row["target_in_days"], 30)),
+                    priority=_int(row.get("priority", ""), 2),
+                    status=row.get("status") or "idea",
+                    title=row.get("title", ""),
+                    note=row.get("note", ""),
+                    created_at=now,
+                )
+            )
+        for row in _rows("gives.csv", directory):
+            contact = _contact(s, row.get("contact", ""))
+            s.add(
+                PlannedGiveRow(
+                    contact_id=contact.id if contact else None,
+                    kind=row["kind"],
+                    title=row.get("title", ""),
+                    due_date=today + timedelta(days=_int(row["due_in_days"])),
+                    channel=row.get("channel", ""),
+                    status=row.get("status") or "idea",
+                    note=row.get("note", ""),
+                    created_at=now,
+                )
+            )
+        for row in _rows("requests.csv", directory):
+            contact = _contact(s, row["contact"])
+            if contact is None:
+                raise InvalidInput(f"demo request names unknown contact {row['contact']!r}")
+            s.add(
+                RequestRow(
+                    contact_id=contact.id,
+                    kind=row["kind"],
+                    received_on=today - timedelta(days=_int(row["days_ago"])),
+                    status=row.get("status") or "open",
+                    title=row.get("title", ""),
+                    note=row.get("note", ""),
+                    created_at=now,
+                )
+            )
+        for row in _rows("feeds.csv", directory):
+            owner = row.get("owner") or "industry"
+            contact = None if owner in ("me", "industry") else _contact(s, owner)
+            path = (directory / "feeds" / row["path"]).resolve()
+            s.add(
+                FeedRow(
+                    url=path.as_uri(),
+                    kind=row.get("kind") or "blog",
+                    owner="contact" if contact else owner,
+                    contact_id=contact.id if contact else None,
+                    title=row.get("title", ""),
+                    error_count=0,
+                    created_at=now,
+                )
+            )
+        n_contacts = s.scalar(select(func.count()).select_from(ContactRow))
+    return f"{n_contacts} contacts, {n_interactions} interactions"
+
+
+def _contact(session: Session, name: str) -> ContactRow | None:
+    if not name:
+        return None
+    return contacts_service.resolve(session, name)

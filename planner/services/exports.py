@@ -1,0 +1,166 @@
+"""Tables and computed views as pandas frames, for CSV export and the pages.
+
+Every exportable table is registered in :data:`TABLES` by name; the CLI's
+``planner export NAME`` and the pages' download buttons read from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import select
+
+from planner.domain import goodwill
+from planner.errors import InvalidInput
+from planner.services import balances
+from planner.services.workspace import Workspace
+from planner.storage.schema import ContactRow, InteractionRow
+
+Exporter = Callable[..., pd.DataFrame]
+TABLES: dict[str, Exporter] = {}
+
+
+def exporter(name: str) -> Callable[[Exporter], Exporter]:
+    def register(fn: Exporter) -> Exporter:
+        TABLES[name] = fn
+        return fn
+
+    return register
+
+
+def _joined(values: object) -> str:
+    return "|".join(str(v) for v in values) if isinstance(values, list | tuple) else ""
+
+
+@exporter("balances")
+def balances_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
+    """Decayed given/received/balance as of a date, with reciprocity, trust and flags."""
+    rows = []
+    for b in balances.all_balances(ws, as_of=as_of):
+        s = b.summary
+        ratio = s.reciprocity_ratio
+        rows.append(
+            {
+                "contact_id": b.contact.id,
+                "contact": b.contact.name,
+                "tier": b.contact.tier.value,
+                "given": round(s.given, 3),
+                "received": round(s.received, 3),
+                "balance": round(s.balance, 3),
+                "reciprocity_ratio": round(ratio, 3) if ratio is not None else None,
+                "trust": b.trust.value,
+                "one_sided": b.one_sided,
+                "lifetime_given": round(s.lifetime_given, 3),
+                "lifetime_received": round(s.lifetime_received, 3),
+                "gives": s.gives_count,
+                "receives": s.receives_count,
+                "last_interaction": s.last_on.isoformat() if s.last_on else "",
+            }
+        )
+    columns = [
+        "contact_id",
+        "contact",
+        "tier",
+        "given",
+        "received",
+        "balance",
+        "reciprocity_ratio",
+        "trust",
+        "one_sided",
+        "lifetime_given",
+        "lifetime_received",
+        "gives",
+        "receives",
+        "last_interaction",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@exporter("contacts")
+def contacts_frame(ws: Workspace, **_: object) -> pd.DataFrame:
+    """Contacts in the import format (multi-values joined with |), plus id and archived."""
+    with ws.read() as s:
+        rows = [
+            {
+                "id": r.id,
+                "name": r.name,
+                "aliases": _joined(r.aliases),
+                "email": r.email,
+                "domains": _joined(r.domains),
+                "handles": _joined(r.handles),
+                "tier": r.tier,
+                "reach": r.reach,
+                "tags": _joined(r.tags),
+                "notes": r.notes,
+                "archived": r.archived,
+            }
+            for r in s.scalars(select(ContactRow).order_by(ContactRow.id))
+        ]
+    columns = [
+        "id",
+        "name",
+        "aliases",
+        "email",
+        "domains",
+        "handles",
+        "tier",
+        "reach",
+        "tags",
+        "notes",
+        "archived",
+    ]
+    return pd.DataFrame(rows, columns=columns).astype({"reach": "Int64"})
+
+
+@exporter("ledger")
+def ledger_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
+    """Every interaction with its base and decayed value as of a date."""
+    as_of = as_of or ws.today()
+    with ws.read() as s:
+        half_life = ws.settings(s).half_life_days
+        names = dict(s.execute(select(ContactRow.id, ContactRow.name)).all())
+        rows = []
+        query = select(InteractionRow).order_by(InteractionRow.occurred_on, InteractionRow.id)
+        for r in s.scalars(query):
+            age = (as_of - r.occurred_on).days
+            rows.append(
+                {
+                    "id": r.id,
+                    "date": r.occurred_on.isoformat(),
+                    "contact": names.get(r.contact_id, "") if r.contact_id else "",
+                    "audience": r.contact_id is None,
+                    "direction": r.direction,
+                    "kind": r.kind,
+                    "magnitude": r.magnitude,
+                    "base": round(r.base, 3),
+                    "value": round(r.base * goodwill.decay(age, half_life), 3),
+                    "source": r.source,
+                    "title": r.title,
+                    "link": r.link,
+                    "note": r.note,
+                }
+            )
+    columns = [
+        "id",
+        "date",
+        "contact",
+        "audience",
+        "direction",
+        "kind",
+        "magnitude",
+        "base",
+        "value",
+        "source",
+        "title",
+        "link",
+        "note",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def export_frame(ws: Workspace, table: str, **options: object) -> pd.DataFrame:
+    if table not in TABLES:
+        raise InvalidInput(f"unknown table {table!r} (one of: {', '.join(sorted(TABLES))})")
+    return TABLES[table](ws, **options)

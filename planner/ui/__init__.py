@@ -1,0 +1,80 @@
+"""The only Streamlit glue: the cached workspace, error display and safe rendering.
+
+Pages import from here and from planner.services; nothing below planner.ui imports
+Streamlit. Feed-sourced text is shown with st.text / dataframes only, never as markdown
+or HTML, so a hostile title cannot make the browser fetch or run anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from planner.errors import PlannerError
+from planner.outreach.csv_export import to_csv_bytes
+from planner.services import Workspace, open_workspace
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace() -> Workspace:
+    return open_workspace()
+
+
+def workspace() -> Workspace:
+    """The app's workspace (migrated at first use); one engine shared by all sessions."""
+    return _workspace()
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Show a PlannerError as a clear message instead of a traceback."""
+    try:
+        yield
+    except PlannerError as error:
+        st.error(str(error), icon=":material/error:")
+
+
+def run_action(action: Callable[[], Any], success: str = "") -> Any:
+    """Run a service call; show its error or a success toast. Returns the result or None."""
+    try:
+        result = action()
+    except PlannerError as error:
+        st.error(str(error), icon=":material/error:")
+        return None
+    if success:
+        st.toast(success, icon=":material/check_circle:")
+    return result
+
+
+def download_csv(
+    frame: pd.DataFrame, file_name: str, *, key: str, label: str = "Download CSV"
+) -> None:
+    """A download button for a frame, formula cells neutralised; BOM when Excel is chosen."""
+    bom = bool(st.session_state.get("excel_bom", False))
+    st.download_button(
+        label,
+        data=to_csv_bytes(frame, bom=bom),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+    )
+
+
+def as_of_picker(key: str = "as_of") -> date:
+    ws = workspace()
+    return st.date_input("As of", value=ws.today(), key=key, format="YYYY-MM-DD")
+
+
+def safe_link(url: str) -> str:
+    """Only http(s) links may become clickable; anything else is shown as nothing."""
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+def points(value: float) -> str:
+    return f"{value:+.1f}" if value else "0.0"

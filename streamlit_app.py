@@ -1,0 +1,20 @@
+"""Give First — entry point: page setup and navigation only."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Give First", page_icon=":material/volunteer_activism:", layout="wide"
+)
+
+PAGES = {
+    "Overview": [
+        st.Page("pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=True),
+        st.Page("pages/contacts.py", title="Contacts", icon=":material/group:"),
+        st.Page("pages/ledger.py", title="Ledger", icon=":material/receipt_long:"),
+    ],
+    "Setup": [
+        st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
+    ],
+}
+
+st.navigation(PAGES).run()
