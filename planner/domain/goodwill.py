@@ -63,10 +63,15 @@ def exposure(
 
 
 def decay(age_days: float, half_life_days: float) -> float:
-    """Weight left after ``age_days``; 0 for events in the future of the as-of date."""
+    """Weight left after ``age_days``; 0 for events in the future of the as-of date.
+
+    The half-life is floored at ``MIN_HALF_LIFE_DAYS`` exactly as in :func:`growth`, so a
+    balance decayed row by row always equals the one aggregated from growth values (and a
+    zero half-life cannot divide by zero).
+    """
     if age_days < 0:
         return 0.0
-    return 0.5 ** (age_days / half_life_days)
+    return 0.5 ** (age_days / max(half_life_days, MIN_HALF_LIFE_DAYS))
 
 
 def reaches(
@@ -305,7 +310,8 @@ def assess_ask(
 
     The balance must cover this ask's cost plus the costs of the other pending asks to the
     same contact that come before it (earlier target date, then higher priority). Trust is
-    checked first: some asks need trust whatever the balance.
+    checked first: some asks need trust whatever the balance. ``other_asks`` may hold asks
+    to anyone: only those to the same contact claim this balance.
     """
     needed_trust = settings.required_trust(ask.kind)
     if ask.status not in PENDING_ASK_STATUSES and ask.status != "idea":
@@ -316,7 +322,10 @@ def assess_ask(
     committed = sum(
         other.cost
         for other in other_asks
-        if other.id != ask.id and other.status in PENDING_ASK_STATUSES and _ask_order(other) < mine
+        if other.id != ask.id
+        and other.contact_id == ask.contact_id
+        and other.status in PENDING_ASK_STATUSES
+        and _ask_order(other) < mine
     )
     shortfall = ask.cost + committed - balance
     gap = max(0.0, shortfall)
