@@ -11,7 +11,7 @@ UV     ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 # Never download a Python: use the machine's.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test test-fast e2e bench lint format lock demo browser clean
+.PHONY: install run test test-fast test-postgres e2e bench lint format lock demo browser clean
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -42,10 +42,13 @@ browser:
 
 test: $(VENV)/.installed browser
 	$(BIN)/python -m pytest -q -m "not postgres" -p no:cacheprovider
-	$(BIN)/python -m pytest -q -m e2e -p no:cacheprovider
 
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -m "not postgres and not e2e"
+
+# Needs PLANNER_TEST_POSTGRES_URL (see .ci/start-postgres).
+test-postgres: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m postgres -p no:cacheprovider
 
 e2e: $(VENV)/.installed browser
 	$(BIN)/python -m pytest -q -m e2e

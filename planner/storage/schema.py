@@ -143,7 +143,13 @@ class InteractionRow(Base):
     __table_args__ = (
         # Covering index for the balances aggregate (see planner.domain.goodwill.growth).
         Index(
-            "ix_interactions_balance", "contact_id", "direction", "occurred_on", "base", "growth"
+            "ix_interactions_balance",
+            "contact_id",
+            "direction",
+            "occurred_on",
+            "base",
+            "growth",
+            "quarter",
         ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

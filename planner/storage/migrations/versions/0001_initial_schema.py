@@ -319,7 +319,7 @@ def upgrade() -> None:
     with op.batch_alter_table("interactions", schema=None) as batch_op:
         batch_op.create_index(
             "ix_interactions_balance",
-            ["contact_id", "direction", "occurred_on", "base", "growth"],
+            ["contact_id", "direction", "occurred_on", "base", "growth", "quarter"],
             unique=False,
         )
         batch_op.create_index(batch_op.f("ix_interactions_entry_id"), ["entry_id"], unique=False)

@@ -1,0 +1,1 @@
+"""Speed and accuracy measurements: `make bench` (python -m benchmarks) runs them all."""

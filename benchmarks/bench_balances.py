@@ -1,0 +1,180 @@
+"""Balances from the database: 10,000 contacts, 1,000,000 ledger rows.
+
+Measures, in a fresh process each, (a) every contact's decayed balance as of a date through
+the app's service (one SQL aggregate over the stored growth column) and (b) a plain pandas
+groupby-sum over the same rows already in memory, plus (c) loading the rows into pandas,
+which is what a design that reloads the ledger per view would pay.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+WORK = Path(__file__).resolve().parent / ".work"
+CONTACTS = 10_000
+ROWS = 1_000_000
+AS_OF = date(2026, 11, 1)
+
+
+def build(path: Path) -> None:
+    """Generate the database once (seeded); reused by later runs."""
+    from sqlalchemy import insert
+
+    from planner.domain import goodwill
+    from planner.domain.model import Direction, Kind, Settings
+    from planner.services import open_workspace
+    from planner.services.valuation import base_of
+    from planner.storage.schema import ContactRow, InteractionRow
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    ws = open_workspace(f"sqlite:///{tmp}")
+    rng = random.Random(7)
+    settings = Settings()
+    now = datetime(2026, 11, 1)
+    kinds = [k.value for k in Kind]
+    with ws.write() as s:
+        s.execute(
+            insert(ContactRow),
+            [
+                {
+                    "name": f"Contact {i:05d}",
+                    "aliases": [],
+                    "email": "",
+                    "domains": [],
+                    "handles": [],
+                    "tags": [],
+                    "tier": "network",
+                    "reach": rng.randint(100, 200_000),
+                    "notes": "",
+                    "archived": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i in range(CONTACTS)
+            ],
+        )
+    reach = {i + 1: None for i in range(CONTACTS)}
+    with ws.read() as s:
+        reach.update(
+            dict(
+                s.execute(
+                    ContactRow.__table__.select().with_only_columns(ContactRow.id, ContactRow.reach)
+                ).all()
+            )
+        )
+    start = AS_OF - timedelta(days=3 * 365)
+    batch: list[dict[str, object]] = []
+    for n in range(ROWS):
+        cid = rng.randint(1, CONTACTS)
+        direction = Direction.GAVE if rng.random() < 0.6 else Direction.RECEIVED
+        kind = rng.choice(kinds)
+        day = start + timedelta(days=rng.randint(0, 3 * 365 + 30))
+        base = base_of(
+            kind=kind,
+            direction=direction,
+            magnitude=1.0,
+            my_reach=20_000,
+            their_reach=reach[cid],
+            settings=settings,
+        )
+        batch.append(
+            {
+                "contact_id": cid,
+                "direction": direction.value,
+                "kind": kind,
+                "occurred_on": day,
+                "magnitude": 1.0,
+                "source": "import",
+                "title": "",
+                "link": "",
+                "note": "",
+                "base": base,
+                "growth": goodwill.growth(base, day, settings.half_life_days),
+                "quarter": goodwill.quarter_index(day),
+                "created_at": now,
+            }
+        )
+        if len(batch) == 50_000 or n == ROWS - 1:
+            with ws.write() as s:
+                s.execute(insert(InteractionRow), batch)
+            batch = []
+    ws.engine.dispose()
+    tmp.rename(path)
+
+
+def _child_service(db: str) -> None:
+    from planner.services import balances, open_workspace
+
+    ws = open_workspace(f"sqlite:///{db}", upgrade=False)
+    t0 = time.perf_counter()
+    result = balances.all_balances(ws, as_of=AS_OF)
+    elapsed = time.perf_counter() - t0
+    print(f"{elapsed:.6f} {len(result)}")
+
+
+def _child_pandas(db: str) -> None:
+    import sqlite3
+
+    import pandas as pd
+
+    con = sqlite3.connect(db)
+    t0 = time.perf_counter()
+    frame = pd.read_sql_query(
+        "SELECT contact_id, direction, occurred_on, base FROM interactions", con
+    )
+    load = time.perf_counter() - t0
+    frame["occurred_on"] = pd.to_datetime(frame["occurred_on"])
+    t1 = time.perf_counter()
+    age = (pd.Timestamp(AS_OF) - frame["occurred_on"]).dt.days
+    value = frame["base"] * 0.5 ** (age / 180.0)
+    signed = value.where(frame["direction"] == "gave", -value)
+    result = signed[age >= 0].groupby(frame["contact_id"]).sum()
+    groupby = time.perf_counter() - t1
+    print(f"{groupby:.6f} {load:.6f} {len(result)}")
+
+
+def _run_child(fn: str, db: Path) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"from benchmarks.bench_balances import {fn}; {fn}({str(db)!r})"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    return out.stdout.split()
+
+
+def run() -> dict[str, float]:
+    db = WORK / "balances-1m.db"
+    if not db.exists():
+        t0 = time.perf_counter()
+        build(db)
+        print(f"  generated {ROWS:,} rows in {time.perf_counter() - t0:.1f} s", flush=True)
+    service = float(_run_child("_child_service", db)[0])
+    groupby, load, _ = (float(x) for x in _run_child("_child_pandas", db))
+    return {
+        "service_all_balances_s": service,
+        "pandas_groupby_in_memory_s": groupby,
+        "pandas_load_rows_s": load,
+        "ratio_service_to_groupby": service / groupby,
+    }
+
+
+def main() -> None:
+    r = run()
+    print(f"balances, {CONTACTS:,} contacts x {ROWS:,} rows (fresh process each):")
+    print(f"  app service, from the database : {r['service_all_balances_s']:.3f} s (goal < 1 s)")
+    print(f"  pandas groupby, rows in memory : {r['pandas_groupby_in_memory_s']:.3f} s")
+    print(f"  pandas load of the rows alone  : {r['pandas_load_rows_s']:.3f} s")
+    print(f"  ratio service / in-memory groupby: {r['ratio_service_to_groupby']:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""One real browser: Debian's chromium, driven by Playwright, against `streamlit run`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planner.services import balances, demo, open_workspace
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    db = tmp_path_factory.mktemp("e2e") / "planner.db"
+    url = f"sqlite:///{db}"
+    ws = open_workspace(url)
+    demo.load(ws)
+    ws.engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "PLANNER_DATABASE_URL": url}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "streamlit_app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not become healthy in 60 s")
+        yield base, url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_dashboard_shows_the_demo_figures_in_a_real_browser(
+    app_url: tuple[str, str], tmp_path: Path
+) -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(
+                f"chromium missing at {CHROMIUM}: make test installs it (.ci/ensure-chromium)"
+            )
+        pytest.skip(f"chromium missing at {CHROMIUM}")
+    from playwright.sync_api import expect, sync_playwright
+
+    base, url = app_url
+    ws = open_workspace(url, upgrade=False)
+    expected = balances.all_balances(ws)
+    ws.engine.dispose()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(base, wait_until="domcontentloaded")
+        expect(page.get_by_role("heading", name="Dashboard")).to_be_visible(timeout=60_000)
+        contacts_metric = page.get_by_test_id("stMetric").filter(has_text="Contacts")
+        expect(contacts_metric).to_contain_text(str(len(expected)), timeout=30_000)
+        expect(page.get_by_text("They owe me")).to_be_visible()
+        expect(page.get_by_text("I owe them")).to_be_visible()
+        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
+        shots = os.environ.get("PLANNER_SCREENSHOT_DIR")
+        if shots:
+            page.screenshot(path=str(Path(shots) / "dashboard.png"), full_page=False)
+        page.get_by_role("link", name="Contacts").click()
+        expect(page.get_by_role("heading", name="Contacts")).to_be_visible(timeout=30_000)
+        browser.close()
