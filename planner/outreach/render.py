@@ -1,0 +1,311 @@
+"""The template library: built-in templates from ``templates/``, overridden by the user's.
+
+Template format (templates/README.md has the long version):
+
+* ``<name>.txt.j2`` – the plain-text message. After rendering, its first line is
+  ``Subject: ...`` and the rest, after a blank line, is the body. An optional
+  ``{# description #}`` comment may precede the subject; it is shown in the template list.
+* ``<name>.html.j2`` – optional HTML body (no subject line) sent as the alternative part.
+
+User templates come from the database (the caller passes them), keyed ``<name>.txt`` or
+``<name>.html`` (``.j2`` and a bare ``<name>``, meaning text, are accepted too). A user
+text template replaces the built-in text *and* drops the built-in HTML alternative,
+which would no longer say the same thing; a user HTML template replaces just the HTML.
+
+Built-in templates are trusted and render in-process; user templates render in a child
+process with time and memory limits (:mod:`planner.outreach.isolation`). Both go
+through the same sandbox and output cap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import Template
+
+from planner.outreach.errors import TemplateProblem
+from planner.outreach.isolation import render_isolated
+from planner.outreach.sandbox import DEFAULT_LIMITS, Limits, compile_source, render_compiled
+
+__all__ = [
+    "RenderedDraft",
+    "TemplateInfo",
+    "TemplateLibrary",
+    "split_subject",
+    "template_key",
+]
+
+Variant = Literal["txt", "html"]
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_SUBJECT = re.compile(r"^subject:[ \t]*(?P<subject>.*)$", re.IGNORECASE)
+_BLANK_RUN = re.compile(r"\n{3,}")
+_DESCRIPTION = re.compile(r"^\s*\{#-?\s*(?P<text>.*?)\s*-?#\}", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDraft:
+    """A rendered message, ready for :func:`planner.outreach.eml.build_draft`."""
+
+    template_name: str
+    subject: str
+    text: str
+    html: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateInfo:
+    name: str
+    #: Where the text version comes from.
+    origin: Literal["builtin", "user"]
+    #: A user template with the name of a built-in one.
+    overrides_builtin: bool
+    has_text: bool
+    has_html: bool
+    #: The ``{# ... #}`` comment at the top, if any.
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    text: str
+    user: bool
+
+
+def template_key(key: str) -> tuple[str, Variant]:
+    """``("featured_you", "html")`` from ``featured_you.html.j2``; bare names mean text.
+
+    Names are lower-case letters, digits, ``_`` and ``-`` (at most 64): they never reach
+    a file system, but they go into file names of downloads and must not look like paths.
+
+    Raises:
+        TemplateProblem: the name is not allowed.
+    """
+    base = key.strip()
+    base = base.removesuffix(".j2")
+    variant: Variant = "txt"
+    if base.endswith(".html"):
+        base, variant = base.removesuffix(".html"), "html"
+    else:
+        base = base.removesuffix(".txt")
+    if not _NAME.match(base):
+        raise TemplateProblem(
+            key,
+            None,
+            "a template name uses lower-case letters, digits, '_' and '-' (at most 64)",
+        )
+    return base, variant
+
+
+def split_subject(rendered: str, *, name: str) -> tuple[str, str]:
+    """(subject, body) of a rendered text template.
+
+    Raises:
+        TemplateProblem: no ``Subject:`` first line, or an empty subject.
+    """
+    lines = rendered.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    match = _SUBJECT.match(lines[0]) if lines else None
+    if match is None:
+        raise TemplateProblem(name, 1, "the first line must be 'Subject: ...'")
+    subject = " ".join(match["subject"].split())
+    if not subject:
+        raise TemplateProblem(name, 1, "the subject is empty for this contact")
+    body_lines = lines[1:]
+    while body_lines and not body_lines[0].strip():
+        body_lines.pop(0)
+    body = "\n".join(line.rstrip() for line in body_lines).rstrip() + "\n"
+    # An optional paragraph that came out empty leaves two blank lines behind.
+    return subject, _BLANK_RUN.sub("\n\n", body)
+
+
+class TemplateLibrary:
+    """Built-in templates under ``builtin_dir``, overridden by name by ``user_templates``.
+
+    Args:
+        builtin_dir: the folder of ``*.txt.j2`` / ``*.html.j2`` files (an absolute path:
+            never resolved against the working directory).
+        user_templates: ``{"featured_you.txt": source, ...}`` from the database.
+        limits: size, output, time and memory limits.
+        isolate_user_templates: render user templates in a limited child process. Turn
+            off only where processes cannot be started; the sandbox and the size caps
+            still apply, but a runaway loop can no longer be stopped.
+
+    Raises:
+        TemplateProblem: a user template key is not a valid name.
+    """
+
+    def __init__(
+        self,
+        builtin_dir: Path,
+        user_templates: Mapping[str, str] | None = None,
+        *,
+        limits: Limits = DEFAULT_LIMITS,
+        isolate_user_templates: bool = True,
+    ) -> None:
+        self._limits = limits
+        self._isolate = isolate_user_templates
+        self._builtin: dict[tuple[str, Variant], str] = {}
+        for path in sorted(Path(builtin_dir).glob("*.j2")):
+            name, variant = template_key(path.name)
+            self._builtin[(name, variant)] = path.read_text(encoding="utf-8")
+        self._user: dict[tuple[str, Variant], str] = {}
+        for key, source in (user_templates or {}).items():
+            self._user[template_key(key)] = source
+        self._compiled: dict[tuple[str, Variant], Template] = {}
+
+    # --- listing -----------------------------------------------------------------
+
+    def names(self) -> list[str]:
+        return sorted({name for name, _ in (*self._builtin, *self._user)})
+
+    def list(self) -> list[TemplateInfo]:
+        infos = []
+        for name in self.names():
+            text = self._source(name, "txt")
+            html = self._source(name, "html")
+            builtin_names = {n for n, _ in self._builtin}
+            infos.append(
+                TemplateInfo(
+                    name=name,
+                    origin="user" if (text and text.user) else "builtin",
+                    overrides_builtin=name in builtin_names
+                    and any(n == name for n, _ in self._user),
+                    has_text=text is not None,
+                    has_html=html is not None,
+                    description=_description(text.text) if text else "",
+                )
+            )
+        return infos
+
+    def get(self, name: str, variant: Variant = "txt") -> str:
+        """The source of a template as it will be used (user's if overridden).
+
+        Raises:
+            TemplateProblem: no such template or variant.
+        """
+        source = self._source(name, variant)
+        if source is None:
+            raise TemplateProblem(name, None, f"there is no {variant} template named '{name}'")
+        return source.text
+
+    def builtin_source(self, name: str, variant: Variant = "txt") -> str | None:
+        """The shipped version, to show a diff or to reset a user's edit."""
+        return self._builtin.get((name, variant))
+
+    def _source(self, name: str, variant: Variant) -> _Source | None:
+        if (name, variant) in self._user:
+            return _Source(self._user[(name, variant)], user=True)
+        if variant == "html" and (name, "txt") in self._user:
+            return None  # the user's text replaced the built-in; its HTML no longer fits
+        if (name, variant) in self._builtin:
+            return _Source(self._builtin[(name, variant)], user=False)
+        return None
+
+    # --- checking and rendering ------------------------------------------------------
+
+    def check(self, name: str, context: Mapping[str, Any]) -> list[TemplateProblem]:
+        """Every problem of a template against a sample context (for a preview page)."""
+        try:
+            self.render(name, context)
+        except TemplateProblem as problem:
+            return [problem]
+        return []
+
+    def render(self, name: str, context: Mapping[str, Any]) -> RenderedDraft:
+        """Render one message.
+
+        Raises:
+            TemplateProblem: unknown template, a template error (with its line), or
+                :class:`TemplateTooExpensive` when a limit stopped it.
+        """
+        result = self.render_many(name, [context])[0]
+        if isinstance(result, TemplateProblem):
+            raise result
+        return result
+
+    def render_many(
+        self, name: str, contexts: Sequence[Mapping[str, Any]]
+    ) -> list[RenderedDraft | TemplateProblem]:
+        """Render one template for many contacts: one worker start for the whole batch.
+
+        A problem with one contact (say, a value it lacks) is returned in its place.
+
+        Raises:
+            TemplateProblem: the template itself is unusable (unknown, does not compile,
+                too expensive).
+        """
+        text_source = self._source(name, "txt")
+        if text_source is None:
+            raise TemplateProblem(name, None, f"there is no template named '{name}'")
+        html_source = self._source(name, "html")
+        texts = self._render_variant(name, "txt", text_source, contexts)
+        htmls: Sequence[str | TemplateProblem | None] = (
+            self._render_variant(name, "html", html_source, contexts)
+            if html_source is not None
+            else [None] * len(contexts)
+        )
+        drafts: list[RenderedDraft | TemplateProblem] = []
+        for text, html in zip(texts, htmls, strict=True):
+            if isinstance(text, TemplateProblem):
+                drafts.append(text)
+            elif isinstance(html, TemplateProblem):
+                drafts.append(html)
+            else:
+                try:
+                    subject, body = split_subject(text, name=name)
+                except TemplateProblem as problem:
+                    drafts.append(problem)
+                    continue
+                drafts.append(RenderedDraft(name, subject, body, html))
+        return drafts
+
+    def _render_variant(
+        self,
+        name: str,
+        variant: Variant,
+        source: _Source,
+        contexts: Sequence[Mapping[str, Any]],
+    ) -> list[str | TemplateProblem]:
+        label = f"{name}.{variant}"
+        html = variant == "html"
+        if source.user and self._isolate:
+            # Batches keep each answer (≤ max_output per message) within a sane size.
+            results: list[str | TemplateProblem] = []
+            for start in range(0, len(contexts), _BATCH):
+                results += render_isolated(
+                    source.text,
+                    contexts[start : start + _BATCH],
+                    name=label,
+                    html=html,
+                    limits=self._limits,
+                )
+            return results
+        template = self._compiled.get((name, variant)) if not source.user else None
+        if template is None:
+            template = compile_source(source.text, name=label, html=html, limits=self._limits)
+            if not source.user:
+                self._compiled[(name, variant)] = template
+        out: list[str | TemplateProblem] = []
+        for context in contexts:
+            try:
+                out.append(
+                    render_compiled(
+                        template, context, name=label, source=source.text, limits=self._limits
+                    )
+                )
+            except TemplateProblem as problem:
+                out.append(problem)
+        return out
+
+
+_BATCH = 100
+
+
+def _description(source: str) -> str:
+    match = _DESCRIPTION.match(source)
+    return " ".join(match["text"].split()) if match else ""
