@@ -1,0 +1,369 @@
+"""Next moves: the short list of what to do now, most urgent first.
+
+Each move names a contact and/or an ask, says why in numbers and suggests an action:
+``plan_give``, ``open_ask``, ``draft:<template>`` (an outreach template) or
+``review_tier``. The kinds, with their default priority (1 is most urgent):
+
+======================  ==  =============================================================
+ask_at_risk              1  a planned or sent ask due within 30 days (or overdue) that is
+                            not ready today; the cheapest gives that close it are named
+ask_ready                2  an idea or planned ask the balance and trust cover now
+owe                      2  they gave at least a point more than I did (decayed)
+budget                   2  the audience promotion budget is broken (4 when only full)
+losing_touch             2  cell or deep contact past its keep-in-touch cadence (3 for
+                            active and network)
+one_sided                3  a taker: much given, little back (or many requests, no give)
+tier_over                3  a tier holds more contacts than its capacity
+first_transaction        4  a contact with no exchange at all: start with something small
+======================  ==  =============================================================
+
+Moves sort by priority, then by the kind order above, then by urgency within the kind
+(nearest target, largest debt, longest silence …), then by contact and ask id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from planner.domain.audience import BudgetState
+from planner.domain.capacity import losing_touch, tier_report
+from planner.domain.give_options import cheapest_gives, kind_phrase
+from planner.domain.goodwill import BalanceSummary, Readiness, assess_ask, decay, is_one_sided
+from planner.domain.model import (
+    Ask,
+    AskStatus,
+    Contact,
+    Kind,
+    Settings,
+    Tier,
+    Trust,
+)
+from planner.domain.weeks import short_date
+
+MoveKind = Literal[
+    "ask_at_risk",
+    "ask_ready",
+    "owe",
+    "budget",
+    "losing_touch",
+    "one_sided",
+    "tier_over",
+    "first_transaction",
+]
+
+KIND_ORDER: tuple[MoveKind, ...] = (
+    "ask_at_risk",
+    "ask_ready",
+    "owe",
+    "budget",
+    "losing_touch",
+    "one_sided",
+    "tier_over",
+    "first_transaction",
+)
+
+#: An ask is at risk when its target is this close and it is not ready.
+AT_RISK_DAYS = 30
+#: Owing less than a mention is noise, not a debt.
+OWE_THRESHOLD = 1.0
+
+#: Outreach template for asking each kind of favour; other kinds open the ask instead.
+ASK_TEMPLATES: Mapping[Kind, str] = {
+    Kind.SHARE: "ask_share",
+    Kind.LINK: "ask_link",
+    Kind.GUEST_POST: "ask_guest_post",
+    Kind.AFFILIATE_PROMO: "ask_affiliate_promo",
+    Kind.INTRO: "ask_intro",
+    Kind.REFERRAL: "ask_intro",
+}
+
+_CLOSE_TIERS = frozenset({Tier.CELL, Tier.DEEP})
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    kind: MoveKind
+    contact_id: int | None
+    ask_id: int | None
+    title: str
+    reason: str
+    #: "plan_give" | "open_ask" | "draft:<template_name>" | "review_tier"
+    action: str
+    #: 1 is most urgent.
+    priority: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    move: Move
+    urgency: tuple[float, ...]
+
+    def key(self) -> tuple[int, int, tuple[float, ...], int, int]:
+        m = self.move
+        return (
+            m.priority,
+            KIND_ORDER.index(m.kind),
+            self.urgency,
+            -1 if m.contact_id is None else m.contact_id,
+            -1 if m.ask_id is None else m.ask_id,
+        )
+
+
+def _empty(contact_id: int) -> BalanceSummary:
+    return BalanceSummary(contact_id, 0.0, 0.0, 0.0, 0.0, 0, 0, None, None)
+
+
+def next_moves(
+    *,
+    contacts: Iterable[Contact],
+    summaries: Mapping[int, BalanceSummary],
+    asks: Iterable[Ask] = (),
+    trust: Mapping[int, Trust | str] | None = None,
+    requests_count: Mapping[int, int] | None = None,
+    last_interaction: Mapping[int, date | None] | None = None,
+    budget: BudgetState | None = None,
+    today: date,
+    my_reach: int | None,
+    settings: Settings,
+    limit_per_kind: int | None = 20,
+) -> list[Move]:
+    """Every move worth making now, most urgent first (see the module docstring).
+
+    Args:
+        summaries: contact id → balance summary as of ``today`` (missing: no exchange).
+        trust: contact id → trust level (default new).
+        requests_count: contact id → incoming requests made (for the one-sided rule).
+        last_interaction: contact id → last interaction day; default each summary's
+            ``last_on``.
+        budget: the audience budget; no budget move without it.
+        limit_per_kind: keep at most this many moves of each kind (None: all).
+    """
+    people = [c for c in contacts if not c.archived]
+    by_id = {c.id: c for c in people}
+    trust_of = trust or {}
+    requests = requests_count or {}
+    ranked: list[_Ranked] = []
+    ranked += _ask_moves(list(asks), by_id, summaries, trust_of, today, my_reach, settings)
+    for c in people:
+        s = summaries.get(c.id) or _empty(c.id)
+        if s.balance <= -OWE_THRESHOLD:
+            ranked.append(_owe(c, s, today))
+        if is_one_sided(s, as_of=today, requests_count=requests.get(c.id, 0), settings=settings):
+            ranked.append(_one_sided(c, s, requests.get(c.id, 0)))
+        if s.gives_count + s.receives_count == 0:
+            ranked.append(
+                _Ranked(
+                    Move(
+                        "first_transaction",
+                        c.id,
+                        None,
+                        f"Start with {c.name}",
+                        "no exchange yet: start small — buy their product, hire their "
+                        "service or donate to their cause",
+                        "draft:first_transaction",
+                        4,
+                    ),
+                    (float(list(Tier).index(Tier(c.tier))),),
+                )
+            )
+    last = last_interaction
+    if last is None:
+        last = {cid: s.last_on for cid, s in summaries.items() if cid is not None}
+    for gap in losing_touch(people, last, today=today, settings=settings):
+        c = by_id[gap.contact_id]
+        close = Tier(c.tier) in _CLOSE_TIERS
+        ranked.append(
+            _Ranked(
+                Move(
+                    "losing_touch",
+                    c.id,
+                    None,
+                    f"Get back in touch with {c.name}",
+                    f"{gap.days_since} days since the last exchange; {c.tier} contacts "
+                    f"every {gap.cadence} days",
+                    "draft:follow_up",
+                    2 if close else 3,
+                ),
+                (-gap.days_since / gap.cadence,),
+            )
+        )
+    for state in tier_report(people, summaries, today=today, settings=settings):
+        if state.over:
+            names = ", ".join(by_id[i].name for i in state.move_down_suggestions)
+            ranked.append(
+                _Ranked(
+                    Move(
+                        "tier_over",
+                        None,
+                        None,
+                        f"{state.tier.value.capitalize()} tier is over capacity",
+                        f"{state.count} contacts for {state.capacity} places: move down "
+                        f"{names} (least reciprocated, least recent)",
+                        "review_tier",
+                        3,
+                    ),
+                    (float(list(Tier).index(state.tier)),),
+                )
+            )
+    if budget is not None:
+        ranked += _budget_move(budget, today)
+    ranked.sort(key=_Ranked.key)
+    out: list[Move] = []
+    per_kind: dict[str, int] = {}
+    for r in ranked:
+        n = per_kind.get(r.move.kind, 0)
+        if limit_per_kind is None or n < limit_per_kind:
+            out.append(r.move)
+            per_kind[r.move.kind] = n + 1
+    return out
+
+
+def _ask_moves(
+    asks: list[Ask],
+    by_id: Mapping[int, Contact],
+    summaries: Mapping[int, BalanceSummary],
+    trust_of: Mapping[int, Trust | str],
+    today: date,
+    my_reach: int | None,
+    settings: Settings,
+) -> list[_Ranked]:
+    """Ready asks and asks at risk (audience asks belong to the budget, not here)."""
+    out: list[_Ranked] = []
+    for a in asks:
+        contact = by_id.get(a.contact_id) if a.contact_id is not None else None
+        if contact is None:
+            continue  # audience ask, or an archived/unknown contact
+        s = summaries.get(contact.id) or _empty(contact.id)
+        have = Trust(trust_of.get(contact.id, Trust.NEW))
+        verdict = assess_ask(a, balance=s.balance, trust=have, other_asks=asks, settings=settings)
+        if verdict.state is Readiness.CLOSED:
+            continue
+        days = (a.target_date - today).days if a.target_date else None
+        if verdict.ready and a.status in (AskStatus.IDEA, AskStatus.PLANNED):
+            template = ASK_TEMPLATES.get(Kind(a.kind))
+            out.append(
+                _Ranked(
+                    Move(
+                        "ask_ready",
+                        contact.id,
+                        a.id,
+                        f"Ask {contact.name} for {kind_phrase(a.kind)}",
+                        verdict.reason,
+                        f"draft:{template}" if template else "open_ask",
+                        2,
+                    ),
+                    (float(a.priority), float(days if days is not None else 10**6)),
+                )
+            )
+        elif (
+            not verdict.ready
+            and a.status in (AskStatus.PLANNED, AskStatus.SENT)
+            and days is not None
+            and days <= AT_RISK_DAYS
+        ):
+            assert a.target_date is not None
+            when = (
+                f"due {short_date(a.target_date, today)} (in {days} days)"
+                if days >= 0
+                else f"was due {short_date(a.target_date, today)} ({-days} days ago)"
+            )
+            reason = f"{when}: {verdict.reason}"
+            action = "open_ask"
+            if verdict.state in (Readiness.SHORT, Readiness.OVER_COMMITTED) and days >= 0:
+                action = "plan_give"
+                # the balance keeps decaying until the target: close the gap as it will be then
+                at_target = s.balance * decay(days, settings.half_life_days)
+                gap = a.cost + verdict.committed - at_target
+                options = cheapest_gives(
+                    gap,
+                    contact=contact,
+                    target=a.target_date,
+                    today=today,
+                    my_reach=my_reach,
+                    settings=settings,
+                )
+                reason += (
+                    "; close it with " + ", ".join(o.explanation for o in options)
+                    if options
+                    else "; no set of gives this week closes it in time"
+                )
+            out.append(
+                _Ranked(
+                    Move(
+                        "ask_at_risk",
+                        contact.id,
+                        a.id,
+                        f"Ask {contact.name} for {kind_phrase(a.kind)} is at risk",
+                        reason,
+                        action,
+                        1,
+                    ),
+                    (float(days), float(a.priority)),
+                )
+            )
+    return out
+
+
+def _owe(c: Contact, s: BalanceSummary, today: date) -> _Ranked:
+    last = f", last on {short_date(s.last_on, today)}" if s.last_on else ""
+    return _Ranked(
+        Move(
+            "owe",
+            c.id,
+            None,
+            f"You owe {c.name}",
+            f"they gave {-s.balance:.1f} points more than you (decayed: {s.received:.1f} "
+            f"received, {s.given:.1f} given{last})",
+            "draft:reciprocate",
+            2,
+        ),
+        (s.balance,),
+    )
+
+
+def _one_sided(c: Contact, s: BalanceSummary, requests: int) -> _Ranked:
+    ratio = s.reciprocity_ratio
+    if s.receives_count == 0 and requests:
+        why = f"{requests} requests and nothing given back"
+    else:
+        why = (
+            f"you gave {s.lifetime_given:.1f} points, they returned "
+            f"{s.lifetime_received:.1f} ({(ratio or 0.0):.0%})"
+        )
+    return _Ranked(
+        Move(
+            "one_sided",
+            c.id,
+            None,
+            f"{c.name} takes more than they give",
+            f"{why}: pause giving and consider a lower tier",
+            "review_tier",
+            3,
+        ),
+        (ratio if ratio is not None else 0.0,),
+    )
+
+
+def _budget_move(budget: BudgetState, today: date) -> list[_Ranked]:
+    full = budget.promotions_30d >= budget.max_promotions_30d
+    if budget.ok and not full and not budget.gives_needed:
+        return []
+    title = (
+        "Audience promotion budget is over"
+        if not budget.ok
+        else "Audience promotion budget is full"
+        if full
+        else "Give your audience something before the next promotion"
+    )
+    reason = budget.explanation
+    if full and budget.next_free_day > today:
+        reason += f"; hold promotions until {short_date(budget.next_free_day, today)}"
+    return [
+        _Ranked(
+            Move("budget", None, None, title, reason, "plan_give", 2 if not budget.ok else 4),
+            (0.0,),
+        )
+    ]
