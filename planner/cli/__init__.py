@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from planner import __version__
-from planner.cli import base, contacts, export, ledger
+from planner.cli import base, contacts, export, feeds, ledger
 from planner.errors import PlannerError
 
-MODULES = [base, contacts, ledger, export]
+MODULES = [base, contacts, ledger, feeds, export]
 
 
 def build_parser() -> argparse.ArgumentParser:

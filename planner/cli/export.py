@@ -10,7 +10,7 @@ from planner.services import exports
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("export", help="write a table or computed view as CSV")
-    p.add_argument("table", help="one of: " + ", ".join(sorted(exports.TABLES)))
+    p.add_argument("table", help="one of: " + ", ".join(sorted(exports.tables())))
     p.add_argument("--as-of", type=iso_date, help="compute values as of YYYY-MM-DD (default today)")
     p.add_argument("--feed", type=int, help="entries: only this feed's")
     p.add_argument("--out", help="file to write (default: stdout)")

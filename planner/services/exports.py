@@ -6,6 +6,7 @@ Every exportable table is registered in :data:`TABLES` by name; the CLI's
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date
 
@@ -20,6 +21,24 @@ from planner.storage.schema import ContactRow, InteractionRow
 
 Exporter = Callable[..., pd.DataFrame]
 TABLES: dict[str, Exporter] = {}
+#: Service modules that register exporters of their own (imported on first use).
+PROVIDERS = (
+    "planner.services.feeds",
+    "planner.services.detections",
+    "planner.services.planning",
+    "planner.services.outreach",
+)
+
+
+def tables() -> dict[str, Exporter]:
+    """Every exportable table by name."""
+    for module in PROVIDERS:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as error:
+            if error.name != module:
+                raise
+    return TABLES
 
 
 def exporter(name: str) -> Callable[[Exporter], Exporter]:
@@ -161,6 +180,7 @@ def ledger_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd
 
 
 def export_frame(ws: Workspace, table: str, **options: object) -> pd.DataFrame:
-    if table not in TABLES:
-        raise InvalidInput(f"unknown table {table!r} (one of: {', '.join(sorted(TABLES))})")
-    return TABLES[table](ws, **options)
+    known = tables()
+    if table not in known:
+        raise InvalidInput(f"unknown table {table!r} (one of: {', '.join(sorted(known))})")
+    return known[table](ws, **options)

@@ -1,0 +1,143 @@
+"""planner feeds add | add-file | list | remove | import-opml | export-opml; planner ingest."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from planner.cli.common import read_file, workspace, write_bytes, write_csv
+from planner.services import feeds, ingest
+from planner.services.ingest import FeedOutcome
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    group = sub.add_parser("feeds", help="manage blog and podcast feeds")
+    fsub = group.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+
+    owner_help = "me, industry, or a contact's name (default: industry)"
+    p = fsub.add_parser("add", help="add a feed URL (http or https)")
+    p.add_argument("url")
+    p.add_argument(
+        "--kind",
+        choices=["blog", "podcast"],
+        help="default: guessed from the feed (enclosures/iTunes tags → podcast)",
+    )
+    p.add_argument("--owner", default="industry", help=owner_help)
+    p.add_argument("--no-fetch", action="store_true", help="store it without fetching now")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow private/loopback addresses (self-hosted feeds)",
+    )
+    p.set_defaults(handler=_add)
+
+    p = fsub.add_parser("add-file", help="add feeds saved on disk (read now and on refresh)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--kind", choices=["blog", "podcast"])
+    p.add_argument("--owner", default="industry", help=owner_help)
+    p.set_defaults(handler=_add_file)
+
+    p = fsub.add_parser("list", help="list feeds as CSV")
+    p.add_argument("--out")
+    p.set_defaults(handler=_list)
+
+    p = fsub.add_parser("remove", help="remove a feed and its entries (the ledger stays)")
+    p.add_argument("id", type=int)
+    p.set_defaults(handler=_remove)
+
+    p = fsub.add_parser("import-opml", help="add the feeds of an OPML file")
+    p.add_argument("file")
+    p.add_argument("--owner", default="industry", help=owner_help)
+    p.set_defaults(handler=_import_opml)
+
+    p = fsub.add_parser("export-opml", help="write the feed list as OPML 2.0")
+    p.add_argument("--out")
+    p.set_defaults(handler=_export_opml)
+
+    p = sub.add_parser("ingest", help="refresh all feeds (or one) and detect who is in them")
+    p.add_argument("--feed", type=int, help="only this feed id")
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="allow private/loopback addresses (self-hosted feeds, tests)",
+    )
+    p.add_argument("--force", action="store_true", help="ignore the backoff after errors")
+    p.set_defaults(handler=_ingest)
+
+
+def _progress(done: int, total: int, outcome: FeedOutcome) -> None:
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = int(width * done / max(total, 1))
+    bar = "#" * filled + "-" * (width - filled)
+    sys.stderr.write(f"\r[{bar}] {done}/{total} {outcome.status:<9} {outcome.url[:40]:<40}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def _print_summary(summary: ingest.IngestSummary) -> None:
+    print(summary.describe())
+    for failure in summary.failures:
+        print(f"  failed: feed {failure.feed_id} {failure.url}: {failure.message}")
+    for outcome in summary.outcomes:
+        if outcome.status == "fetched" and outcome.message:
+            print(f"  {outcome.url}: {outcome.message}")
+
+
+def _add(args: argparse.Namespace) -> int:
+    ws = workspace(args)
+    feed_id = feeds.add_feed(ws, args.url, kind=args.kind, owner=args.owner)
+    print(f"added feed {feed_id}: {args.url}")
+    if not args.no_fetch:
+        _print_summary(
+            ingest.refresh(ws, feed_ids=[feed_id], allow_private=args.allow_private or None)
+        )
+    return 0
+
+
+def _add_file(args: argparse.Namespace) -> int:
+    ws = workspace(args)
+    ids = []
+    for path in args.paths:
+        feed_id = feeds.add_file(ws, path, kind=args.kind, owner=args.owner)
+        ids.append(feed_id)
+        print(f"added feed {feed_id}: {path}")
+    _print_summary(ingest.refresh(ws, feed_ids=ids))
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    write_csv(feeds.feeds_frame(workspace(args)), args.out)
+    return 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    url = feeds.remove_feed(workspace(args), args.id)
+    print(f"removed feed {args.id}: {url}")
+    return 0
+
+
+def _import_opml(args: argparse.Namespace) -> int:
+    result = feeds.import_opml(workspace(args), read_file(args.file), owner=args.owner)
+    print(result.describe())
+    return 0
+
+
+def _export_opml(args: argparse.Namespace) -> int:
+    write_bytes(feeds.export_opml(workspace(args)), args.out)
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    ws = workspace(args)
+    summary = ingest.refresh(
+        ws,
+        feed_ids=[args.feed] if args.feed else None,
+        allow_private=args.allow_private or None,
+        force=args.force,
+        on_progress=_progress,
+    )
+    _print_summary(summary)
+    return 0

@@ -1,0 +1,309 @@
+"""Feeds: add (URL, file, upload, OPML), list, remove, export as OPML.
+
+A feed has a kind (blog, podcast; guessed from the feed when not given) and an owner: me,
+a contact, or industry. URLs are checked before anything is stored: only http(s) with a
+host. Feeds from disk are added explicitly with :func:`add_file`; a URL is never read as a
+path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planner.domain.model import FeedKind, FeedOwner
+from planner.errors import Conflict, InvalidInput, NotFound
+from planner.feeds import opml
+from planner.feeds.errors import FeedError
+from planner.feeds.urls import normalize_url
+from planner.services.contacts import resolve
+from planner.services.exports import exporter
+from planner.services.workspace import Workspace
+from planner.storage.schema import ContactRow, EntryRow, FeedRow
+
+#: Feeds read from disk or an upload carry these pseudo-schemes; only add_file and
+#: add_upload create them, never a user-typed URL.
+FILE_PREFIX = "file://"
+UPLOAD_PREFIX = "upload:"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedInfo:
+    id: int
+    url: str
+    kind: str
+    owner: str
+    owner_name: str
+    contact_id: int | None
+    title: str
+    entries: int
+    last_fetched: str
+    last_error: str
+    error_count: int
+    warning: str
+
+    @property
+    def is_local(self) -> bool:
+        return self.url.startswith((FILE_PREFIX, UPLOAD_PREFIX))
+
+
+def _owner(session: Session, owner: str | None) -> tuple[str, int | None]:
+    """``me``, ``industry`` or a contact's name → (owner kind, contact id)."""
+    raw = (owner or FeedOwner.INDUSTRY).strip()
+    if raw.lower() in (FeedOwner.ME, FeedOwner.INDUSTRY):
+        return raw.lower(), None
+    contact = resolve(session, raw)
+    return FeedOwner.CONTACT.value, contact.id
+
+
+def _kind(kind: str | None) -> str:
+    if not kind:
+        return ""  # guessed at the first successful parse
+    try:
+        return FeedKind(kind.strip().lower()).value
+    except ValueError:
+        raise InvalidInput(f"unknown feed kind {kind!r} (blog or podcast)", field="kind") from None
+
+
+def _insert(
+    ws: Workspace,
+    session: Session,
+    *,
+    url: str,
+    kind: str | None,
+    owner: str | None,
+    title: str = "",
+    category: str = "",
+) -> FeedRow:
+    if session.scalar(select(FeedRow.id).where(FeedRow.url == url)) is not None:
+        raise Conflict(f"feed {url} is already in the list")
+    owner_kind, contact_id = _owner(session, owner)
+    row = FeedRow(
+        url=url,
+        kind=_kind(kind),
+        owner=owner_kind,
+        contact_id=contact_id,
+        title=title[:500],
+        category=category[:500],
+        error_count=0,
+        created_at=ws.now(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def add_feed(
+    ws: Workspace, url: str, *, kind: str | None = None, owner: str | None = None, title: str = ""
+) -> int:
+    """Store a feed URL (checked: http/https, a host, no credentials). Returns its id."""
+    try:
+        clean = normalize_url(url)
+    except FeedError as error:
+        raise InvalidInput(str(error), field="url") from None
+    with ws.write() as s:
+        return _insert(ws, s, url=clean, kind=kind, owner=owner, title=title).id
+
+
+def add_file(
+    ws: Workspace, path: str | Path, *, kind: str | None = None, owner: str | None = None
+) -> int:
+    """Store a feed saved on disk; refreshing it re-reads the file."""
+    file = Path(path).expanduser().resolve()
+    if not file.is_file():
+        raise InvalidInput(f"{path} is not a readable file", field="path")
+    with ws.write() as s:
+        return _insert(ws, s, url=file.as_uri(), kind=kind, owner=owner).id
+
+
+def add_upload(
+    ws: Workspace, name: str, *, kind: str | None = None, owner: str | None = None
+) -> int:
+    """Store a feed uploaded in the app (its bytes are ingested once, by the caller)."""
+    safe = "".join(c for c in Path(name).name if c.isprintable())[:200] or "feed.xml"
+    with ws.write() as s:
+        n = s.scalar(select(func.count()).select_from(FeedRow)) or 0
+        return _insert(
+            ws, s, url=f"{UPLOAD_PREFIX}{n + 1}/{safe}", kind=kind, owner=owner, title=safe
+        ).id
+
+
+def remove_feed(ws: Workspace, feed_id: int) -> str:
+    """Delete a feed and its entries; ledger rows it created stay (history is kept)."""
+    with ws.write() as s:
+        row = s.get(FeedRow, feed_id)
+        if row is None:
+            raise NotFound(f"no feed with id {feed_id}")
+        url = row.url
+        s.delete(row)
+    return url
+
+
+def update_feed(
+    ws: Workspace, feed_id: int, *, kind: str | None = None, owner: str | None = None
+) -> None:
+    with ws.write() as s:
+        row = s.get(FeedRow, feed_id)
+        if row is None:
+            raise NotFound(f"no feed with id {feed_id}")
+        if kind is not None:
+            row.kind = _kind(kind)
+        if owner is not None:
+            row.owner, row.contact_id = _owner(s, owner)
+
+
+def list_feeds(ws: Workspace) -> list[FeedInfo]:
+    with ws.read() as s:
+        counts = dict(
+            s.execute(select(EntryRow.feed_id, func.count()).group_by(EntryRow.feed_id)).all()
+        )
+        names = dict(s.execute(select(ContactRow.id, ContactRow.name)).all())
+        out = []
+        for r in s.scalars(select(FeedRow).order_by(FeedRow.id)):
+            owner_name = names.get(r.contact_id, "") if r.owner == FeedOwner.CONTACT else r.owner
+            out.append(
+                FeedInfo(
+                    id=r.id,
+                    url=r.url,
+                    kind=r.kind or "?",
+                    owner=r.owner,
+                    owner_name=owner_name,
+                    contact_id=r.contact_id,
+                    title=r.title,
+                    entries=counts.get(r.id, 0),
+                    last_fetched=r.last_fetched_at.isoformat(timespec="seconds")
+                    if r.last_fetched_at
+                    else "",
+                    last_error=r.last_error or "",
+                    error_count=r.error_count,
+                    warning=r.warning or "",
+                )
+            )
+    return out
+
+
+@exporter("feeds")
+def feeds_frame(ws: Workspace, **_: object) -> pd.DataFrame:
+    """id, url, kind, owner, title, entries, last_fetched, last_error."""
+    rows = [
+        {
+            "id": f.id,
+            "url": f.url,
+            "kind": f.kind,
+            "owner": f.owner_name,
+            "title": f.title,
+            "entries": f.entries,
+            "last_fetched": f.last_fetched,
+            "last_error": f.last_error,
+        }
+        for f in list_feeds(ws)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=["id", "url", "kind", "owner", "title", "entries", "last_fetched", "last_error"],
+    )
+
+
+@exporter("entries")
+def entries_frame(ws: Workspace, *, feed_id: int | None = None, **_: object) -> pd.DataFrame:
+    """id, feed_id, guid, title, link, published, people (names joined with |)."""
+    with ws.read() as s:
+        query = select(
+            EntryRow.id,
+            EntryRow.feed_id,
+            EntryRow.guid,
+            EntryRow.title,
+            EntryRow.link,
+            EntryRow.published,
+            EntryRow.people,
+        )
+        if feed_id is not None:
+            if s.get(FeedRow, feed_id) is None:
+                raise NotFound(f"no feed with id {feed_id}")
+            query = query.where(EntryRow.feed_id == feed_id)
+        rows = [
+            {
+                "id": eid,
+                "feed_id": fid,
+                "guid": guid,
+                "title": title,
+                "link": link,
+                "published": published.isoformat() if published else "",
+                "people": "|".join(
+                    f"{p.get('name', '')} ({p.get('role', '')})"
+                    for p in people or []
+                    if isinstance(p, dict)
+                ),
+            }
+            for eid, fid, guid, title, link, published, people in s.execute(
+                query.order_by(EntryRow.feed_id, EntryRow.published.desc(), EntryRow.id)
+            )
+        ]
+    return pd.DataFrame(
+        rows, columns=["id", "feed_id", "guid", "title", "link", "published", "people"]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OpmlImport:
+    added: int
+    skipped: list[str]
+
+    def describe(self) -> str:
+        text = f"added {self.added} feed(s)"
+        if self.skipped:
+            text += f"; skipped {len(self.skipped)}: " + "; ".join(self.skipped[:10])
+        return text
+
+
+def import_opml(ws: Workspace, data: bytes, *, owner: str | None = None) -> OpmlImport:
+    """Add every feed of an OPML file; already-listed and invalid URLs are skipped, named."""
+    try:
+        items = opml.read_opml(data)
+    except FeedError as error:
+        raise InvalidInput(str(error)) from None
+    added = 0
+    skipped: list[str] = []
+    with ws.write() as s:
+        for item in items:
+            try:
+                url = normalize_url(item.url)
+            except FeedError as error:
+                skipped.append(f"{item.url}: {error}")
+                continue
+            if s.scalar(select(FeedRow.id).where(FeedRow.url == url)) is not None:
+                skipped.append(f"{url}: already in the list")
+                continue
+            kind = item.kind_hint if item.kind_hint in ("blog", "podcast") else None
+            _insert(
+                ws,
+                s,
+                url=url,
+                kind=kind,
+                owner=owner,
+                title=item.title,
+                category="/".join(item.category_path),
+            )
+            added += 1
+    return OpmlImport(added, skipped)
+
+
+def export_opml(ws: Workspace) -> bytes:
+    """Every http(s) feed as OPML 2.0, nested by category."""
+    feeds = [f for f in list_feeds(ws) if not f.is_local]
+    with ws.read() as s:
+        categories = dict(s.execute(select(FeedRow.id, FeedRow.category)).all())
+    items = [
+        opml.OpmlFeed(
+            url=f.url,
+            title=f.title or f.url,
+            category_path=tuple(p for p in (categories.get(f.id) or "").split("/") if p),
+            kind_hint=f.kind if f.kind in ("blog", "podcast") else "",
+        )
+        for f in feeds
+    ]
+    return opml.write_opml(items, title="Give First feeds")

@@ -1,0 +1,383 @@
+"""Refreshing feeds: fetch, parse, store entries idempotently, hand new ones to detection.
+
+* Unchanged feeds cost almost nothing: a 304, or the same bytes as last time (digest),
+  means no parsing and no entry writes.
+* Entries are keyed by (feed, guid); a changed entry (different content hash) is updated,
+  never duplicated. The same article in two feeds (same link) is marked as a duplicate of
+  the first so it is detected once.
+* One feed's failure never stops the others: the error, the count of consecutive failures
+  and when are stored on the feed, with a backoff before the next try (or the server's
+  Retry-After).
+* Each feed is stored in its own transaction.
+* Every new or changed entry is handed to the detection hooks (:data:`ENTRY_HOOKS`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from planner.domain.entry import ParsedEntry, ParsedFeed
+from planner.domain.model import Settings
+from planner.errors import NotFound
+from planner.feeds.errors import FeedError, HTTPStatusError
+from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
+from planner.feeds.parse import parse_feed_isolated
+from planner.services.feeds import FILE_PREFIX, UPLOAD_PREFIX
+from planner.services.workspace import Workspace
+from planner.storage.schema import EntryRow, FeedRow
+
+#: Called in the feed's transaction with (workspace, session, feed row, entry ids) for the
+#: entries that are new or changed. Detection registers itself here.
+EntryHook = Callable[[Workspace, Session, FeedRow, list[int]], None]
+ENTRY_HOOKS: list[EntryHook] = []
+
+#: Backoff after consecutive failures: 15 min, 30 min, 1 h, … capped at a day.
+BACKOFF_BASE = timedelta(minutes=15)
+BACKOFF_CAP = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    feed_id: int
+    url: str
+    status: str  # fetched | unchanged | failed | skipped
+    new: int = 0
+    updated: int = 0
+    message: str = ""
+
+
+@dataclass
+class IngestSummary:
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def new_entries(self) -> int:
+        return sum(o.new for o in self.outcomes)
+
+    @property
+    def updated_entries(self) -> int:
+        return sum(o.updated for o in self.outcomes)
+
+    @property
+    def failures(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def describe(self) -> str:
+        text = (
+            f"fetched {self.count('fetched')}, unchanged {self.count('unchanged')}, "
+            f"failed {self.count('failed')}, new entries {self.new_entries}, "
+            f"updated entries {self.updated_entries}"
+        )
+        skipped = self.count("skipped")
+        return text + (f", skipped {skipped} (backing off)" if skipped else "")
+
+
+Progress = Callable[[int, int, FeedOutcome], None]
+
+
+def fetch_options(settings: Settings, *, allow_private: bool | None = None) -> FetchOptions:
+    return FetchOptions(
+        total_deadline=settings.fetch_timeout_seconds,
+        max_bytes=settings.fetch_max_bytes,
+        allow_private=settings.allow_private_addresses if allow_private is None else allow_private,
+    )
+
+
+def refresh(
+    ws: Workspace,
+    *,
+    feed_ids: Sequence[int] | None = None,
+    allow_private: bool | None = None,
+    force: bool = False,
+    on_progress: Progress | None = None,
+    options: FetchOptions | None = None,
+    max_workers: int = 4,
+) -> IngestSummary:
+    """Refresh all feeds (or some): fetch in parallel, then store each feed's entries.
+
+    Feeds backing off after errors are skipped unless ``force`` or named in ``feed_ids``.
+    """
+    settings = ws.settings()
+    opts = options or fetch_options(settings, allow_private=allow_private)
+    now = ws.now()
+    with ws.read() as s:
+        query = select(FeedRow).order_by(FeedRow.id)
+        if feed_ids:
+            query = query.where(FeedRow.id.in_(list(feed_ids)))
+        feeds = list(s.scalars(query))
+    if feed_ids and len(feeds) != len(set(feed_ids)):
+        missing = sorted(set(feed_ids) - {f.id for f in feeds})
+        raise NotFound(f"no feed with id {', '.join(map(str, missing))}")
+    summary = IngestSummary()
+    total = len(feeds)
+
+    def report(outcome: FeedOutcome) -> None:
+        summary.outcomes.append(outcome)
+        if on_progress:
+            on_progress(len(summary.outcomes), total, outcome)
+
+    remote: list[FeedRow] = []
+    for feed in feeds:
+        if feed.url.startswith(UPLOAD_PREFIX):
+            report(
+                FeedOutcome(
+                    feed.id,
+                    feed.url,
+                    "skipped",
+                    message="uploaded file: upload it again to refresh",
+                )
+            )
+        elif feed.url.startswith(FILE_PREFIX):
+            report(_ingest_file(ws, feed))
+        elif not (force or feed_ids) and feed.next_fetch_after and feed.next_fetch_after > now:
+            report(
+                FeedOutcome(
+                    feed.id,
+                    feed.url,
+                    "skipped",
+                    message=f"backing off until {feed.next_fetch_after:%Y-%m-%d %H:%M}",
+                )
+            )
+        else:
+            remote.append(feed)
+
+    by_url = {f.url: f for f in remote}
+
+    def fetched(
+        _done: int, _total: int, request: FetchRequest, outcome: FetchResult | FeedError
+    ) -> None:
+        feed = by_url[request.url]
+        if isinstance(outcome, FeedError):
+            report(_record_failure(ws, feed.id, outcome))
+        else:
+            report(_store_fetch(ws, feed.id, outcome))
+
+    fetch_many(
+        [FetchRequest(f.url, f.etag, f.last_modified) for f in remote],
+        opts,
+        max_workers=max_workers,
+        on_progress=fetched,
+    )
+    return summary
+
+
+def _ingest_file(ws: Workspace, feed: FeedRow) -> FeedOutcome:
+    path = Path(unquote(urlsplit(feed.url).path))
+    try:
+        body = path.read_bytes()
+    except OSError as error:
+        failure = FeedError(feed.url, f"cannot read {path}: {error.strerror}")
+        return _record_failure(ws, feed.id, failure)
+    return store_body(ws, feed.id, body)
+
+
+def ingest_bytes(ws: Workspace, feed_id: int, body: bytes) -> FeedOutcome:
+    """Parse and store a feed's bytes that came from an upload."""
+    return store_body(ws, feed_id, body)
+
+
+def _store_fetch(ws: Workspace, feed_id: int, result: FetchResult) -> FeedOutcome:
+    if result.not_modified:
+        with ws.write() as s:
+            feed = _feed(s, feed_id)
+            _mark_ok(ws, feed)
+            return FeedOutcome(feed.id, feed.url, "unchanged", message="not modified (304)")
+    return store_body(
+        ws,
+        feed_id,
+        result.body,
+        headers=result.headers,
+        etag=result.etag,
+        last_modified=result.last_modified,
+    )
+
+
+def store_body(
+    ws: Workspace,
+    feed_id: int,
+    body: bytes,
+    *,
+    headers: dict[str, str] | None = None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FeedOutcome:
+    """Parse ``body`` unless it is the same as last time, then store its entries."""
+    digest = hashlib.sha256(body).hexdigest()
+    with ws.read() as s:
+        feed = _feed(s, feed_id)
+        unchanged = feed.body_hash == digest and feed.last_error is None
+        url = feed.url
+    if unchanged:
+        with ws.write() as s:
+            feed = _feed(s, feed_id)
+            feed.etag, feed.last_modified = etag or feed.etag, last_modified or feed.last_modified
+            _mark_ok(ws, feed)
+        return FeedOutcome(feed_id, url, "unchanged", message="same content as last time")
+    settings = ws.settings()
+    try:
+        parsed = parse_feed_isolated(
+            body, url=url, headers=headers or {}, max_entries=settings.max_entries_per_feed
+        )
+    except FeedError as error:
+        return _record_failure(ws, feed_id, error)
+    with ws.write() as s:
+        feed = _feed(s, feed_id)
+        new_ids, updated_ids = _store_entries(ws, s, feed, parsed)
+        _apply_feed_fields(feed, parsed)
+        feed.body_hash = digest
+        feed.etag, feed.last_modified = etag, last_modified
+        feed.warning = parsed.warning or None
+        _mark_ok(ws, feed)
+        changed = new_ids + updated_ids
+        if changed:
+            for hook in ENTRY_HOOKS:
+                hook(ws, s, feed, changed)
+        message = f"warning: {parsed.warning}" if parsed.warning else ""
+        return FeedOutcome(feed.id, feed.url, "fetched", len(new_ids), len(updated_ids), message)
+
+
+def _apply_feed_fields(feed: FeedRow, parsed: ParsedFeed) -> None:
+    if parsed.title and not feed.title:
+        feed.title = parsed.title[:500]
+    if parsed.link:
+        feed.site_link = parsed.link[:2000]
+    if not feed.kind:
+        feed.kind = parsed.kind_guess if parsed.kind_guess in ("blog", "podcast") else "blog"
+
+
+def _entry_values(entry: ParsedEntry, feed_id: int, now: datetime) -> dict[str, object]:
+    enclosure = entry.enclosure
+    published = entry.published.replace(tzinfo=None) if entry.published else None
+    return {
+        "feed_id": feed_id,
+        "guid": entry.guid[:2000],
+        "link": entry.link[:2000],
+        "title": entry.title,
+        "published": published,
+        "authors": list(entry.authors),
+        "summary_text": entry.summary_text,
+        "content_text": entry.content_text,
+        "links": list(entry.links),
+        "anchors": [list(a) for a in entry.anchors],
+        "categories": list(entry.categories),
+        "enclosure_url": enclosure.url[:2000] if enclosure else "",
+        "enclosure_type": enclosure.type[:200] if enclosure else "",
+        "duration_seconds": entry.itunes_duration_seconds
+        or (enclosure.duration_seconds if enclosure else None),
+        "itunes": {
+            "episode": entry.itunes_episode,
+            "season": entry.itunes_season,
+            "episode_type": entry.itunes_episode_type,
+        },
+        "people": [{"name": p.name, "role": p.role, "href": p.href} for p in entry.people],
+        "content_hash": entry.content_hash,
+        "updated_at": now,
+    }
+
+
+def _store_entries(
+    ws: Workspace, session: Session, feed: FeedRow, parsed: ParsedFeed
+) -> tuple[list[int], list[int]]:
+    """Insert new entries, update changed ones; return their ids (new, updated)."""
+    existing = {
+        guid: (eid, digest)
+        for eid, guid, digest in session.execute(
+            select(EntryRow.id, EntryRow.guid, EntryRow.content_hash).where(
+                EntryRow.feed_id == feed.id
+            )
+        ).all()
+    }
+    now = ws.now()
+    inserts: list[dict[str, object]] = []
+    updates: list[dict[str, object]] = []
+    seen: set[str] = set()
+    for entry in parsed.entries:
+        guid = entry.guid[:2000]
+        if guid in seen:  # a feed repeating a guid: the first occurrence wins
+            continue
+        seen.add(guid)
+        values = _entry_values(entry, feed.id, now)
+        if guid not in existing:
+            inserts.append({**values, "first_seen_at": now})
+        elif existing[guid][1] != entry.content_hash:
+            updates.append({**values, "id": existing[guid][0]})
+    new_ids: list[int] = []
+    if inserts:
+        new_ids = list(session.scalars(insert(EntryRow).returning(EntryRow.id), inserts))
+        _mark_duplicates(session, feed.id, new_ids)
+    if updates:
+        session.execute(update(EntryRow), updates)
+    return new_ids, [int(u["id"]) for u in updates]  # type: ignore[call-overload]
+
+
+def _mark_duplicates(session: Session, feed_id: int, entry_ids: list[int]) -> None:
+    """Point entries whose link another feed already stored at that first entry."""
+    links = dict(
+        session.execute(
+            select(EntryRow.id, EntryRow.link).where(
+                EntryRow.id.in_(entry_ids), EntryRow.link != ""
+            )
+        ).all()
+    )
+    if not links:
+        return
+    firsts = dict(
+        session.execute(
+            select(EntryRow.link, EntryRow.id)
+            .where(
+                EntryRow.link.in_(set(links.values())),
+                EntryRow.feed_id != feed_id,
+                EntryRow.duplicate_of_id.is_(None),
+            )
+            .order_by(EntryRow.id.desc())
+        ).all()
+    )
+    dupes = [
+        {"id": eid, "duplicate_of_id": firsts[link]}
+        for eid, link in links.items()
+        if link in firsts
+    ]
+    if dupes:
+        session.execute(update(EntryRow), dupes)
+
+
+def _feed(session: Session, feed_id: int) -> FeedRow:
+    feed = session.get(FeedRow, feed_id)
+    if feed is None:
+        raise NotFound(f"no feed with id {feed_id}")
+    return feed
+
+
+def _mark_ok(ws: Workspace, feed: FeedRow) -> None:
+    feed.last_fetched_at = ws.now()
+    feed.last_error = None
+    feed.last_error_at = None
+    feed.error_count = 0
+    feed.next_fetch_after = None
+
+
+def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcome:
+    now = ws.now()
+    with ws.write() as s:
+        feed = _feed(s, feed_id)
+        feed.error_count = (feed.error_count or 0) + 1
+        feed.last_error = str(error)[:2000]
+        feed.last_error_at = now
+        feed.last_fetched_at = now
+        wait = min(BACKOFF_BASE * 2 ** (feed.error_count - 1), BACKOFF_CAP)
+        retry_after = getattr(error, "retry_after", None)
+        if isinstance(error, HTTPStatusError) and retry_after:
+            wait = max(wait, timedelta(seconds=float(retry_after)))
+        feed.next_fetch_after = now + wait
+        return FeedOutcome(feed.id, feed.url, "failed", message=str(error))
