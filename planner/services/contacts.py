@@ -53,17 +53,23 @@ def add(
     *,
     session: Session | None = None,
     import_batch_id: int | None = None,
+    source: str = "manual",
 ) -> Contact:
     """Create a contact. A second active contact with the same name is refused."""
     values = clean(data)
     if session is None:
         with ws.write() as s:
-            return add(ws, data, session=s, import_batch_id=import_batch_id)
+            return add(ws, data, session=s, import_batch_id=import_batch_id, source=source)
     if find_row(session, str(values["name"])) is not None:
         raise Conflict(f"a contact named {values['name']!r} already exists")
     now = ws.now()
     row = ContactRow(
-        **values, archived=False, created_at=now, updated_at=now, import_batch_id=import_batch_id
+        **values,
+        archived=False,
+        created_at=now,
+        updated_at=now,
+        import_batch_id=import_batch_id,
+        source=source,
     )
     session.add(row)
     session.flush()

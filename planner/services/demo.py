@@ -105,6 +105,7 @@ def load(ws: Workspace, *, reset: bool = False, directory: Path = DEMO_DIR) -> s
                     notes=row.get("notes", ""),
                 ),
                 session=s,
+                source="demo",
             )
         n_interactions = 0
         for row in _rows("interactions.csv", directory):

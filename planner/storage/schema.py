@@ -77,6 +77,8 @@ class ContactRow(Base):
         ForeignKey("contacts.id", ondelete="SET NULL"), nullable=True
     )
     import_batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: Where the contact came from: manual, import, guest (a suggested podcast guest), demo.
+    source: Mapped[str] = mapped_column(String(16), default="manual", server_default="manual")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -249,6 +251,8 @@ class PlannedGiveRow(Base):
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("requests.id", ondelete="SET NULL"), nullable=True
     )
+    #: When it was marked done (the ledger row carries the same date).
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -265,6 +269,8 @@ class AskRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="idea")
     title: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    #: When the ask went out (for follow-ups).
+    sent_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

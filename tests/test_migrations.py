@@ -1,0 +1,62 @@
+"""Migrations: a database made at the first revision keeps every row through the upgrade."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from planner.storage import migrate
+from planner.storage.db import make_engine
+
+
+def test_upgrade_from_the_first_migration_keeps_rows_and_defaults_new_columns(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO contacts (id, name, aliases, email, domains, handles, tags, tier, "
+                "reach, notes, archived, created_at, updated_at) VALUES (7, 'Ann Lee', '[\"AL\"]',"
+                " 'ann@lee.example', '[\"lee.example\"]', '[]', '[]', 'deep', 500, 'n', false, "
+                "'2026-01-01 10:00:00', '2026-01-01 10:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO asks (id, contact_id, kind, cost, target_date, priority, status, "
+                "title, note, created_at) VALUES (3, 7, 'link', 2.0, '2026-12-01', 1, 'sent', "
+                "'a link', '', '2026-01-01 10:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO planned_gives (id, contact_id, kind, title, due_date, channel, status,"
+                " note, created_at) VALUES (4, 7, 'mention', 'post', '2026-12-02', 'blog', "
+                "'planned', '', '2026-01-01 10:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO interactions (id, contact_id, direction, kind, occurred_on, magnitude,"
+                " source, title, link, note, base, growth, quarter, created_at) VALUES (9, 7, "
+                "'gave', 'mention', '2026-02-01', 1.0, 'manual', '', '', '', 1.0, 1.0, 8105, "
+                "'2026-02-01 10:00:00')"
+            )
+        )
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision(engine)
+    with engine.connect() as conn:
+        contact = conn.execute(
+            text("SELECT name, tier, reach, aliases, source FROM contacts WHERE id = 7")
+        ).one()
+        assert tuple(contact[:3]) == ("Ann Lee", "deep", 500)
+        assert "AL" in str(contact[3])
+        assert contact[4] == "manual"
+        assert conn.execute(text("SELECT status, sent_on FROM asks WHERE id = 3")).one() == (
+            "sent",
+            None,
+        )
+        assert conn.execute(
+            text("SELECT title, done_on FROM planned_gives WHERE id = 4")
+        ).one() == ("post", None)
+        assert conn.execute(text("SELECT count(*) FROM interactions")).scalar() == 1
+    engine.dispose()
