@@ -1,0 +1,198 @@
+"""Interview patterns in post and episode titles: who is the guest?
+
+A name in a title is a *guest* when the title frames it as an interview, else the post
+*features* the person. The interview frames are:
+
+* a marker right before the name: "with X", "w/ X", "feat. X", "ft. X", "featuring X",
+  "Interview: X", "Interview with X", "Q&A: X", "Q&A with X", "AMA with X",
+  "a conversation with X", "chat with X", "talking to X", "sits down with X",
+  "joined by X", "Guest: X", "[Interview] X"; also "… (with X)". Further names joined
+  to a guest by "," "&" "+" or "and" are guests too ("with X and Y");
+* "X interview" / "X: Q&A" anywhere;
+* the name opening the title (after an optional episode number such as "#123:",
+  "Ep 12 -", "Episode 12:", "S2E4", "123 –") followed by " on …", " talks …" or by a
+  separator (":", "|", "—", "–", "-") or the end: "#123: X — …", "Ep 12 - X: …",
+  "X on Pricing", "X | Show". In a podcast these are interviews; in a blog they are
+  interviews only behind an episode number, because a blog post titled "Jane Doe on
+  Pricing" or "Jane Doe: Lessons" is about her, not with her.
+
+Titles like "What X Taught Us", "Lessons From X", "X's Take on …", "Why X Rethinks …"
+name the person outside any frame: a feature.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from planner.domain.names import GENERIC_WORDS, PARTICLES, fold, is_initial, looks_like_person_name
+
+_MARKER = r"""(?:
+    \b(?:with|feat|ft|featuring|starring)\b\.?
+  | \bw/
+  | \bguests?\s*:
+  | \binterview(?:s|ing|ed)?(?:\s+with)?
+  | \bq\s*&\s*a(?:\s+with)?
+  | \bama(?:\s+with|\s*[:\-–—])
+  | \bconversations?\s+with
+  | \bchat(?:s|ting)?\s+with
+  | \btalk(?:s|ing)?\s+(?:with|to)
+  | \bsit(?:s|ting)?\s+down\s+with
+  | \bjoined\s+by
+  | [\[(]\s*(?:interview|q\s*&\s*a|guest)\s*[\])]
+)"""
+_MARKER_TAIL = re.compile(_MARKER + r"\s*[:\-–—]?\s*$", re.IGNORECASE | re.VERBOSE)
+_MARKER_ANY = re.compile(_MARKER + r"\s*[:\-–—]?\s*", re.IGNORECASE | re.VERBOSE)
+_JOINER_TAIL = re.compile(r"(?:,|&|\+|\band)\s*$", re.IGNORECASE)
+_JOINER_HEAD = re.compile(r"\s*(?:,|&|\+|and)\s+", re.IGNORECASE)
+
+_EPISODE_PREFIX = re.compile(
+    r"""^\s*
+    (?:[\[(][^\])]{1,30}[\])]\s*)?
+    (?:
+        (?:\#|№|no\.?\s*|ep(?:isode)?\.?\s*|e(?=\d))\s*\d+[a-z]?
+      | s\d+\s*[:.,]?\s*e(?:p(?:isode)?)?\.?\s*\d+
+      | \d{1,4}(?=\s*[:.|\-–—])
+    )
+    \s*(?:[:.|\-–—]+\s*)?""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_AFTER_ON = re.compile(
+    r"^\s+(?:on|talks?|discusses|explains|shares|reveals|returns|answers|breaks\s+down)\b",
+    re.IGNORECASE,
+)
+_AFTER_SEPARATOR = re.compile(r"^\s*(?:[:|\-–—•·]|$)")
+_AFTER_INTERVIEW = re.compile(
+    r"^\s*(?:[:\-–—|,]\s*)?(?:interview|q\s*&\s*a|ama|in\s+conversation)\b", re.IGNORECASE
+)
+_NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
+
+#: How sure a title frame makes the guest role (times the name's own confidence).
+MARKER_FACTOR = 1.0
+OPENING_FACTOR = 0.97
+
+
+@dataclass(frozen=True, slots=True)
+class TitleFrame:
+    """A title with where a name opening it would begin (after an episode number)."""
+
+    title: str
+    is_podcast: bool
+    opening: int
+    has_episode_prefix: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TitleCandidate:
+    """A would-be guest name found in an interview frame (original words and span)."""
+
+    name: str
+    start: int
+    end: int
+    factor: float
+    #: Only the weak "X: …" / "X | …" opening frame supports it: needs more evidence.
+    weak: bool
+
+
+def frame_title(title: str, is_podcast: bool) -> TitleFrame:
+    prefix = _EPISODE_PREFIX.match(title)
+    if prefix:
+        return TitleFrame(title, is_podcast, prefix.end(), True)
+    return TitleFrame(title, is_podcast, len(title) - len(title.lstrip()), False)
+
+
+def _opening_factor(frame: TitleFrame, end: int) -> tuple[float, bool] | None:
+    """For a name opening the title: (factor, weak) when what follows frames an interview."""
+    after = frame.title[end:]
+    if _AFTER_INTERVIEW.match(after):
+        return MARKER_FACTOR, False
+    interview_like = frame.is_podcast or frame.has_episode_prefix
+    if interview_like and _AFTER_ON.match(after):
+        return OPENING_FACTOR, False
+    if interview_like and _AFTER_SEPARATOR.match(after):
+        return OPENING_FACTOR, not frame.has_episode_prefix
+    return None
+
+
+def guest_factor(frame: TitleFrame, start: int, end: int, guest_ends: list[int]) -> float | None:
+    """How much the title frames ``title[start:end]`` as a guest, None if it does not.
+
+    ``guest_ends`` holds the end offsets of names already found to be guests (earlier in
+    the title), so that "with X and Y" makes Y a guest too.
+    """
+    before = frame.title[:start]
+    if _MARKER_TAIL.search(before):
+        return MARKER_FACTOR
+    joiner = _JOINER_TAIL.search(before)
+    if joiner and guest_ends and len(before[: joiner.start()].rstrip()) in guest_ends:
+        return MARKER_FACTOR
+    if _AFTER_INTERVIEW.match(frame.title[end:]):
+        return MARKER_FACTOR
+    if start == frame.opening or not before.strip():
+        opening = _opening_factor(frame, end)
+        if opening:
+            return opening[0]
+    return None
+
+
+def _read_name(title: str, pos: int) -> tuple[list[str], int, int] | None:
+    """Capitalised words (particles and initials allowed inside) starting at ``pos``.
+
+    Reading stops at a lower-case word, a generic title word ("About", "On", "Growth"),
+    any punctuation other than a single space, a full stop, or after five words.
+    """
+    words: list[tuple[str, int, int]] = []
+    while len(words) < 5:
+        if words:
+            if title[pos : pos + 1] != " ":
+                break
+            pos += 1
+        match = _NAME_WORD.match(title, pos)
+        if not match:
+            break
+        word = match.group()
+        folded = fold(word.rstrip("."))
+        name_word = word[0].isupper() and (folded not in GENERIC_WORDS or is_initial(word))
+        if not (name_word or (folded in PARTICLES and words)):
+            break
+        if word.endswith(".") and not is_initial(word):
+            words.append((word[:-1], match.start(), match.end() - 1))
+            break  # a full stop ends the name
+        words.append((word, match.start(), match.end()))
+        pos = match.end()
+    while words and fold(words[-1][0]) in PARTICLES:
+        words.pop()
+    if not words:
+        return None
+    return [w for w, _, _ in words], words[0][1], words[-1][2]
+
+
+def guest_candidates(frame: TitleFrame) -> list[TitleCandidate]:
+    """Person-like names the title frames as guests (known or not: the caller checks)."""
+    found: list[TitleCandidate] = []
+    for marker in _MARKER_ANY.finditer(frame.title):
+        found.extend(_chain(frame, marker.end(), MARKER_FACTOR, weak=False))
+    opened = _read_name(frame.title, frame.opening)
+    if opened:
+        words, start, end = opened
+        opening = _opening_factor(frame, end)
+        if opening and looks_like_person_name(words) and not any(c.start == start for c in found):
+            found.append(TitleCandidate(" ".join(words), start, end, opening[0], opening[1]))
+    return found
+
+
+def _chain(frame: TitleFrame, pos: int, factor: float, weak: bool) -> list[TitleCandidate]:
+    """Names after a marker, following joiners: "with X, Y and Z"."""
+    out: list[TitleCandidate] = []
+    while True:
+        read = _read_name(frame.title, pos)
+        if not read:
+            break
+        words, start, end = read
+        if looks_like_person_name(words):
+            out.append(TitleCandidate(" ".join(words), start, end, factor, weak))
+        joiner = _JOINER_HEAD.match(frame.title, end)
+        if not joiner:
+            break
+        pos = joiner.end()
+    return out
