@@ -1,0 +1,81 @@
+"""Outreach and file-format adapters: templates, e-mail drafts, CSV, iCalendar.
+
+Pure of database and Streamlit: functions take domain objects or plain data and return
+bytes, strings or reports; the caller (planner.services) loads and stores. Modules:
+
+* :mod:`.context` – the plain-data render context for a message to one contact;
+* :mod:`.render` – the template library (built-in + user overrides), sandboxed;
+* :mod:`.sandbox`, :mod:`.isolation` – the Jinja2 sandbox and the limited worker process;
+* :mod:`.eml` – .eml drafts, mailto: links, a zip of drafts;
+* :mod:`.csv_export`, :mod:`.csv_import` – spreadsheet-safe CSV out, validated CSV in;
+* :mod:`.ics` – all-day calendar events.
+
+Errors: see :mod:`.errors` for the tree.
+"""
+
+from planner.outreach.context import CONTEXT_DOC, build_context, sample_context
+from planner.outreach.csv_export import (
+    contacts_csv_bytes,
+    ledger_csv_bytes,
+    to_csv_bytes,
+)
+from planner.outreach.csv_import import (
+    FORMAT_DOC,
+    ContactRow,
+    ImportReport,
+    LedgerRow,
+    RowProblem,
+    example_contacts_csv,
+    example_ledger_csv,
+    parse_contacts_csv,
+    parse_ledger_csv,
+)
+from planner.outreach.eml import build_draft, draft_filename, mailto_link, zip_drafts
+from planner.outreach.errors import (
+    CalendarError,
+    DraftError,
+    HeaderInjectionError,
+    InvalidAddressError,
+    OutreachError,
+    TemplateProblem,
+    TemplateTooExpensive,
+)
+from planner.outreach.ics import CalendarEvent, calendar_ics
+from planner.outreach.render import RenderedDraft, TemplateInfo, TemplateLibrary
+from planner.outreach.sandbox import Limits, check_source
+
+__all__ = [
+    "CONTEXT_DOC",
+    "FORMAT_DOC",
+    "CalendarError",
+    "CalendarEvent",
+    "ContactRow",
+    "DraftError",
+    "HeaderInjectionError",
+    "ImportReport",
+    "InvalidAddressError",
+    "LedgerRow",
+    "Limits",
+    "OutreachError",
+    "RenderedDraft",
+    "RowProblem",
+    "TemplateInfo",
+    "TemplateLibrary",
+    "TemplateProblem",
+    "TemplateTooExpensive",
+    "build_context",
+    "build_draft",
+    "calendar_ics",
+    "check_source",
+    "contacts_csv_bytes",
+    "draft_filename",
+    "example_contacts_csv",
+    "example_ledger_csv",
+    "ledger_csv_bytes",
+    "mailto_link",
+    "parse_contacts_csv",
+    "parse_ledger_csv",
+    "sample_context",
+    "to_csv_bytes",
+    "zip_drafts",
+]
