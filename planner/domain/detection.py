@@ -128,6 +128,7 @@ from planner.domain.names import (
     fold_text,
     handle_boundary_ok,
     is_initial,
+    is_title,
     name_boundary_ok,
 )
 
@@ -262,6 +263,8 @@ HREF_ONLY_PEOPLE_CONFIDENCE = 0.8
 SIMILAR_GUEST_MIN_CONFIDENCE = 0.6
 SIMILAR_GUEST_MAX_CONFIDENCE = 0.8
 MAX_CONFIDENCE = 0.99
+#: "Ann Lee Smith": a name running on into another capitalised word may be someone else's.
+RUNS_ON_FACTOR = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -508,6 +511,8 @@ class DetectionIndex:
         written = text.original[start:end]
         owners = frozenset(p.owner for p in hit.patterns)
         namesake = _namesake_context(text.original, start, end)
+        if field_name == FIELD_TEXT and _runs_on(text.original, end):
+            factor *= RUNS_ON_FACTOR
         out: list[_Ev] = []
         for pattern in hit.patterns:
             confidence = _form_confidence(pattern, written, text.original, start)
@@ -912,6 +917,23 @@ def _namesake_context(text: str, start: int, end: int) -> bool:
         _NAMESAKE_AFTER.match(text, end, min(len(text), end + 40))
         or _NAMESAKE_BEFORE.search(text, max(0, start - 30), start)
     )
+
+
+_NEXT_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’-]*)")
+
+
+def _runs_on(text: str, end: int) -> bool:
+    """Does a capitalised word follow on the same line ("Ann Lee Smith", not "Ann Lee. She")?
+
+    Honorifics and post-nominals ("PhD", "Jr."), "I" and common words do not count.
+    """
+    match = _NEXT_WORD.match(text, end)
+    if not match:
+        return False
+    word = match.group(1)
+    if not word[0].isupper() or word == "I" or is_title(word):
+        return False
+    return fold(word) not in COMMON_WORDS
 
 
 def _clip(text: str, limit: int = SNIPPET_CHARS) -> str:

@@ -25,7 +25,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from planner.domain.names import GENERIC_WORDS, PARTICLES, fold, is_initial, looks_like_person_name
+from planner.domain.names import (
+    GENERIC_WORDS,
+    PARTICLES,
+    fold,
+    is_initial,
+    is_title,
+    looks_like_person_name,
+)
 
 _MARKER = r"""(?:
     \b(?:with|feat|ft|featuring|starring)\b\.?
@@ -41,7 +48,11 @@ _MARKER = r"""(?:
   | \bjoined\s+by
   | [\[(]\s*(?:interview|q\s*&\s*a|guest)\s*[\])]
 )"""
-_MARKER_TAIL = re.compile(_MARKER + r"\s*[:\-–—]?\s*$", re.IGNORECASE | re.VERBOSE)
+#: An honorific may sit between the frame and the name: "Interview with Dr. Jane Doe".
+_HONORIFIC = r"(?:(?:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev)\.?\s+)?"
+_MARKER_TAIL = re.compile(
+    _MARKER + r"\s*[:\-–—]?\s*" + _HONORIFIC + "$", re.IGNORECASE | re.VERBOSE
+)
 _MARKER_ANY = re.compile(_MARKER + r"\s*[:\-–—]?\s*", re.IGNORECASE | re.VERBOSE)
 _JOINER_TAIL = re.compile(r"(?:,|&|\+|\band)\s*$", re.IGNORECASE)
 _JOINER_HEAD = re.compile(r"\s*(?:,|&|\+|and)\s+", re.IGNORECASE)
@@ -57,11 +68,15 @@ _EPISODE_PREFIX = re.compile(
     \s*(?:[:.|\-–—]+\s*)?""",
     re.IGNORECASE | re.VERBOSE,
 )
+#: What may follow a guest's name before " on …": "(Acme)", ", CEO of Acme,".
+_APPOSITION = r"(?:\s*\([^()]{1,40}\)|,[^,:|()]{1,50},)?"
 _AFTER_ON = re.compile(
-    r"^\s+(?:on|talks?|discusses|explains|shares|reveals|returns|answers|breaks\s+down)\b",
+    "^"
+    + _APPOSITION
+    + r"\s+(?:on|talks?|discusses|explains|shares|reveals|returns|answers|breaks\s+down)\b",
     re.IGNORECASE,
 )
-_AFTER_SEPARATOR = re.compile(r"^\s*(?:[:|\-–—•·]|$)")
+_AFTER_SEPARATOR = re.compile("^" + _APPOSITION + r"\s*(?:[:|\-–—•·]|$)")
 _AFTER_INTERVIEW = re.compile(
     r"^\s*(?:[:\-–—|,]\s*)?(?:interview|q\s*&\s*a|ama|in\s+conversation)\b", re.IGNORECASE
 )
@@ -151,6 +166,9 @@ def _read_name(title: str, pos: int) -> tuple[list[str], int, int] | None:
         if not match:
             break
         word = match.group()
+        if not words and is_title(word):
+            pos = match.end()  # "Dr." / "Prof." before the name is not part of it
+            continue
         folded = fold(word.rstrip("."))
         name_word = word[0].isupper() and (folded not in GENERIC_WORDS or is_initial(word))
         if not (name_word or (folded in PARTICLES and words)):

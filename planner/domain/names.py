@@ -232,13 +232,17 @@ TITLES: frozenset[str] = word_set(
     "sr jr ii iii iv phd md mba esq cpa rn dds hon capt col gen sgt"
 )
 
-_INITIAL = re.compile(r"^(?:[^\W\d_]\.?)+$|^(?:[^\W\d_]\.){1,3}$")
+_INITIALS = re.compile(r"[^\W\d_]\.?|(?:[^\W\d_]\.){2,3}")
 
 
 def is_initial(token: str) -> bool:
-    """ "A.", "A", "J.R." — a token that abbreviates a given name."""
-    letters = token.replace(".", "")
-    return bool(letters) and len(letters) <= 3 and (len(letters) == 1 or "." in token)
+    """ "A.", "A", "J.R." — a token that abbreviates a given name (not "Dr.")."""
+    return bool(_INITIALS.fullmatch(token))
+
+
+def is_title(token: str) -> bool:
+    """ "Dr.", "Prof", "PhD" — an honorific or post-nominal."""
+    return fold(token).replace(".", "") in TITLES
 
 
 def name_tokens(name: str) -> list[str]:
@@ -252,7 +256,7 @@ def clean_person_name(name: str) -> str:
     "Dr. Jane A. Doe, PhD" → "jane doe"; first and last tokens are kept even when they are
     initials ("J. Doe" stays "j. doe") because then they are all there is.
     """
-    tokens = [t for t in name_tokens(name) if t.strip(".").replace(".", "") not in TITLES]
+    tokens = [t for t in name_tokens(name) if not is_title(t)]
     tokens = [t.strip(',;:()[]"') for t in tokens]
     tokens = [t for t in tokens if t]
     if len(tokens) > 2:
