@@ -23,6 +23,8 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 # ("jav\tascript:"), so a URL carrying them is either hostile or broken.
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 _C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
+# scheme://host[:port] then a path/query/fragment of printable ASCII only, no userinfo.
+_PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][\x21-\x7e]*)?\Z", re.I)
 _LOOKS_LIKE_HOST = re.compile(r"^[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:/|$)")
 
 
@@ -126,6 +128,8 @@ def http_url_or_empty(value: object, base: str = "") -> str:
     """
     if not isinstance(value, str) or not value:
         return ""
+    if _PLAIN_HTTP.match(value):  # the common case, a clean absolute URL: no parsing
+        return value
     # Browsers drop leading/trailing C0+space and every tab/CR/LF; do the same first so
     # the scheme we check is the scheme a browser would see.
     text = value.strip(_C0_AND_SPACE)
