@@ -46,6 +46,7 @@ from planner.domain.give_options import (
     effort_table,
     explain_give,
     give_value,
+    kind_phrase,
 )
 from planner.domain.goodwill import BalanceSummary, decay
 from planner.domain.model import (
@@ -258,7 +259,7 @@ def auto_plan(
             unreachable.append(
                 Unreachable(
                     a.id,
-                    f"a {Kind(a.kind).value.replace('_', ' ')} needs trust level {required} "
+                    f"{kind_phrase(a.kind)} needs trust level {required} "
                     f"(now {have}); gives build a balance, not trust — wait until they have "
                     "given back",
                 )
@@ -442,25 +443,26 @@ def _cheapest_combo(
 def _greedy(
     job: _Ask, table: EffortTable, unit_slots: list[tuple[int, int]], cal: _Calendar
 ) -> list[tuple[int, int]] | None:
-    """Add gives across weeks by value per effort until the gap closes, then drop the ones
-    that turned out unnecessary (most effort first). None when capacity runs out."""
+    """Add gives week by week — earliest week first, best value per effort first within a
+    week — until the gap closes, then drop the ones that turned out unnecessary (most
+    effort first). None when capacity runs out."""
     extra: dict[tuple[int, int], int] = {}
     taken: set[tuple[int, int]] = set()
     placed: list[tuple[int, int]] = []
     total = 0.0
     while total < job.gap - EPSILON:
-        pick: tuple[float, int, int] | None = None
+        pick: tuple[int, float, int] | None = None
         for k, kind in enumerate(table.kinds):
             slot, units = unit_slots[k]
             w = _earliest(job, k, kind, slot, units, cal, extra, taken)
             if w is None:
                 continue
-            score = job.values[k][w] / max(table.efforts[k], EPSILON)
-            if pick is None or score > pick[0] + EPSILON:
-                pick = (score, k, w)
+            candidate = (w, -job.values[k][w] / max(table.efforts[k], EPSILON), k)
+            if pick is None or candidate < pick:
+                pick = candidate
         if pick is None:
             return None
-        _, k, w = pick
+        w, _, k = pick
         slot, units = unit_slots[k]
         extra[(w, slot)] = extra.get((w, slot), 0) + units
         taken.add((k, w))
@@ -513,6 +515,12 @@ def _best_fit(items: list[tuple[float, int]], room: int) -> float:
     return best
 
 
+def _of(part: float, whole: float) -> str:
+    """``2.0 of the 3.5``, with two decimals when one would show equal numbers."""
+    digits = 1 if f"{part:.1f}" != f"{whole:.1f}" else 2
+    return f"{part:.{digits}f} of the {whole:.{digits}f}"
+
+
 def _why_unreachable(
     job: _Ask,
     table: EffortTable,
@@ -530,14 +538,14 @@ def _why_unreachable(
     if empty < job.gap - EPSILON:
         return (
             f"not enough time: even full weeks of gives until {window} would add "
-            f"{empty:.1f} of the {job.gap:.1f} points missing (projected {projected:.1f}, "
+            f"{_of(empty, job.gap)} points missing (projected {projected:.1f}, "
             f"needs {job.need:.1f} by {by})"
         )
     free = _max_addable(job, table, unit_slots, cal, empty=False)
     if free < job.gap - EPSILON:
         return (
             f"capacity exhausted: the slots still free until {window} would add at most "
-            f"{free:.1f} of the {job.gap:.1f} points missing (projected {projected:.1f}, "
+            f"{_of(free, job.gap)} points missing (projected {projected:.1f}, "
             f"needs {job.need:.1f} by {by})"
         )
     return None
