@@ -100,7 +100,12 @@ def split_url(url: str) -> tuple[str, tuple[str, ...]]:
     url = url.strip()
     if not url:
         return "", ()
+    if "://" not in url and _OTHER_SCHEME.match(url):
+        return "", ()  # mailto:, tel:, javascript: … are not sites
     if "://" not in url:
+        quick = _split_bare(url.lstrip("/"))
+        if quick is not None:
+            return quick
         url = "https://" + url.lstrip("/")
     try:
         parts = urlsplit(url)
@@ -111,6 +116,21 @@ def split_url(url: str) -> tuple[str, tuple[str, ...]]:
     host = normalise_host(parts.hostname or "")
     segments = tuple(unquote(s).lower() for s in parts.path.split("/") if s)
     return host, segments
+
+
+_OTHER_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:(?!\d)")
+_PLAIN_HOST = re.compile(r"[a-z0-9.\-]+")
+
+
+def _split_bare(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """``host/path`` without a scheme, when it is plain enough to skip urlsplit (a build
+    splits tens of thousands of these); None when it needs the full parser."""
+    host, _, path = text.partition("/")
+    host = host.lower()
+    if not _PLAIN_HOST.fullmatch(host):
+        return None
+    path = path.split("?", 1)[0].split("#", 1)[0]
+    return normalise_host(host), tuple(unquote(s).lower() for s in path.split("/") if s)
 
 
 def parent_domains(host: str) -> Iterable[str]:
