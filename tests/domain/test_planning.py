@@ -568,3 +568,15 @@ def test_next_moves_ordering() -> None:
         tier.reason == "2 contacts for 1 places: move down Ann (least reciprocated, least recent)"
     )
     assert first.action == "draft:first_transaction"
+
+
+def test_every_suggested_draft_template_exists() -> None:
+    from pathlib import Path
+
+    from planner.domain.next_moves import ASK_TEMPLATES
+
+    root = Path(__file__).resolve().parents[2] / "templates"
+    names = {*ASK_TEMPLATES.values(), "reciprocate", "follow_up", "first_transaction"}
+    names |= {"decline_request", "help_offer"}  # decide_request's drafts
+    missing = [n for n in sorted(names) if not (root / f"{n}.txt.j2").exists()]
+    assert missing == []
