@@ -80,7 +80,8 @@ def podcast_rss(n: int) -> bytes:
             f"<itunes:duration>{i % 3}:{i % 60:02d}:07</itunes:duration>"
             f"<itunes:episode>{i}</itunes:episode><itunes:season>{i // 100}</itunes:season>"
             f"<itunes:episodeType>full</itunes:episodeType>"
-            f'<podcast:person role="guest" href="https://guest{i}.example/">Guest {i}</podcast:person>'
+            f'<podcast:person role="guest" href="https://guest{i}.example/">'
+            f"Guest {i}</podcast:person>"
             f'<podcast:person role="host">Pat Planner</podcast:person></item>'
         )
     return (

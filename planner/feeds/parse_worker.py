@@ -1,0 +1,110 @@
+"""The parse worker process: ``python -m planner.feeds.parse_worker MEMORY_BYTES``.
+
+Started and fed by :mod:`planner.feeds.isolate`; not a user command. It reads parse jobs
+from stdin and writes results to stdout, each message an 8-byte big-endian length
+followed by a pickle. Its limits:
+
+* ``RLIMIT_AS`` = MEMORY_BYTES for its whole life (a blow-up is a MemoryError here,
+  after which it answers ``("memory", None)`` and exits so the next job gets a fresh one);
+* ``RLIMIT_CPU`` re-armed before every job to "CPU used so far + the job's budget", so the
+  kernel stops it with SIGXCPU when one parse runs too long;
+* no core dumps.
+
+The parent kills it on its wall-clock limit. Pickle is fine here: the parent is the only
+writer of our stdin, and only this code writes to the parent.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import resource
+import sys
+from typing import Any, BinaryIO
+
+_HEADER = 8
+
+
+def _read_exact(stream: BinaryIO, n: int) -> bytes:
+    chunks = []
+    while n:
+        chunk = stream.read(n)
+        if not chunk:
+            return b""
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _write(stream: BinaryIO, message: tuple[str, Any]) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(_HEADER, "big") + data)
+    stream.flush()
+
+
+def _arm_cpu(seconds: int) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = math.ceil(usage.ru_utime + usage.ru_stime)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = used + seconds
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _job(request: dict[str, Any]) -> tuple[str, Any]:
+    from planner.feeds.errors import FeedError, ParseError
+    from planner.feeds.parse import parse_feed
+
+    url = request["url"]
+    try:
+        feed = parse_feed(
+            request["body"],
+            url=url,
+            headers=request["headers"],
+            max_entries=request["max_entries"],
+        )
+        return ("ok", feed)
+    except FeedError as e:
+        return ("error", e)
+    except MemoryError:
+        return ("memory", None)
+    except RecursionError:
+        return ("error", ParseError(url, "the feed is nested too deeply to parse"))
+    except Exception as e:  # report it: the parent turns it into a ParseError
+        return ("crash", f"{type(e).__name__}: {e}"[:500])
+
+
+def main() -> int:
+    memory_bytes = int(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    requests_in = sys.stdin.buffer
+    replies_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    # Anything else printing to stdout (a warning, a stray print) must not corrupt replies.
+    sys.stdout = sys.stderr
+    import planner.feeds.parse  # noqa: F401  (warm up before the first job's CPU budget)
+
+    while True:
+        header = _read_exact(requests_in, _HEADER)
+        if not header:
+            return 0
+        payload = _read_exact(requests_in, int.from_bytes(header, "big"))
+        if not payload:
+            return 0
+        request = pickle.loads(payload)
+        _arm_cpu(int(request["cpu_seconds"]))
+        try:
+            reply = _job(request)
+            del request, payload
+            _write(replies_out, reply)
+        except MemoryError:
+            reply = ("memory", None)
+            _write(replies_out, reply)
+        if reply[0] == "memory":
+            return 0  # a process that hit its memory limit is not reused
+
+
+if __name__ == "__main__":
+    sys.exit(main())
