@@ -1,36 +1,43 @@
-"""Render user templates in a child process with a wall clock, CPU and memory limits.
+"""Render user templates in a separate, limited process that can be stopped.
 
 The sandbox stops a template from reaching Python internals but not from looping for
 hours or allocating gigabytes (THREATS T2: ``{{ 'A' * 10**9 }}`` renders inside the
-sandbox, nested ``range(100000)`` loops spin). Only a separate process can be stopped
+sandbox; nested ``range(100000)`` loops spin). Only a separate process can be stopped
 from outside, so user templates render in one:
 
-* started from a ``forkserver`` (a small clean process, never a fork of the threaded
-  Streamlit server; ``spawn`` where forkserver does not exist), with this module
-  preloaded so a render costs milliseconds, not a fresh import of Jinja2;
-* ``RLIMIT_AS`` (memory) and ``RLIMIT_CPU`` set inside the child before it touches the
-  template; the parent kills it when the wall clock runs out;
-* the answer comes back over a pipe as plain strings or :class:`TemplateProblem` s.
+* a fresh interpreter (``python -I``, an empty environment: no database URL or secret
+  reaches the process that runs user code) running :mod:`planner.outreach.worker`;
+* inside it, ``RLIMIT_AS`` (memory), ``RLIMIT_CPU`` and an interval timer are set
+  before the template is touched; the parent kills it when its wall clock runs out;
+* the request goes in and the answer comes out as JSON, never pickle: even a worker
+  that escaped the sandbox could only send back text, not code.
+
+Why not ``multiprocessing``: its spawn and forkserver children re-run the parent's main
+script (Streamlit's or pytest's launcher) before every job, and ``fork`` in the threaded
+Streamlit server can deadlock.
 """
 
 from __future__ import annotations
 
-import math
-import multiprocessing
-import os
-import time
+import json
+import subprocess
+import sys
 from collections.abc import Mapping, Sequence
-from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 from planner.outreach.errors import TemplateProblem, TemplateTooExpensive
-from planner.outreach.sandbox import DEFAULT_LIMITS, Limits, compile_source, render_compiled
+from planner.outreach.sandbox import DEFAULT_LIMITS, Limits
 
 __all__ = ["render_isolated"]
 
-#: The first render starts the forkserver (a Python start-up plus imports); that time is
-#: not the template's fault, so it is granted on top of the render timeout.
-_STARTUP_GRACE_SECONDS = 5.0
+#: Interpreter start-up and imports are not the template's fault: granted on top of the
+#: render timeout before the parent gives up on the worker.
+STARTUP_GRACE_SECONDS = 5.0
+_ROOT = str(Path(__file__).resolve().parents[2])
+_BOOT = (
+    "import sys; sys.path.insert(0, sys.argv[1]); from planner.outreach.worker import main; main()"
+)
 
 Result = str | TemplateProblem
 
@@ -43,158 +50,94 @@ def render_isolated(
     html: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> list[Result]:
-    """Render ``source`` once per context in a limited child process.
+    """Render ``source`` once per context in a limited worker process.
+
+    Contexts must be plain JSON data (dicts, lists, strings, numbers, booleans), which is
+    what :func:`planner.outreach.context.build_context` returns.
 
     Returns:
         One entry per context: the rendered text, or the problem of that context (an
-        undefined variable in one context does not fail the others).
+        undefined value in one context does not fail the others).
 
     Raises:
-        TemplateProblem: the template does not compile.
-        TemplateTooExpensive: the batch ran out of time, memory or output; nothing of the
-            batch is returned.
+        TemplateProblem: the template does not compile, or the worker failed.
+        TemplateTooExpensive: the batch ran out of time, memory or output.
     """
     if not contexts:
         return []
-    ctx = _mp_context()
-    reader, writer = ctx.Pipe(duplex=False)
-    process = ctx.Process(
-        target=_child_main,
-        args=(writer, source, [dict(c) for c in contexts], name, html, limits),
-        name="give-first-template",
-        daemon=True,
-    )
-    started = time.monotonic()
+    request = {
+        "source": source,
+        "contexts": list(contexts),
+        "name": name,
+        "html": html,
+        "limits": {
+            "max_source_bytes": limits.max_source_bytes,
+            "max_output_chars": limits.max_output_chars,
+            "timeout_seconds": limits.timeout_seconds,
+            "memory_bytes": limits.memory_bytes,
+        },
+    }
     try:
-        process.start()
-        writer.close()
-        message = _wait_for_answer(reader, process, name, limits, started)
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join(timeout=5)
-        reader.close()
-        process.close()
-    status, payload = message
-    if status == "problem":
-        raise payload
-    return list(payload)
+        payload = json.dumps(request, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"template contexts must be plain JSON data: {exc}") from None
+    out = _run_worker(payload, name, limits)
+    return _decode_answer(out, name)
 
 
-def _wait_for_answer(
-    reader: Connection,
-    process: multiprocessing.process.BaseProcess,
-    name: str,
-    limits: Limits,
-    started: float,
-) -> tuple[str, Any]:
-    # The clock starts when the child signals it is ready, so a slow first forkserver
-    # start-up is not blamed on the template.
-    if not reader.poll(_STARTUP_GRACE_SECONDS):
-        process.kill()
-        raise TemplateProblem(name, None, "the template worker did not start")
+def _run_worker(payload: bytes, name: str, limits: Limits) -> bytes:
     try:
-        hello = reader.recv()
-    except EOFError:
-        raise _died(name, process) from None
-    if hello != "ready":
-        raise TemplateProblem(name, None, "the template worker answered nonsense")
-    if not reader.poll(limits.timeout_seconds):
+        process = subprocess.Popen(
+            [sys.executable, "-I", "-c", _BOOT, _ROOT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={},
+            close_fds=True,
+        )
+    except OSError as exc:
+        raise TemplateProblem(name, None, f"the template worker could not start: {exc}") from None
+    try:
+        out, _ = process.communicate(
+            payload, timeout=limits.timeout_seconds + STARTUP_GRACE_SECONDS
+        )
+    except subprocess.TimeoutExpired:
         process.kill()
+        process.communicate()
         raise TemplateTooExpensive(
             name, None, f"rendering took longer than {limits.timeout_seconds:g} s (stopped)"
-        )
-    try:
-        message = reader.recv()
-    except EOFError:
-        raise _died(name, process) from None
-    if not (isinstance(message, tuple) and len(message) == 2):
-        raise TemplateProblem(name, None, "the template worker answered nonsense")
-    return message
-
-
-def _died(name: str, process: multiprocessing.process.BaseProcess) -> TemplateProblem:
-    process.join(timeout=5)
-    # Killed by SIGXCPU/SIGKILL or out of memory while reporting: all mean "too costly".
-    return TemplateTooExpensive(
-        name, None, f"rendering used too much time or memory (worker exit {process.exitcode})"
-    )
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" not in methods:
-        return multiprocessing.get_context("spawn")
-    ctx = multiprocessing.get_context("forkserver")
-    _add_forkserver_preload(ctx)
-    return ctx
-
-
-def _add_forkserver_preload(ctx: multiprocessing.context.BaseContext) -> None:
-    # The forkserver is process-wide and other adapters may use it too: add this module
-    # to its preload list rather than replace the list. Only effective before the server
-    # starts; afterwards the child imports what it needs (slower, still correct).
-    from multiprocessing import forkserver
-
-    server = getattr(forkserver, "_forkserver", None)
-    current = list(getattr(server, "_preload_modules", ["__main__"]))
-    if __name__ not in current:
-        ctx.set_forkserver_preload([*current, __name__])  # type: ignore[attr-defined]
-
-
-def _child_main(
-    conn: Connection,
-    source: str,
-    contexts: list[dict[str, Any]],
-    name: str,
-    html: bool,
-    limits: Limits,
-) -> None:
-    try:
-        _apply_rlimits(limits)
-        conn.send("ready")
-        try:
-            template = compile_source(source, name=name, html=html, limits=limits)
-            results: list[Result] = []
-            for context in contexts:
-                try:
-                    results.append(
-                        render_compiled(template, context, name=name, source=source, limits=limits)
-                    )
-                except TemplateTooExpensive:
-                    raise
-                except TemplateProblem as problem:
-                    results.append(problem)
-            conn.send(("ok", results))
-        except TemplateProblem as problem:
-            conn.send(("problem", problem))
-        except MemoryError:
-            conn.send(
-                ("problem", TemplateTooExpensive(name, None, "the template uses too much memory"))
-            )
+        ) from None
     finally:
-        conn.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if process.returncode != 0 and not out:
+        # Killed by SIGXCPU or SIGKILL, or died of memory before it could answer.
+        raise TemplateTooExpensive(
+            name, None, f"rendering used too much time or memory (worker exit {process.returncode})"
+        )
+    return out
 
 
-def _apply_rlimits(limits: Limits) -> None:
+def _decode_answer(out: bytes, name: str) -> list[Result]:
     try:
-        import resource
-    except ImportError:  # not on Unix: the wall-clock kill is the only limit
-        return
-    cpu = math.ceil(limits.timeout_seconds) + 1
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    # RLIMIT_AS counts what the process already maps, so the budget is added to it.
-    budget = _current_address_space() + limits.memory_bytes
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard != resource.RLIM_INFINITY:
-        budget = min(budget, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (budget, hard))
+        answer = json.loads(out.decode("utf-8"))
+        status = answer["status"]
+    except (ValueError, KeyError, TypeError):
+        raise TemplateProblem(name, None, "the template worker gave no usable answer") from None
+    if status == "problem":
+        raise _problem(answer["problem"], name)
+    results: list[Result] = []
+    for item in answer["results"]:
+        if "text" in item and isinstance(item["text"], str):
+            results.append(item["text"])
+        else:
+            results.append(_problem(item.get("problem", {}), name))
+    return results
 
 
-def _current_address_space() -> int:
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            pages = int(statm.read().split()[0])
-        return pages * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 512 * 1024 * 1024
+def _problem(data: Mapping[str, Any], name: str) -> TemplateProblem:
+    line = data.get("line")
+    message = str(data.get("message", "the template failed"))
+    kind = TemplateTooExpensive if data.get("expensive") else TemplateProblem
+    return kind(name, line if isinstance(line, int) else None, message)

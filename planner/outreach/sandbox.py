@@ -220,8 +220,9 @@ def render_compiled(
         raise TemplateTooExpensive(name, line, exc.message) from None
     except TemplateProblem:
         raise
-    except MemoryError:
-        raise TemplateTooExpensive(name, None, "the template uses too much memory") from None
+    except MemoryError as exc:
+        line = _template_line(exc.__traceback__)
+        raise TemplateTooExpensive(name, line, "the template uses too much memory") from None
     except Exception as exc:
         line, message = describe_exception(exc, source, context)
         raise TemplateProblem(name, line, message) from None
