@@ -162,35 +162,66 @@ def default_loader(path: Path) -> tuple[list[ParsedEntry], str]:
 # --- the dataset -------------------------------------------------------------------------
 
 
-def load_contacts(path: Path) -> list[Contact]:
-    """contacts.csv (``id,name,aliases,domain,twitter``) as Contact records.
+#: contacts.csv columns that hold website domains, and those that hold handles (with the
+#: network a handle column names, "" for a generic one).
+DOMAIN_COLUMNS = ("domain", "domains", "website", "websites", "site", "url")
+HANDLE_COLUMNS = {
+    "twitter": "twitter",
+    "x": "twitter",
+    "handle": "",
+    "handles": "",
+    "instagram": "instagram",
+    "linkedin": "linkedin",
+    "youtube": "youtube",
+    "tiktok": "tiktok",
+    "github": "github",
+    "mastodon": "",
+}
 
-    Ids like "E00042" become 42; aliases are separated by "|".
-    """
+
+def _split_cell(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in (value or "").split("|") if v.strip())
+
+
+def _handle_value(network: str, value: str) -> str:
+    """A handle cell as the Contact model takes it (URLs and @user@server kept as they are)."""
+    if not network or "/" in value or value.count("@") > 1:
+        return value
+    return f"{network}:{value}"
+
+
+class ContactIds:
+    """The dataset's contact ids ("E00042") ↔ the integer ids detections carry."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+
+    def __call__(self, raw: str) -> int:
+        return self._ids.setdefault(raw.strip(), len(self._ids) + 1)
+
+
+def load_contacts(path: Path, ids: ContactIds | None = None) -> list[Contact]:
+    """contacts.csv as Contact records: ``id,name,aliases`` plus domain and handle columns
+    (``domain``/``website``…, ``twitter``/``instagram``/``linkedin``/``handle``…); several
+    values in a cell are separated by "|"."""
+    ids = ids or ContactIds()
     contacts: list[Contact] = []
-    with path.open(newline="", encoding="utf-8") as handle:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         for row in csv.DictReader(handle):
+            cells = {(k or "").strip().lower(): v for k, v in row.items()}
+            handles: list[str] = []
+            for column, network in HANDLE_COLUMNS.items():
+                handles += [_handle_value(network, h) for h in _split_cell(cells.get(column))]
             contacts.append(
                 Contact(
-                    id=_contact_id(row["id"]),
-                    name=row["name"].strip(),
-                    aliases=tuple(
-                        a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()
-                    ),
-                    domains=tuple(
-                        d.strip() for d in (row.get("domain") or "").split("|") if d.strip()
-                    ),
-                    handles=tuple(
-                        h.strip() for h in (row.get("twitter") or "").split("|") if h.strip()
-                    ),
+                    id=ids(cells.get("id") or cells.get("name") or ""),
+                    name=(cells.get("name") or "").strip(),
+                    aliases=_split_cell(cells.get("aliases") or cells.get("alias")),
+                    domains=tuple(d for c in DOMAIN_COLUMNS for d in _split_cell(cells.get(c))),
+                    handles=tuple(handles),
                 )
             )
     return contacts
-
-
-def _contact_id(raw: str) -> int:
-    digits = "".join(c for c in raw if c.isdigit())
-    return int(digits) if digits else abs(hash(raw)) % 10**9
 
 
 @dataclass
@@ -256,11 +287,10 @@ def evaluate(
     """
     dataset = Path(dataset_dir)
     truth = json.loads((dataset / "truth.json").read_text(encoding="utf-8"))
-    contacts = load_contacts(dataset / "contacts.csv")
+    ids = ContactIds()
+    contacts = load_contacts(dataset / "contacts.csv", ids)
     index = DetectionIndex.build(contacts, Profile())
-    labels = {
-        (lab["guid"], _contact_id(lab["expert_id"]), Role(lab["role"])) for lab in truth["labels"]
-    }
+    labels = {(lab["guid"], ids(lab["expert_id"]), Role(lab["role"])) for lab in truth["labels"]}
     files = [f["file"] for f in truth.get("files", [])] or sorted(
         p.name for p in dataset.glob("*.xml")
     )
@@ -279,7 +309,7 @@ def evaluate(
     auto = Settings().detection_auto_confirm
     all_scores = _score(((g, c, r) for g, c, r, _ in found), labels)
     auto_scores = _score(((g, c, r) for g, c, r, conf in found if conf >= auto), labels)
-    trapped = _trapped(truth.get("negatives", []), found, labels)
+    trapped = _trapped(truth.get("negatives", []), found, labels, ids)
     return {
         "dataset": str(dataset),
         "entries": entries_seen,
@@ -295,13 +325,14 @@ def _trapped(
     negatives: list[dict[str, str]],
     found: list[tuple[str, int, Role, float]],
     labels: set[tuple[str, int, Role]],
+    ids: ContactIds,
 ) -> int:
     """Planted traps that led to a detection of the nearby contact that is not labelled."""
     labelled_pairs = {(g, c) for g, c, _ in labels}
     detected_pairs = {(g, c) for g, c, _, _ in found}
     count = 0
     for neg in negatives:
-        pair = (neg["guid"], _contact_id(neg["near_expert"]))
+        pair = (neg["guid"], ids(neg["near_expert"]))
         if pair in detected_pairs and pair not in labelled_pairs:
             count += 1
     return count

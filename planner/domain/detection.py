@@ -25,7 +25,8 @@ What is evidence
 * **Links**: hrefs to a contact's website (any subdomain, "www." ignored) or to one of
   their profiles; see :mod:`planner.domain.detection_links` for the host and
   shared-platform rules.
-* **podcast:person** entries (name or href), and the entry's **authors**.
+* **podcast:person** guests (name or href), and the entry's **authors**. Other
+  podcast:person credits (host, producer…) repeat on every episode and are ignored.
 
 Roles (one detection per entry and person, the strongest role wins, all evidence kept)
 =====================================================================================
@@ -263,7 +264,8 @@ HREF_ONLY_PEOPLE_CONFIDENCE = 0.8
 SIMILAR_GUEST_MIN_CONFIDENCE = 0.6
 SIMILAR_GUEST_MAX_CONFIDENCE = 0.8
 MAX_CONFIDENCE = 0.99
-#: "Ann Lee Smith": a name running on into another capitalised word may be someone else's.
+#: "Ann Lee Smith", "Mary Ann Lee": a name inside a longer capitalised run may be someone
+#: else's.
 RUNS_ON_FACTOR = 0.8
 
 
@@ -511,7 +513,8 @@ class DetectionIndex:
         written = text.original[start:end]
         owners = frozenset(p.owner for p in hit.patterns)
         namesake = _namesake_context(text.original, start, end)
-        if field_name == FIELD_TEXT and _runs_on(text.original, end):
+        is_name = hit.patterns[0].kind is not FormKind.HANDLE
+        if field_name == FIELD_TEXT and is_name and _runs_on(text.original, start, end):
             factor *= RUNS_ON_FACTOR
         out: list[_Ev] = []
         for pattern in hit.patterns:
@@ -630,16 +633,21 @@ class DetectionIndex:
     def _scan_people(
         self, entry: ParsedEntry, out: list[_Ev], suggestions: list[GuestSuggestion]
     ) -> None:
-        """podcast:person: guests (role contains "guest") and other credited people."""
+        """podcast:person guests (any role containing "guest").
+
+        Other credits (host, co-host, producer, editor…) are not evidence: they repeat on
+        every episode (parsers even copy the channel's hosts onto each item) and say
+        nothing about what this episode gave anyone.
+        """
         for person in entry.people:
+            if "guest" not in person.role.lower():
+                continue
             if not person.name.strip() and not person.href:
                 continue
-            is_guest = "guest" in person.role.lower()
-            role = Role.GUEST if is_guest else Role.MENTION
-            found = self._people_evidence(person, role)
+            found = self._people_evidence(person, Role.GUEST)
             out.extend(found)
             named = any(e.source == _SOURCE_PEOPLE for e in found)
-            if is_guest and not named and person.name.strip():
+            if not named and person.name.strip():
                 self._suggest(
                     person.name,
                     person.href,
@@ -920,20 +928,32 @@ def _namesake_context(text: str, start: int, end: int) -> bool:
 
 
 _NEXT_WORD = re.compile(r"[ \t\u00a0]+([^\W\d_][\w'’-]*)")
+_PREVIOUS_WORD = re.compile(r"([^\W\d_][\w'’-]*)[ \t\u00a0]+$")
 
 
-def _runs_on(text: str, end: int) -> bool:
-    """Does a capitalised word follow on the same line ("Ann Lee Smith", not "Ann Lee. She")?
-
-    Honorifics and post-nominals ("PhD", "Jr."), "I" and common words do not count.
-    """
-    match = _NEXT_WORD.match(text, end)
-    if not match:
-        return False
-    word = match.group(1)
+def _name_like_word(word: str) -> bool:
+    """A capitalised word that could be part of a longer name (not "I", "PhD", "CEO",
+    "Thanks", "Founder" or another common word)."""
     if not word[0].isupper() or word == "I" or is_title(word):
         return False
+    if len(word) > 1 and word.isupper():
+        return False  # CEO, SEO: an acronym
     return fold(word) not in COMMON_WORDS
+
+
+def _runs_on(text: str, start: int, end: int) -> bool:
+    """Is the name part of a longer capitalised run on its line?
+
+    "Ann Lee Bradshaw" or "Mary Ann Lee" may be someone else; "Ann Lee, PhD", "Ann Lee.
+    She", "CEO Ann Lee", "Yesterday Ann Lee" (a sentence's first word) do not count.
+    """
+    after = _NEXT_WORD.match(text, end)
+    if after and _name_like_word(after.group(1)):
+        return True
+    before = _PREVIOUS_WORD.search(text, max(0, start - 60), start)
+    if not before or not _name_like_word(before.group(1)):
+        return False
+    return not _sentence_start(text, before.start(1))
 
 
 def _clip(text: str, limit: int = SNIPPET_CHARS) -> str:

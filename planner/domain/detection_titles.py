@@ -80,6 +80,8 @@ _AFTER_SEPARATOR = re.compile("^" + _APPOSITION + r"\s*(?:[:|\-–—•·]|$)")
 _AFTER_INTERVIEW = re.compile(
     r"^\s*(?:[:\-–—|,]\s*)?(?:interview|q\s*&\s*a|ama|in\s+conversation)\b", re.IGNORECASE
 )
+_POSSESSIVE = re.compile(r"['’]s?(?![\w'’])")
+_POSSESSIVE_WORD = re.compile(r"\w['’]s?$")
 _NAME_WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
 
 #: How sure a title frame makes the guest role (times the name's own confidence).
@@ -136,6 +138,8 @@ def guest_factor(frame: TitleFrame, start: int, end: int, guest_ends: list[int])
     the title), so that "with X and Y" makes Y a guest too.
     """
     before = frame.title[:start]
+    if _POSSESSIVE.match(frame.title, end):
+        return None  # "with Jane Doe's framework" is about her work, not an interview
     if _MARKER_TAIL.search(before):
         return MARKER_FACTOR
     joiner = _JOINER_TAIL.search(before)
@@ -173,6 +177,8 @@ def _read_name(title: str, pos: int) -> tuple[list[str], int, int] | None:
         name_word = word[0].isupper() and (folded not in GENERIC_WORDS or is_initial(word))
         if not (name_word or (folded in PARTICLES and words)):
             break
+        if _POSSESSIVE_WORD.search(word):
+            return None  # "with Jane Doe's framework": her work, not her
         if word.endswith(".") and not is_initial(word):
             words.append((word[:-1], match.start(), match.end() - 1))
             break  # a full stop ends the name

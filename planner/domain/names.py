@@ -316,6 +316,10 @@ GENERIC_WORDS: frozenset[str] = word_set(
     traffic trends trust truth tuesday tutorial twitter understanding update updates value
     video videos vision webinar wednesday week weekly what why win winning work working workflow
     workshop world writer writers writing year years youtube zero
+    author host cohost guest editor coach ceo cto founder cofounder co-founder speaker
+    consultant strategist journalist reporter analyst entrepreneur blogger podcaster
+    president director professor senator governor mayor chair chairman chief head vice
+    thanks hi hello dear meet says said asks asked writes wrote via per
     """
 )
 

@@ -344,9 +344,11 @@ def test_podcast_person_guest_by_href(index: DetectionIndex) -> None:
     assert found(index, e, FeedKind.PODCAST)[1].role is Role.GUEST
 
 
-def test_podcast_person_host_is_not_a_guest(index: DetectionIndex) -> None:
-    e = entry(people=(Person("Jane Doe", "host"),))
-    assert found(index, e, FeedKind.PODCAST)[1].role is Role.MENTION
+def test_podcast_person_host_credit_is_not_evidence(index: DetectionIndex) -> None:
+    e = entry(people=(Person("Jane Doe", "host"), Person("Ann Lee", "Guest Host")))
+    dets = found(index, e, FeedKind.PODCAST)
+    assert 1 not in dets  # host credits repeat on every episode
+    assert dets[3].role is Role.GUEST
 
 
 @pytest.mark.parametrize(
