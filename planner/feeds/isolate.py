@@ -84,8 +84,10 @@ class _Worker:
         try:
             self.stdin.write(len(data).to_bytes(_HEADER, "big") + data)
             self.stdin.flush()
-        except (BrokenPipeError, OSError) as e:
-            raise _WorkerDied(self.process.poll()) from e
+        except OSError:
+            # It stopped reading our request: most likely it ran out of memory while
+            # receiving it and said so before exiting. Read that answer if it is there.
+            deadline = min(deadline, time.monotonic() + 2)
         size = int.from_bytes(self._read(_HEADER, deadline), "big")
         reply = pickle.loads(self._read(size, deadline))
         return reply  # type: ignore[no-any-return]

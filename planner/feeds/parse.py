@@ -299,6 +299,11 @@ def _text_field(container: Mapping[str, Any], key: str) -> str:
     return plain_text(value)
 
 
+def _name_text(value: str) -> str:
+    """Author names and categories: tags in them are markup noise (or an e-mail in <>)."""
+    return html_to_text(value).text.replace("\n", " ") if "<" in value else plain_text(value)
+
+
 def _html_or_text(value: str, kind: str, base: str) -> HtmlText:
     if kind.lower() in _HTML_TYPES:
         return html_to_text(value, base)
@@ -403,15 +408,15 @@ def _entry(
     enclosure = _enclosure(raw, base, duration)
     authors = _dedupe(
         [
-            plain_text(str(a.get("name") or a.get("email") or ""))[:200]
+            _name_text(str(a.get("name") or a.get("email") or ""))[:200]
             for a in (raw.get("authors") or ())
             if isinstance(a, Mapping)
         ]
-        or [plain_text(str(raw.get("author", "") or ""))[:200]]
+        or [_name_text(str(raw.get("author", "") or ""))[:200]]
     )
     categories = _dedupe(
         [
-            plain_text(str(t.get("term") or t.get("label") or ""))[:200]
+            _name_text(str(t.get("term") or t.get("label") or ""))[:200]
             for t in (raw.get("tags") or ())
             if isinstance(t, Mapping)
         ]

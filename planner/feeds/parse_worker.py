@@ -26,15 +26,17 @@ from typing import Any, BinaryIO
 _HEADER = 8
 
 
-def _read_exact(stream: BinaryIO, n: int) -> bytes:
-    chunks = []
-    while n:
-        chunk = stream.read(n)
-        if not chunk:
+def _read_exact(stream: BinaryIO, n: int) -> bytes | bytearray:
+    """Read n bytes into one preallocated buffer (no second copy of a 20 MB body)."""
+    buffer = bytearray(n)
+    view = memoryview(buffer)
+    pos = 0
+    while pos < n:
+        got = stream.readinto(view[pos:])  # type: ignore[attr-defined]
+        if not got:
             return b""
-        chunks.append(chunk)
-        n -= len(chunk)
-    return b"".join(chunks)
+        pos += got
+    return buffer
 
 
 def _write(stream: BinaryIO, message: tuple[str, Any]) -> None:
@@ -78,26 +80,30 @@ def _job(request: dict[str, Any]) -> tuple[str, Any]:
 
 def main() -> int:
     memory_bytes = int(sys.argv[1])
+    # Import before limiting: the limit is for parsing, not for starting Python, and the
+    # first job's CPU budget should not pay for the imports either.
+    import planner.feeds.parse  # noqa: F401
+
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     requests_in = sys.stdin.buffer
     replies_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     # Anything else printing to stdout (a warning, a stray print) must not corrupt replies.
     sys.stdout = sys.stderr
-    import planner.feeds.parse  # noqa: F401  (warm up before the first job's CPU budget)
 
     while True:
         header = _read_exact(requests_in, _HEADER)
         if not header:
             return 0
-        payload = _read_exact(requests_in, int.from_bytes(header, "big"))
-        if not payload:
-            return 0
-        request = pickle.loads(payload)
-        _arm_cpu(int(request["cpu_seconds"]))
         try:
+            payload = _read_exact(requests_in, int.from_bytes(header, "big"))
+            if not payload:
+                return 0
+            request = pickle.loads(payload)
+            del payload
+            _arm_cpu(int(request["cpu_seconds"]))
             reply = _job(request)
-            del request, payload
+            del request
             _write(replies_out, reply)
         except MemoryError:
             reply = ("memory", None)
