@@ -261,6 +261,12 @@ def scored_role(detection: Detection) -> Role:
     return Role.MENTION
 
 
+def _label_role(raw: str) -> Role:
+    """A labelled role; "feature" (if a dataset has it) is scored as a mention."""
+    role = Role(raw.strip().lower())
+    return Role.MENTION if role is Role.FEATURE else role
+
+
 def _score(
     found: Iterable[tuple[str, int, Role]], labels: set[tuple[str, int, Role]]
 ) -> dict[str, RoleScore]:
@@ -290,7 +296,9 @@ def evaluate(
     ids = ContactIds()
     contacts = load_contacts(dataset / "contacts.csv", ids)
     index = DetectionIndex.build(contacts, Profile())
-    labels = {(lab["guid"], ids(lab["expert_id"]), Role(lab["role"])) for lab in truth["labels"]}
+    labels = {
+        (lab["guid"], ids(lab["expert_id"]), _label_role(lab["role"])) for lab in truth["labels"]
+    }
     files = [f["file"] for f in truth.get("files", [])] or sorted(
         p.name for p in dataset.glob("*.xml")
     )

@@ -24,7 +24,8 @@ What is evidence
 * **Handles** written in text: "@janedoe", whole handle only.
 * **Links**: hrefs to a contact's website (any subdomain, "www." ignored) or to one of
   their profiles; see :mod:`planner.domain.detection_links` for the host and
-  shared-platform rules.
+  shared-platform rules. Links from a site to itself (same host as the entry's own link)
+  are navigation, not evidence.
 * **podcast:person** guests (name or href), and the entry's **authors**. Other
   podcast:person credits (host, producer…) repeat on every episode and are ignored.
 
@@ -142,6 +143,7 @@ FIELD_AUTHOR = "author"
 SNIPPET_CHARS = 200
 MAX_EVIDENCE = 12
 SIMILARITY_THRESHOLD = 90.0
+SUGGEST_CACHE_SIZE = 10_000
 MAINLY_ABOUT_MIN_MENTIONS = 3
 
 
@@ -308,6 +310,21 @@ class _Hit:
 
 _ME = None  # the owner value for the user
 
+
+@dataclass(frozen=True, slots=True)
+class _Title:
+    """An entry title folded once and framed once (episode prefix found)."""
+
+    folded: FoldedText
+    frame: TitleFrame
+
+    @classmethod
+    def of(cls, title: str, is_podcast: bool) -> _Title | None:
+        if not title.strip():
+            return None
+        return cls(fold_text(title), frame_title(title, is_podcast))
+
+
 _NAMESAKE_AFTER = re.compile(
     r"\W{0,3}(?:\(\s*)?(?:no relation|not (?:the|that|our|to be confused)|unrelated)",
     re.IGNORECASE,
@@ -471,13 +488,14 @@ class DetectionIndex:
         is_podcast = _is_podcast(entry, feed_kind)
         evidence: list[_Ev] = []
         suggestions: list[GuestSuggestion] = []
-        title_hits = self._scan_title(entry, is_podcast, evidence)
+        title = _Title.of(entry.title, is_podcast)
         text = entry.text
+        title_hits = self._scan_title(title, evidence)
         text_hits = self._scan_text(text, evidence)
         self._scan_links(entry, evidence)
         self._scan_people(entry, evidence, suggestions)
         self._scan_authors(entry, evidence)
-        self._title_suggestions(entry, is_podcast, title_hits, text, evidence, suggestions)
+        self._title_suggestions(entry, title, title_hits, text, evidence, suggestions)
         self._mainly_about(text_hits, evidence)
         detections = _combine(evidence)
         me = next((d for d in detections if d.is_me), None)
@@ -541,25 +559,26 @@ class DetectionIndex:
 
     # -- scanning the parts of an entry ---------------------------------------------------
 
-    def _scan_title(self, entry: ParsedEntry, is_podcast: bool, out: list[_Ev]) -> list[_Hit]:
+    def _scan_title(self, title: _Title | None, out: list[_Ev]) -> list[_Hit]:
         """Names in the title: guests when framed as an interview, else features."""
-        if not entry.title:
+        if title is None:
             return []
-        title = fold_text(entry.title)
-        frame = frame_title(entry.title, is_podcast)
-        hits = self._find(title.folded)
+        hits = self._find(title.folded.folded)
+        frame = title.frame
         guest_ends: list[int] = []
-        snippet = _clip(" ".join(entry.title.split()))
+        snippet = _clip(" ".join(title.frame.title.split()))
         for hit in sorted(hits, key=lambda h: h.start):
-            start, end = title.original_span(hit.start, hit.end)
+            start, end = title.folded.original_span(hit.start, hit.end)
             factor = guest_factor(frame, start, end, guest_ends)
             if factor is not None:
                 guest_ends.append(end)
                 out.extend(
-                    self._name_evidence(hit, title, Role.GUEST, FIELD_TITLE, factor, snippet)
+                    self._name_evidence(hit, title.folded, Role.GUEST, FIELD_TITLE, factor, snippet)
                 )
             else:
-                out.extend(self._name_evidence(hit, title, Role.FEATURE, FIELD_TITLE, 1.0, snippet))
+                out.extend(
+                    self._name_evidence(hit, title.folded, Role.FEATURE, FIELD_TITLE, 1.0, snippet)
+                )
         return hits
 
     def _scan_text(self, text: str, out: list[_Ev]) -> list[tuple[_Hit, FoldedText]]:
@@ -576,11 +595,16 @@ class DetectionIndex:
         anchor_text: dict[str, str] = {}
         for text, href in entry.anchors:
             anchor_text.setdefault(href, text)
+        own_host, _ = split_url(entry.link)
+        if self._sites.is_platform(own_host):
+            own_host = ""  # on a shared platform, the same host is someone else's page
         seen: set[str] = set()
         for href in (*entry.links, *(h for _, h in entry.anchors)):
             if href in seen:
                 continue
             seen.add(href)
+            if own_host and split_url(href)[0] == own_host:
+                continue  # a site linking to itself (navigation, "read more") gives nothing
             for owner in self._sites.lookup(href):
                 label = anchor_text.get(href, "")
                 out.append(
@@ -721,20 +745,18 @@ class DetectionIndex:
     def _title_suggestions(
         self,
         entry: ParsedEntry,
-        is_podcast: bool,
+        title: _Title | None,
         title_hits: list[_Hit],
         text: str,
         out: list[_Ev],
         suggestions: list[GuestSuggestion],
     ) -> None:
         """Interview-framed title names that are nobody we know."""
-        if not entry.title:
+        if title is None:
             return
-        frame: TitleFrame = frame_title(entry.title, is_podcast)
-        title = fold_text(entry.title)
-        known = [title.original_span(h.start, h.end) for h in title_hits]
+        known = [title.folded.original_span(h.start, h.end) for h in title_hits]
         people_names = {fold(p.name) for p in entry.people}
-        for candidate in guest_candidates(frame):
+        for candidate in guest_candidates(title.frame):
             if any(s < candidate.end and candidate.start < e for s, e in known):
                 continue
             if fold(candidate.name) in people_names:
@@ -820,6 +842,8 @@ class DetectionIndex:
                 matched_owners = self._clean_names[best[0]]
                 if len(matched_owners) == 1:
                     result = (next(iter(matched_owners)), float(best[1]))
+        if len(self._suggest_cache) >= SUGGEST_CACHE_SIZE:
+            self._suggest_cache.clear()  # bounded: unknown names keep coming
         self._suggest_cache[cleaned] = result
         return result
 
@@ -977,7 +1001,7 @@ def make_snippet(text: str, start: int, end: int, limit: int = SNIPPET_CHARS) ->
 
 def _link_snippet(text: str, label: str, href: str) -> str:
     """The anchor's surroundings in the text, then where it points."""
-    target = _clip(href, 90)
+    target = _clip(href, 150)
     if label:
         at = text.find(label)
         context = (

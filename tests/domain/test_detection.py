@@ -226,6 +226,12 @@ def test_name_running_on_into_another_capitalised_word_goes_to_review(
     assert found(index, entry("Ann Lee, PhD, wrote."))[3].confidence >= AUTO
 
 
+def test_name_inside_a_longer_capitalised_run_goes_to_review(index: DetectionIndex) -> None:
+    assert found(index, entry("I met Mary Ann Lee yesterday."))[3].confidence < AUTO
+    assert found(index, entry("Yesterday Ann Lee spoke."))[3].confidence >= AUTO
+    assert found(index, entry("Thanks to CEO Ann Lee."))[3].confidence >= AUTO
+
+
 def test_inverted_name(index: DetectionIndex) -> None:
     d = found(index, entry("Doe, Jane (2021). Giving first."))[1]
     assert d.role is Role.MENTION
@@ -319,6 +325,18 @@ def test_profile_prefix_trap(index: DetectionIndex) -> None:
     assert not found(index, entry(links=("https://x.com/janedoe_fan",)))
 
 
+def test_a_site_linking_to_itself_is_not_evidence(index: DetectionIndex) -> None:
+    e = dataclasses.replace(
+        entry("More posts.", links=("https://janedoe.com/archive",)),
+        link="https://janedoe.com/post-1",
+    )
+    assert not found(index, e)
+    on_platform = dataclasses.replace(
+        entry(links=("https://substack.com/@seanob",)), link="https://substack.com/home/post/1"
+    )
+    assert 7 in found(index, on_platform)
+
+
 def test_link_evidence_shows_the_anchor_context(index: DetectionIndex) -> None:
     e = entry(
         "Read her newsletter for more.", anchors=(("her newsletter", "https://janedoe.com/n"),)
@@ -381,6 +399,12 @@ def test_interview_title_patterns_make_a_guest(
     assert d.role is Role.GUEST
     assert d.field == "title"
     assert d.confidence >= 0.85
+
+
+def test_possessive_after_with_is_not_an_interview(index: DetectionIndex) -> None:
+    e = entry(title="Building a Brand with Jane Doe's Framework")
+    assert found(index, e, FeedKind.PODCAST)[1].role is Role.FEATURE
+    assert index.suggest_guests(entry(title="Pricing with Tom Example's Method")) == []
 
 
 def test_second_guest_joined_by_and(index: DetectionIndex) -> None:
