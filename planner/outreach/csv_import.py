@@ -534,7 +534,7 @@ def parse_ledger_csv(
     def build(line: int, values: dict[str, str], problems: _Problems) -> LedgerRow | None:
         contact = values.get("contact", "")
         if contact and known is not None and contact.casefold() not in known:
-            hint = difflib.get_close_matches(contact.casefold(), list(known), n=1, cutoff=0.8)
+            hint = difflib.get_close_matches(contact.casefold(), list(known), n=1, cutoff=0.75)
             suggestion = f" (did you mean {known[hint[0]]!r}?)" if hint else ""
             problems.add(line, "contact", f"unknown contact {_clip(contact)!r}{suggestion}")
         direction = _choice(line, "direction", values.get("direction", ""), Direction, problems)

@@ -177,8 +177,8 @@ _MAX_STEM = 80
 def safe_filename(name: str, *, default_ext: str = "eml") -> str:
     """``jane-doe-featured-you.eml`` from anything: ASCII, no separators, no dot files."""
     stem, dot, ext = name.strip().rpartition(".")
-    if not dot:
-        stem, ext = ext, ""
+    if not dot or not stem.strip("."):
+        stem, dot, ext = name.strip(), "", ""  # ".hidden" is a name, not an extension
     ext = ext.lower()
     if not _EXT.match(ext):
         stem, ext = f"{stem}.{ext}" if dot else stem, default_ext
