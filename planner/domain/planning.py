@@ -245,25 +245,9 @@ def auto_plan(
         cid = a.contact_id
         contact = by_id.get(cid)
         their_reach = contact.reach if contact else None
-        if contact is not None and contact.archived:
-            unreachable.append(Unreachable(a.id, f"{contact.name} is archived"))
-            continue
-        if a.target_date is not None and a.target_date < today:
-            unreachable.append(
-                Unreachable(a.id, f"the target date {short_date(a.target_date, today)} has passed")
-            )
-            continue
-        have = Trust(trust_of.get(cid, Trust.NEW))
-        required = settings.required_trust(a.kind)
-        if trust_rank(have) < trust_rank(required):
-            unreachable.append(
-                Unreachable(
-                    a.id,
-                    f"{kind_phrase(a.kind)} needs trust level {required} "
-                    f"(now {have}); gives build a balance, not trust — wait until they have "
-                    "given back",
-                )
-            )
+        blocked = _blocked(a, contact, Trust(trust_of.get(cid, Trust.NEW)), today, settings)
+        if blocked is not None:
+            unreachable.append(Unreachable(a.id, blocked))
             continue
         target = a.target_date or horizon_end
         need = a.cost + committed.get(a.id, 0.0)
@@ -313,23 +297,14 @@ def auto_plan(
                 )
                 continue
         running = projected
-        placed.sort(key=lambda kw: (kw[1], kw[0]))
-        for k, w in placed:
+        for k, w in sorted(placed, key=lambda kw: (kw[1], kw[0])):
             slot, u = unit_slots[k]
             kind = table.kinds[k]
             cal.book(cid, kind, w, slot, u)
             week = week0 + w * ONE_WEEK
-            on = give_day(week, today)
-            gives.setdefault(cid, []).append((on, kind))
-            val = values[k][w]
-            running += val
-            reason = (
-                f"{explain_give(kind, val, week, target, today)} toward ask #{a.id} "
-                f"({_ask_label(a)}, needs {need:.1f}"
-                + (f" incl. {need - a.cost:.1f} for earlier asks" if need > a.cost else "")
-                + f"); projected balance then {running:.1f}"
-            )
-            proposal = ProposedGive(cid, kind, week, a.id, running, reason, on, target, val)
+            gives.setdefault(cid, []).append((give_day(week, today), kind))
+            running += values[k][w]
+            proposal = _proposal(job, kind, week, values[k][w], running, today)
             proposals.append((w, position, k, proposal))
 
     proposals.sort(key=lambda p: p[:3])
@@ -343,6 +318,39 @@ def auto_plan(
 
 def _ask_label(a: Ask) -> str:
     return a.title or Kind(a.kind).value.replace("_", " ")
+
+
+def _blocked(
+    a: Ask, contact: Contact | None, have: Trust, today: date, settings: Settings
+) -> str | None:
+    """Why no give can make this ask ready (archived, too late, trust), or None."""
+    if contact is not None and contact.archived:
+        return f"{contact.name} is archived"
+    if a.target_date is not None and a.target_date < today:
+        return f"the target date {short_date(a.target_date, today)} has passed"
+    required = settings.required_trust(a.kind)
+    if trust_rank(have) < trust_rank(required):
+        return (
+            f"{kind_phrase(a.kind)} needs trust level {required} (now {have}); gives build "
+            "a balance, not trust — wait until they have given back"
+        )
+    return None
+
+
+def _proposal(
+    job: _Ask, kind: Kind, week: date, val: float, running: float, today: date
+) -> ProposedGive:
+    a = job.ask
+    earlier = job.need - a.cost
+    reason = (
+        f"{explain_give(kind, val, week, job.target, today)} toward ask #{a.id} "
+        f"({_ask_label(a)}, needs {job.need:.1f}"
+        + (f" incl. {earlier:.1f} for earlier asks" if earlier > 0 else "")
+        + f"); projected balance then {running:.1f}"
+    )
+    return ProposedGive(
+        job.contact_id, kind, week, a.id, running, reason, give_day(week, today), job.target, val
+    )
 
 
 def _committed_costs(ordered: list[Ask]) -> dict[int, float]:
