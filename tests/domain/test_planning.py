@@ -9,6 +9,7 @@ Today is Monday 1 June 2026.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,9 @@ def d(day: int, month: int = 6) -> date:
     return date(2026, month, day)
 
 
-def ask(aid: int, contact: int | None, kind: Kind, cost: float, target: date | None, **kw) -> Ask:
+def ask(
+    aid: int, contact: int | None, kind: Kind, cost: float, target: date | None, **kw: Any
+) -> Ask:
     kw.setdefault("status", AskStatus.PLANNED)
     return Ask(aid, contact, kind, cost, target, **kw)
 
