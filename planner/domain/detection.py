@@ -132,6 +132,7 @@ from planner.domain.names import (
     is_initial,
     is_title,
     name_boundary_ok,
+    strip_titles,
 )
 
 FIELD_TITLE = "title"
@@ -212,6 +213,7 @@ def highlight_spans(snippet: str, matched: str) -> list[tuple[str, bool]]:
     if not needle:
         return [(snippet, False)]
     folded = fold_text(snippet)
+    boundary_ok = handle_boundary_ok if needle.startswith("@") else name_boundary_ok
     pieces: list[tuple[str, bool]] = []
     cursor = 0
     search_from = 0
@@ -219,12 +221,14 @@ def highlight_spans(snippet: str, matched: str) -> list[tuple[str, bool]]:
         at = folded.folded.find(needle, search_from)
         if at < 0:
             break
+        search_from = at + len(needle)
+        if not boundary_ok(folded.folded, at, at + len(needle)):
+            continue  # "Ann Lee" is not highlighted inside "Joann Leeds"
         start, end = folded.original_span(at, at + len(needle))
         if start > cursor:
             pieces.append((snippet[cursor:start], False))
         pieces.append((snippet[start:end], True))
         cursor = end
-        search_from = at + len(needle)
     if cursor < len(snippet):
         pieces.append((snippet[cursor:], False))
     return pieces
@@ -326,8 +330,11 @@ class _Title:
 
 
 _NAMESAKE_AFTER = re.compile(
-    r"\W{0,3}(?:\(\s*)?(?:no relation|not (?:the|that|our|to be confused)|unrelated)",
-    re.IGNORECASE,
+    r"""\s*(?:
+        \(\s*(?:no\ relation|not\ the|not\ that|not\ our|unrelated)
+      | [,;—–-]\s*(?:no\ relation|not\ to\ be\ confused|not\ the\ one)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
 )
 _NAMESAKE_BEFORE = re.compile(
     r"(?:\banother|\bthe other|\ba different|\bnot to be confused with)\s+$", re.IGNORECASE
@@ -338,8 +345,8 @@ _SENTENCE_END = '.!?\n:;"“”'
 def _form_kind(tokens: list[str], is_name: bool) -> FormKind:
     if len(tokens) == 1:
         return FormKind.SINGLE
-    if any(is_initial(t) for t in tokens):
-        return FormKind.INITIAL
+    if is_initial(tokens[0]):
+        return FormKind.INITIAL  # "A. Lee": a middle initial ("Jane A. Doe") is no weaker
     return FormKind.FULL if is_name else FormKind.ALIAS
 
 
@@ -436,16 +443,22 @@ class DetectionIndex:
         self, keys: dict[str, list[_Pattern]], owner: int | None, form: str, is_name: bool
     ) -> None:
         tokens = fold(form).split()
-        if not tokens:
-            return
+        if not tokens or (len(tokens) == 1 and len(tokens[0].strip(".'-")) < 3):
+            return  # "A", "JD": too short to find in running text
         kind = _form_kind(tokens, is_name)
         all_common = all(t.strip(".'") in COMMON_WORDS for t in tokens)
         for key in _name_keys(form):
             self._add_key(keys, key, _Pattern(owner, kind, form, all_common))
+        cleaned = clean_person_name(form)
+        variants = dict.fromkeys((strip_titles(form), cleaned))  # ordered, unique
+        for variant in (v for v in variants if v != fold(form)):
+            # "Dr. Jane A. Doe, PhD" is written "Jane A. Doe" or "Jane Doe" in most posts.
+            if len(variant.split()) >= 2:
+                variant_kind = _form_kind(variant.split(), is_name)
+                self._add_key(keys, variant, _Pattern(owner, variant_kind, form, all_common))
         if kind is FormKind.FULL and len(tokens) == 2:
             inverted = f"{tokens[1]}, {tokens[0]}"
             self._add_key(keys, inverted, _Pattern(owner, FormKind.INVERTED, form, all_common))
-        cleaned = clean_person_name(form)
         if cleaned:
             self._clean_names.setdefault(cleaned, set()).add(owner)
             for token in cleaned.split():

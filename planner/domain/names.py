@@ -250,15 +250,19 @@ def name_tokens(name: str) -> list[str]:
     return [t for t in re.split(r"[\s,]+", fold(name)) if t]
 
 
+def strip_titles(name: str) -> str:
+    """A folded name without honorifics or post-nominals ("Dr. Jane A. Doe, PhD" → "jane a. doe")."""
+    tokens = [t.strip(',;:()[]"') for t in name_tokens(name) if not is_title(t)]
+    return " ".join(t for t in tokens if t)
+
+
 def clean_person_name(name: str) -> str:
     """A name reduced for similarity: titles, post-nominals and middle initials removed.
 
     "Dr. Jane A. Doe, PhD" → "jane doe"; first and last tokens are kept even when they are
     initials ("J. Doe" stays "j. doe") because then they are all there is.
     """
-    tokens = [t for t in name_tokens(name) if not is_title(t)]
-    tokens = [t.strip(',;:()[]"') for t in tokens]
-    tokens = [t for t in tokens if t]
+    tokens = strip_titles(name).split()
     if len(tokens) > 2:
         tokens = [tokens[0], *[t for t in tokens[1:-1] if not is_initial(t)], tokens[-1]]
     return " ".join(tokens)

@@ -161,6 +161,17 @@ def test_hyphenated_name_and_particles(index: DetectionIndex) -> None:
     assert 10 in found(index, entry("Vincent Van Gogh painted."))
 
 
+def test_honorifics_and_middle_initials_in_the_contact_name() -> None:
+    index = DetectionIndex.build([Contact(1, "Dr. Jane A. Doe, PhD")], None)
+    assert found(index, entry("Jane Doe spoke."))[1].confidence >= AUTO
+    assert 1 in found(index, entry("Dr. Jane A. Doe spoke."))
+
+
+def test_too_short_single_word_alias_is_ignored() -> None:
+    index = DetectionIndex.build([Contact(1, "Jane Doe", aliases=("JD", "A"))], None)
+    assert not found(index, entry("A JD said."))
+
+
 def test_first_name_or_surname_alone_never_matches(index: DetectionIndex) -> None:
     assert not found(index, entry("Thanks to Jane for the coffee. Doe was late. Lee too."))
 
@@ -210,6 +221,8 @@ def test_a_namesake_linking_elsewhere_lowers_confidence(index: DetectionIndex) -
     e = entry("Read Jane Doe on pricing.", anchors=(("Jane Doe", "https://janedoe.net/"),))
     assert found(index, e)[1].confidence <= 0.5
     assert found(index, entry("Jane Doe (no relation) asked a question."))[1].confidence <= 0.5
+    assert found(index, entry("Jane Doe, not to be confused with ours."))[1].confidence <= 0.5
+    assert found(index, entry("Jane Doe not that long ago said so."))[1].confidence >= AUTO
 
 
 def test_a_wikipedia_link_on_the_name_is_not_a_namesake(index: DetectionIndex) -> None:
@@ -585,6 +598,10 @@ def test_highlight_spans() -> None:
         (" agreed.", False),
     ]
     assert highlight_spans("nothing here", "Jane Doe") == [("nothing here", False)]
+    assert highlight_spans("Joann Leeds and Ann Lee", "Ann Lee") == [
+        ("Joann Leeds and ", False),
+        ("Ann Lee", True),
+    ]
     assert highlight_spans("", "x") == []
     assert highlight_spans("see <b>Jane Doe</b>", "Jane Doe")[1] == ("Jane Doe", True)
 
