@@ -251,7 +251,10 @@ def name_tokens(name: str) -> list[str]:
 
 
 def strip_titles(name: str) -> str:
-    """A folded name without honorifics or post-nominals ("Dr. Jane A. Doe, PhD" → "jane a. doe")."""
+    """A folded name without honorifics or post-nominals.
+
+    "Dr. Jane A. Doe, PhD" → "jane a. doe".
+    """
     tokens = [t.strip(',;:()[]"') for t in name_tokens(name) if not is_title(t)]
     return " ".join(t for t in tokens if t)
 
