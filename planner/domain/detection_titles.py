@@ -76,7 +76,12 @@ _AFTER_ON = re.compile(
     + r"\s+(?:on|talks?|discusses|explains|shares|reveals|returns|answers|breaks\s+down)\b",
     re.IGNORECASE,
 )
-_AFTER_SEPARATOR = re.compile("^" + _APPOSITION + r"\s*(?:[:|\-–—•·]|$)")
+_AFTER_SEPARATOR = re.compile("^" + _APPOSITION + r"\s*(?:[:|\-–—•·,]|$)")
+#: Capitalised words joined by "," "&" "+" "and": the co-guests of an opening name.
+_CAPITALISED_WORD = r"[^\W\d_a-z][\w'’.\-]*"
+_CO_GUESTS = re.compile(
+    rf"(?:\s*(?:,|&|\+|\band\b)\s*{_CAPITALISED_WORD}(?:\s+{_CAPITALISED_WORD}){{0,3}})*"
+)
 _AFTER_INTERVIEW = re.compile(
     r"^\s*(?:[:\-–—|,]\s*)?(?:interview|q\s*&\s*a|ama|in\s+conversation)\b", re.IGNORECASE
 )
@@ -119,15 +124,20 @@ def frame_title(title: str, is_podcast: bool) -> TitleFrame:
 
 
 def _opening_factor(frame: TitleFrame, end: int) -> tuple[float, bool] | None:
-    """For a name opening the title: (factor, weak) when what follows frames an interview."""
+    """For a name opening the title: (factor, weak) when what follows frames an interview.
+
+    Further names joined to it are skipped first: "Jane Doe & John Roe on Pricing".
+    """
     after = frame.title[end:]
-    if _AFTER_INTERVIEW.match(after):
-        return MARKER_FACTOR, False
-    interview_like = frame.is_podcast or frame.has_episode_prefix
-    if interview_like and _AFTER_ON.match(after):
-        return OPENING_FACTOR, False
-    if interview_like and _AFTER_SEPARATOR.match(after):
-        return OPENING_FACTOR, not frame.has_episode_prefix
+    skipped = after[_CO_GUESTS.match(after).end() :]  # type: ignore[union-attr]
+    for rest in dict.fromkeys((after, skipped)):
+        if _AFTER_INTERVIEW.match(rest):
+            return MARKER_FACTOR, False
+        interview_like = frame.is_podcast or frame.has_episode_prefix
+        if interview_like and _AFTER_ON.match(rest):
+            return OPENING_FACTOR, False
+        if interview_like and _AFTER_SEPARATOR.match(rest):
+            return OPENING_FACTOR, not frame.has_episode_prefix
     return None
 
 
@@ -196,12 +206,17 @@ def guest_candidates(frame: TitleFrame) -> list[TitleCandidate]:
     found: list[TitleCandidate] = []
     for marker in _MARKER_ANY.finditer(frame.title):
         found.extend(_chain(frame, marker.end(), MARKER_FACTOR, weak=False))
-    opened = _read_name(frame.title, frame.opening)
+    opened = _chain(frame, frame.opening, MARKER_FACTOR, weak=False)
     if opened:
-        words, start, end = opened
-        opening = _opening_factor(frame, end)
-        if opening and looks_like_person_name(words) and not any(c.start == start for c in found):
-            found.append(TitleCandidate(" ".join(words), start, end, opening[0], opening[1]))
+        opening = _opening_factor(frame, opened[-1].end)
+        if opening and not frame.title[frame.opening : opened[0].start].strip():
+            factor, weak = opening
+            starts = {c.start for c in found}
+            found.extend(
+                TitleCandidate(c.name, c.start, c.end, factor, weak)
+                for c in opened
+                if c.start not in starts
+            )
     return found
 
 

@@ -665,3 +665,22 @@ def test_dev_set_meets_the_accuracy_goals() -> None:
         assert score["precision"] >= 0.95, (role, score)
         assert score["recall"] >= 0.90, (role, score)
     assert result["negatives_detected"] == 0
+
+
+def test_co_guests_opening_the_title(index: DetectionIndex) -> None:
+    dets = found(index, entry(title="Jane Doe & Ann Lee on Pricing"), FeedKind.PODCAST)
+    assert dets[1].role is Role.GUEST
+    assert dets[3].role is Role.GUEST
+    names = [
+        s.name
+        for s in index.suggest_guests(
+            entry(title="Tom Example and Rita Newcomer on Pricing"), FeedKind.PODCAST
+        )
+    ]
+    assert names == ["Tom Example", "Rita Newcomer"]
+
+
+def test_guest_with_an_apposition(index: DetectionIndex) -> None:
+    e = entry(title="Jane Doe, Author of Giving First")
+    assert found(index, e, FeedKind.PODCAST)[1].role is Role.GUEST
+    assert found(index, e, FeedKind.BLOG)[1].role is Role.FEATURE
