@@ -3,7 +3,8 @@
 Pure of database and Streamlit: functions take domain objects or plain data and return
 bytes, strings or reports; the caller (planner.services) loads and stores. Modules:
 
-* :mod:`.context` – the plain-data render context for a message to one contact;
+* :mod:`.context` – the plain-data render context for a message to one contact
+  (:mod:`.samples`: a made-up one for previews);
 * :mod:`.render` – the template library (built-in + user overrides), sandboxed;
 * :mod:`.sandbox`, :mod:`.isolation` – the Jinja2 sandbox and the limited worker process;
 * :mod:`.eml` – .eml drafts, mailto: links, a zip of drafts;
@@ -20,7 +21,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from planner.outreach.context import CONTEXT_DOC, build_context, sample_context
+    from planner.outreach.context import CONTEXT_DOC, build_context
     from planner.outreach.csv_export import (
         contacts_csv_bytes,
         ledger_csv_bytes,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     )
     from planner.outreach.ics import CalendarEvent, calendar_ics
     from planner.outreach.render import RenderedDraft, TemplateInfo, TemplateLibrary
+    from planner.outreach.samples import sample_context
     from planner.outreach.sandbox import Limits, check_source
 
 _EXPORTS: dict[str, str] = {
@@ -82,7 +84,7 @@ _EXPORTS: dict[str, str] = {
     "mailto_link": "planner.outreach.eml",
     "parse_contacts_csv": "planner.outreach.csv_import",
     "parse_ledger_csv": "planner.outreach.csv_import",
-    "sample_context": "planner.outreach.context",
+    "sample_context": "planner.outreach.samples",
     "to_csv_bytes": "planner.outreach.csv_export",
     "zip_drafts": "planner.outreach.eml",
 }

@@ -73,7 +73,10 @@ def is_valid_addr_spec(value: str) -> bool:
 
 
 def check_addr_spec(field: str, value: str) -> str:
-    """The address, trimmed.
+    """The address, trimmed, with an internationalised domain in its ASCII (IDNA) form.
+
+    Without ``SMTPUTF8`` a non-ASCII domain would be written as an encoded-word, which
+    is not a valid address; the ``xn--`` form is what every mail client understands.
 
     Raises:
         HeaderInjectionError: control characters or encoded-words.
@@ -82,4 +85,5 @@ def check_addr_spec(field: str, value: str) -> str:
     value = check_header_value(field, value)
     if not is_valid_addr_spec(value):
         raise InvalidAddressError(field, f"{value!r} is not a plain e-mail address (name@domain)")
-    return value
+    local, _, domain = value.partition("@")
+    return f"{local}@{domain.encode('idna').decode('ascii')}"

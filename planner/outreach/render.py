@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from jinja2 import Template
 
-from planner.outreach.errors import TemplateProblem
+from planner.outreach.errors import TemplateProblem, TemplateTooExpensive
 from planner.outreach.isolation import render_isolated
 from planner.outreach.sandbox import DEFAULT_LIMITS, Limits, compile_source, render_compiled
 
@@ -35,7 +35,9 @@ __all__ = [
     "RenderedDraft",
     "TemplateInfo",
     "TemplateLibrary",
+    "compose_user_template",
     "split_subject",
+    "split_template",
     "template_key",
 ]
 
@@ -121,6 +123,37 @@ def split_subject(rendered: str, *, name: str) -> tuple[str, str]:
     body = "\n".join(line.rstrip() for line in body_lines).rstrip() + "\n"
     # An optional paragraph that came out empty leaves two blank lines behind.
     return subject, _BLANK_RUN.sub("\n\n", body)
+
+
+def compose_user_template(name: str, *, subject: str, body: str, html: str = "") -> dict[str, str]:
+    """The library's user-template entries for a template stored as separate fields.
+
+    For a store that keeps subject, body and HTML apart (an editor with three boxes):
+    ``{"<name>.txt": "Subject: <subject>\\n\\n<body>", "<name>.html": html}``. Line breaks in
+    the subject become spaces, so the subject can never spill into the body.
+
+    Raises:
+        TemplateProblem: the name is not allowed.
+    """
+    base, _ = template_key(name)
+    entries = {f"{base}.txt": f"Subject: {' '.join(subject.split())}\n\n{body}"}
+    if html.strip():
+        entries[f"{base}.html"] = html
+    return entries
+
+
+def split_template(source: str) -> tuple[str, str]:
+    """(subject, body) *sources* of a text template, for an editor with separate boxes.
+
+    The optional ``{# description #}`` line is dropped. A template whose first line is not
+    ``Subject: ...`` comes back as ("", source).
+    """
+    text = _DESCRIPTION.sub("", source, count=1).lstrip("\n")
+    first, _, rest = text.partition("\n")
+    match = _SUBJECT.match(first)
+    if match is None:
+        return "", source
+    return match["subject"].strip(), rest.lstrip("\n")
 
 
 class TemplateLibrary:
@@ -298,6 +331,8 @@ class TemplateLibrary:
                         template, context, name=label, source=source.text, limits=self._limits
                     )
                 )
+            except TemplateTooExpensive:
+                raise  # the template is at fault, not this contact: as in the worker
             except TemplateProblem as problem:
                 out.append(problem)
         return out

@@ -431,3 +431,24 @@ def test_ledger_export_import_round_trip() -> None:
     ]
     with pytest.raises(KeyError):
         ledger_csv_bytes(rows, {1: "Jane Doe"})
+
+
+# --- no input makes the parsers fail -----------------------------------------------------
+
+CSVISH = st.text(alphabet=st.sampled_from(list("ab,\"\r\n \t'=-|@\x00é;")), max_size=200)
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.binary(max_size=300), CSVISH.map(lambda t: ("name,notes\n" + t).encode())))
+def test_any_bytes_give_a_report_not_an_exception(data: bytes) -> None:
+    for report in (parse_contacts_csv(data), parse_ledger_csv(data, {"a"})):
+        assert all(p.line >= 1 for p in report.problems)
+        assert report.ok == (not report.problems and len(report.rows) == report.records)
+        assert len(report.rows) <= report.records
+        lines = data.count(b"\n") + data.count(b"\r") + 1
+        assert all(r.line <= lines for r in report.rows)
+
+
+def test_reach_with_thousands_separators() -> None:
+    report = parse_contacts_csv(b'name,reach\nAnn,"12,000"\nBob,1234567\n')
+    assert [r.reach for r in report.rows] == [12000, 1234567]

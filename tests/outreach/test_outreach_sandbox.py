@@ -233,8 +233,11 @@ def test_one_bad_contact_does_not_fail_the_batch() -> None:
 
 
 def test_worker_processes_are_reaped() -> None:
+    task = f"/proc/{os.getpid()}/task/{os.getpid()}/children"
+    if not os.path.exists(task):
+        pytest.skip("this kernel does not list child processes in /proc")
+
     def children() -> set[str]:
-        task = f"/proc/{os.getpid()}/task/{os.getpid()}/children"
         with open(task) as f:
             return set(f.read().split())
 

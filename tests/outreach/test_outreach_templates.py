@@ -12,11 +12,18 @@ import pytest
 from outreach_samples import DAY, JANE, PAT, REASON, TEMPLATES_DIR, context_for
 
 from planner.domain.model import Contact, Kind, Profile
-from planner.outreach.context import CONTEXT_DOC, sample_context
+from planner.outreach.context import CONTEXT_DOC
 from planner.outreach.eml import build_draft
 from planner.outreach.errors import TemplateProblem
 from planner.outreach.labels import GAVE_PHRASES, KIND_LABELS, RECEIVED_PHRASES
-from planner.outreach.render import TemplateLibrary, split_subject, template_key
+from planner.outreach.render import (
+    TemplateLibrary,
+    compose_user_template,
+    split_subject,
+    split_template,
+    template_key,
+)
+from planner.outreach.samples import sample_context
 
 BUILTINS = sorted({p.name.split(".")[0] for p in TEMPLATES_DIR.glob("*.j2")})
 REQUIRED = {
@@ -321,3 +328,25 @@ def test_context_holds_only_plain_data() -> None:
 
     walk(sample_context(DAY))
     walk(context_for("x", contact=replace(JANE, tags=("a",))))
+
+
+def test_templates_stored_as_separate_fields() -> None:
+    entries = compose_user_template(
+        "pitch", subject="Hi {{ contact.first_name }}\nBcc: x", body="Body {{ me.name }}\n"
+    )
+    assert entries == {
+        "pitch.txt": "Subject: Hi {{ contact.first_name }} Bcc: x\n\nBody {{ me.name }}\n"
+    }
+    lib = TemplateLibrary(TEMPLATES_DIR, entries, isolate_user_templates=False)
+    draft = lib.render("pitch", context_for("pitch"))
+    assert (draft.subject, draft.text) == ("Hi Jane Bcc: x", "Body Pat Planner\n")
+    assert "pitch.html" in compose_user_template("pitch", subject="s", body="b", html="<p>b</p>")
+
+
+def test_split_template_for_an_editor(library: TemplateLibrary) -> None:
+    subject, body = split_template(library.get("thank_you"))
+    assert subject == "Thank you, {{ contact.first_name or contact.name }}"
+    assert body.startswith("Hi {{ contact.first_name or contact.name }},")
+    assert split_template("no subject here") == ("", "no subject here")
+    again = compose_user_template("thank_you", subject=subject, body=body)["thank_you.txt"]
+    assert split_template(again) == (subject, body)
