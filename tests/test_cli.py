@@ -31,7 +31,7 @@ def test_init_then_demo_if_empty_loads_once(
     code, out, _ = run(capsys, db_url, "init", "--demo-if-empty")
     assert code == 0 and "demo workspace loaded" in out
     code, out, _ = run(capsys, db_url, "init", "--demo-if-empty")
-    assert code == 0 and "demo" not in out
+    assert code == 0 and "demo workspace loaded" not in out
     code, _, err = run(capsys, db_url, "demo")
     assert code == 2 and "already holds data" in err
 
@@ -97,7 +97,7 @@ def test_ledger_add_and_export_balances_as_of(
     assert float(row["given"]) == pytest.approx(2.5)
     assert float(row["balance"]) == pytest.approx(2.5)
     assert row["trust"] == "new"
-    assert row["one_sided"] == "False"
+    assert row["one_sided"] == "false"
     code, out, _ = run(capsys, db_url, "export", "balances", "--as-of", "2025-12-31")
     assert float(rows(out)[0]["balance"]) == 0
 

@@ -29,7 +29,7 @@ from planner.domain.model import Settings
 from planner.errors import NotFound
 from planner.feeds.errors import FeedError, HTTPStatusError
 from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
-from planner.feeds.parse import parse_feed_isolated
+from planner.feeds.isolate import parse_feed_auto
 from planner.services.feeds import FILE_PREFIX, UPLOAD_PREFIX
 from planner.services.workspace import Workspace
 from planner.storage.schema import EntryRow, FeedRow
@@ -226,7 +226,7 @@ def store_body(
         return FeedOutcome(feed_id, url, "unchanged", message="same content as last time")
     settings = ws.settings()
     try:
-        parsed = parse_feed_isolated(
+        parsed = parse_feed_auto(
             body, url=url, headers=headers or {}, max_entries=settings.max_entries_per_feed
         )
     except FeedError as error:
