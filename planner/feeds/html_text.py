@@ -102,6 +102,9 @@ def html_to_text(fragment: str, base: str = "") -> HtmlText:
     """
     if not fragment:
         return HtmlText("")
+    # In HTML a line break in the source is just a space; only blocks and <br> break lines.
+    if "\n" in fragment or "\r" in fragment:
+        fragment = fragment.replace("\r", " ").replace("\n", " ")
     if "<" not in fragment:  # the common plain-text case: no tokenizing at all
         return HtmlText(_collapse(_unescape(fragment)))
     out: list[str] = []

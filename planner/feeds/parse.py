@@ -380,7 +380,8 @@ def _entry(
     raw: Mapping[str, Any], feed_base: str, people: tuple[Person, ...]
 ) -> ParsedEntry | None:
     link = http_url_or_empty(raw.get("link", ""), feed_base)
-    if raw.get("guidislink") and not str(raw.get("link", "")).lower().startswith("http"):
+    raw_link = str(raw.get("link", "") or "")
+    if raw_link == raw.get("id") and raw.get("guidislink") and not raw_link.startswith("http"):
         link = ""  # feedparser copied a relative guid into link: it is no URL of ours
     base = link or feed_base
     title = _text_field(raw, "title")[:MAX_TITLE_CHARS]
