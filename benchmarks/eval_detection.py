@@ -155,8 +155,15 @@ Loader = Callable[[Path], tuple[list[ParsedEntry], str]]
 
 
 def default_loader(path: Path) -> tuple[list[ParsedEntry], str]:
-    """Prefer the project's parser, fall back to the local loader."""
-    return project_load_entries(path) or local_load_entries(path)
+    """Prefer the project's parser, fall back to the local loader (also when it refuses)."""
+    try:
+        loaded = project_load_entries(path)
+    except Exception as exc:  # an evaluation should still run; say why it switched
+        print(
+            f"{path.name}: project parser failed ({exc}); using the local loader", file=sys.stderr
+        )
+        loaded = None
+    return loaded or local_load_entries(path)
 
 
 # --- the dataset -------------------------------------------------------------------------

@@ -20,7 +20,9 @@ What is evidence
   and whitespace folded (see :mod:`planner.domain.names`), so "JOSE ALVAREZ" matches
   "José Álvarez", "O’Brien" matches "O'Brien" and "Jane\\nDoe" (split by a line break)
   matches "Jane Doe". Possessives count: "Jane Doe's", "Jane Doe’s", "Jones'". Two-word
-  names are also found written "Doe, Jane" (lower confidence).
+  names are also found written "Doe, Jane" (lower confidence), hyphenated names without
+  the hyphen ("Mary Jane Watson"), German names without umlauts ("Mueller"), and a
+  contact stored as "Dr. Jane A. Doe, PhD" as "Jane A. Doe" and "Jane Doe".
 * **Handles** written in text: "@janedoe", whole handle only.
 * **Links**: hrefs to a contact's website (any subdomain, "www." ignored) or to one of
   their profiles; see :mod:`planner.domain.detection_links` for the host and
@@ -34,7 +36,8 @@ Roles (one detection per entry and person, the strongest role wins, all evidence
 
 * ``guest`` — a podcast:person whose role contains "guest", or a title that frames the
   name as an interview (see :mod:`planner.domain.detection_titles`: "with X", "X on …",
-  "Interview: X", "ft. X", "#123: X — …", "X | Show", "… (with X)").
+  "Interview: X", "ft. X", "#123: X — …", "X | Show", "… (with X)", "X & Y on …"; a
+  bare "X on …" or "X: …" is an interview in a podcast, a feature in a blog).
 * ``feature`` — the name in the title outside an interview frame ("What X Taught Us",
   "Lessons From X"), the person is the entry's author, or the text is mainly about them
   (their name at least three times and nobody else's as often).
@@ -56,6 +59,10 @@ Ambiguity rules
   word that is also a common word ("Grace", "Will", "Mark") is weaker still (0.35, 0.25 at
   the start of a sentence). A full name written all in lower case drops to 0.72, or 0.4 if
   every word of it is a common word ("will price").
+* A name inside a longer capitalised run on its line ("Ann Lee Bradshaw", "I met Mary
+  Ann Lee") may be someone else's: its evidence is lowered (× 0.8) below auto-confirm.
+  Honorifics, post-nominals, acronyms, common words and a sentence's first word do not
+  count ("Dr. Ann Lee", "Ann Lee PhD", "CEO Ann Lee", "Yesterday Ann Lee").
 * A key shared by several people (two contacts called "John Smith", an alias two people
   use) goes to the one with other evidence in the entry (a link, a handle); if none has,
   each gets the evidence at half confidence, for review.
@@ -84,8 +91,9 @@ like a person (2–4 capitalised words, not a generic phrase such as "Building H
 become :class:`GuestSuggestion` objects. When such a name closely resembles a known
 person's (rapidfuzz ``token_sort_ratio`` ≥ 90 after removing titles such as "Dr."/"Prof."
 and middle initials: "Dr. Jane Doe", "Jane A. Doe"), the suggestion names that contact
-(``similar_contact_id``) as an alias to add instead of a new contact, and a guest detection
-for that contact is added below the auto-confirm threshold for review.
+(``similar_contact_id``) as an alias to add instead of a new contact. When the names are
+equal once titles and middle initials are removed, a guest detection for that contact is
+added too, below the auto-confirm threshold, for review.
 
 Speed
 =====
@@ -267,8 +275,8 @@ AMBIGUOUS_FACTOR = 0.5
 NAMESAKE_CAP = 0.5
 MAINLY_ABOUT_FACTOR = 0.95
 HREF_ONLY_PEOPLE_CONFIDENCE = 0.8
-SIMILAR_GUEST_MIN_CONFIDENCE = 0.6
-SIMILAR_GUEST_MAX_CONFIDENCE = 0.8
+#: A guest named like a contact once titles and middle initials are gone ("Dr. Jane Doe").
+SAME_PERSON_CONFIDENCE = 0.8
 MAX_CONFIDENCE = 0.99
 #: "Ann Lee Smith", "Mary Ann Lee": a name inside a longer capitalised run may be someone
 #: else's.
@@ -505,7 +513,7 @@ class DetectionIndex:
         text = entry.text
         title_hits = self._scan_title(title, evidence)
         text_hits = self._scan_text(text, evidence)
-        self._scan_links(entry, evidence)
+        self._scan_links(entry, text, evidence)
         self._scan_people(entry, evidence, suggestions)
         self._scan_authors(entry, evidence)
         self._title_suggestions(entry, title, title_hits, text, evidence, suggestions)
@@ -603,11 +611,11 @@ class DetectionIndex:
             out.extend(self._name_evidence(hit, folded, Role.MENTION, FIELD_TEXT))
         return [(hit, folded) for hit in hits]
 
-    def _scan_links(self, entry: ParsedEntry, out: list[_Ev]) -> None:
+    def _scan_links(self, entry: ParsedEntry, text: str, out: list[_Ev]) -> None:
         """Hrefs to someone's site or profile; anchors naming someone but going elsewhere."""
         anchor_text: dict[str, str] = {}
-        for text, href in entry.anchors:
-            anchor_text.setdefault(href, text)
+        for label, href in entry.anchors:
+            anchor_text.setdefault(href, label)
         own_host, _ = split_url(entry.link)
         if self._sites.is_platform(own_host):
             own_host = ""  # on a shared platform, the same host is someone else's page
@@ -626,13 +634,13 @@ class DetectionIndex:
                         role=Role.LINK,
                         field=FIELD_LINK,
                         matched=href,
-                        snippet=_link_snippet(entry.text, label, href),
+                        snippet=_link_snippet(text, label, href),
                         confidence=owner.confidence,
                         source=_SOURCE_SITE,
                     )
                 )
-        for text, href in entry.anchors:
-            self._check_namesake_anchor(text, href, out)
+        for label, href in entry.anchors:
+            self._check_namesake_anchor(label, href, out)
 
     def _check_namesake_anchor(self, text: str, href: str, out: list[_Ev]) -> None:
         """An anchor whose text is X's name but whose host is another X-named site."""
@@ -800,8 +808,13 @@ class DetectionIndex:
         suggestions: list[GuestSuggestion],
         candidate: TitleCandidate | None = None,
     ) -> None:
-        """A guest suggestion; an alias suggestion (plus a guest detection for review)
-        when the name resembles someone known."""
+        """A guest suggestion, or an alias suggestion when the name resembles someone known.
+
+        When the names are the same once titles and middle initials are removed ("Dr. Jane
+        Doe", "Jane A. Doe" for Jane Doe) the episode is almost surely theirs: a guest
+        detection is added too, below auto-confirm, for review. A merely similar name
+        ("Dan Browne" for Dan Brown) gets no detection: it may be someone else.
+        """
         name = " ".join(name.split())
         if not name:
             return
@@ -809,20 +822,27 @@ class DetectionIndex:
         by_href = [e.owner for e in found if e.source == _SOURCE_SITE]
         if similar is None and by_href:
             similar = (by_href[0], 0.0)
+        if similar is not None and similar[0] is _ME and similar[1] < 100.0:
+            similar = None  # someone whose name resembles mine is not me
         if similar is None:
             suggestions.append(GuestSuggestion(name, href, why, guid, field_name))
             return
         owner, score = similar
         if owner is not _ME:
             suggestions.append(GuestSuggestion(name, href, why, guid, field_name, owner, score))
-        if score:
-            span = (score - SIMILARITY_THRESHOLD) / (100.0 - SIMILARITY_THRESHOLD)
-            confidence = SIMILAR_GUEST_MIN_CONFIDENCE + span * (
-                SIMILAR_GUEST_MAX_CONFIDENCE - SIMILAR_GUEST_MIN_CONFIDENCE
+        if score >= 100.0:
+            factor = candidate.factor if candidate is not None else 1.0
+            out.append(
+                _Ev(
+                    owner,
+                    Role.GUEST,
+                    field_name,
+                    name,
+                    why,
+                    SAME_PERSON_CONFIDENCE * factor,
+                    _SOURCE_PEOPLE,
+                )
             )
-            if candidate is not None:
-                confidence *= candidate.factor
-            out.append(_Ev(owner, Role.GUEST, field_name, name, why, confidence, _SOURCE_PEOPLE))
 
     def _similar(self, name: str) -> tuple[int | None, float] | None:
         """The known person whose name this closely resembles, and the score (0–100)."""
