@@ -57,9 +57,10 @@ _MARKER_ANY = re.compile(_MARKER + r"\s*[:\-–—]?\s*", re.IGNORECASE | re.VER
 _JOINER_TAIL = re.compile(r"(?:,|&|\+|\band)\s*$", re.IGNORECASE)
 _JOINER_HEAD = re.compile(r"\s*(?:,|&|\+|and)\s+", re.IGNORECASE)
 
+#: A leading tag such as "[Replay]" or "(Bonus)", skipped before looking for the opening.
+_LEADING_TAG = re.compile(r"\s*[\[(][^\])]{1,30}[\])]\s*")
 _EPISODE_PREFIX = re.compile(
-    r"""^\s*
-    (?:[\[(][^\])]{1,30}[\])]\s*)?
+    r"""\s*
     (?:
         (?:\#|№|no\.?\s*|ep(?:isode)?\.?\s*|e(?=\d))\s*\d+[a-z]?
       | s\d+\s*[:.,]?\s*e(?:p(?:isode)?)?\.?\s*\d+
@@ -117,10 +118,15 @@ class TitleCandidate:
 
 
 def frame_title(title: str, is_podcast: bool) -> TitleFrame:
-    prefix = _EPISODE_PREFIX.match(title)
+    """Where a name opening the title would start: after a leading tag ("[Replay]") and an
+    episode number ("#123:", "Ep 12 -", "S2E4", "123 –"), if any."""
+    tag = _LEADING_TAG.match(title)
+    start = tag.end() if tag else 0
+    prefix = _EPISODE_PREFIX.match(title, start)
     if prefix:
         return TitleFrame(title, is_podcast, prefix.end(), True)
-    return TitleFrame(title, is_podcast, len(title) - len(title.lstrip()), False)
+    rest = title[start:]
+    return TitleFrame(title, is_podcast, start + len(rest) - len(rest.lstrip()), False)
 
 
 def _opening_factor(frame: TitleFrame, end: int) -> tuple[float, bool] | None:
@@ -157,7 +163,7 @@ def guest_factor(frame: TitleFrame, start: int, end: int, guest_ends: list[int])
         return MARKER_FACTOR
     if _AFTER_INTERVIEW.match(frame.title[end:]):
         return MARKER_FACTOR
-    if start == frame.opening or not before.strip():
+    if start == frame.opening:
         opening = _opening_factor(frame, end)
         if opening:
             return opening[0]

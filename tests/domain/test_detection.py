@@ -403,6 +403,9 @@ def test_podcast_person_host_credit_is_not_evidence(index: DetectionIndex) -> No
         ("The Jane Doe Interview", FeedKind.BLOG),
         ("Jane Doe (Acme) on Pricing", FeedKind.PODCAST),
         ("PRICING (WITH JANE DOE)", FeedKind.PODCAST),
+        ("[Replay] Jane Doe on Pricing", FeedKind.PODCAST),
+        ("[Interview] Jane Doe", FeedKind.BLOG),
+        ("S2E4: Jane Doe, Author of Giving First", FeedKind.BLOG),
     ],
 )
 def test_interview_title_patterns_make_a_guest(
