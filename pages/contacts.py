@@ -6,44 +6,46 @@ import streamlit as st
 from planner.domain.model import Tier
 from planner.services import balances, contacts, ledger
 from planner.services.contacts import ContactInput
-from planner.ui import download_csv, run_action, workspace
+from planner.ui import download_csv, plain, run_action, workspace
 
 ws = workspace()
 st.title("Contacts")
 TIERS = [t.value for t in Tier]
 
-with st.expander("Add a contact", icon=":material/person_add:"):
-    with st.form("add_contact", clear_on_submit=True):
-        c1, c2, c3 = st.columns(3)
-        name = c1.text_input("Name", key="new_name")
-        tier = c2.selectbox("Tier", TIERS, index=TIERS.index("network"), key="new_tier")
-        reach = c3.text_input("Reach (audience size)", key="new_reach")
-        email = c1.text_input("Email", key="new_email")
-        domains = c2.text_input("Website domains (separate with |)", key="new_domains")
-        handles = c3.text_input("Handles (@name, separate with |)", key="new_handles")
-        aliases = c1.text_input("Aliases (separate with |)", key="new_aliases")
-        tags = c2.text_input("Tags (separate with |)", key="new_tags")
-        notes = st.text_area("Notes", key="new_notes")
-        if st.form_submit_button("Add contact", type="primary", key="add_contact_submit"):
-            added = run_action(
-                lambda: contacts.add(
-                    ws,
-                    ContactInput(
-                        name=name,
-                        tier=tier,
-                        reach=reach,
-                        email=email,
-                        aliases=aliases,
-                        domains=domains,
-                        handles=handles,
-                        tags=tags,
-                        notes=notes,
-                    ),
+with (
+    st.expander("Add a contact", icon=":material/person_add:"),
+    st.form("add_contact", clear_on_submit=True),
+):
+    c1, c2, c3 = st.columns(3)
+    name = c1.text_input("Name", key="new_name")
+    tier = c2.selectbox("Tier", TIERS, index=TIERS.index("network"), key="new_tier")
+    reach = c3.text_input("Reach (audience size)", key="new_reach")
+    email = c1.text_input("Email", key="new_email")
+    domains = c2.text_input("Website domains (separate with |)", key="new_domains")
+    handles = c3.text_input("Handles (@name, separate with |)", key="new_handles")
+    aliases = c1.text_input("Aliases (separate with |)", key="new_aliases")
+    tags = c2.text_input("Tags (separate with |)", key="new_tags")
+    notes = st.text_area("Notes", key="new_notes")
+    if st.form_submit_button("Add contact", type="primary", key="add_contact_submit"):
+        added = run_action(
+            lambda: contacts.add(
+                ws,
+                ContactInput(
+                    name=name,
+                    tier=tier,
+                    reach=reach,
+                    email=email,
+                    aliases=aliases,
+                    domains=domains,
+                    handles=handles,
+                    tags=tags,
+                    notes=notes,
                 ),
-            )
-            if added:
-                st.session_state["selected_contact"] = added.id
-                st.toast(f"Added {added.name}", icon=":material/check_circle:")
+            ),
+        )
+        if added:
+            st.session_state["selected_contact"] = added.id
+            st.toast(plain(f"Added {added.name}"), icon=":material/check_circle:")
 
 f1, f2, f3 = st.columns([3, 2, 1])
 search = f1.text_input(
@@ -105,7 +107,7 @@ selected = st.selectbox(
 contact = contacts.get(ws, selected)
 b = balances.balance_of(ws, contact.id)
 
-st.header(contact.name)
+st.header(plain(contact.name))
 m = st.columns(5)
 m[0].metric("Balance", f"{b.balance:+.1f}")
 m[1].metric("Given (decayed)", f"{b.summary.given:.1f}")

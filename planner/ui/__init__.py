@@ -7,6 +7,7 @@ or HTML, so a hostile title cannot make the browser fetch or run anything.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -30,13 +31,22 @@ def workspace() -> Workspace:
     return _workspace()
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """Escape markdown so text from feeds, files or users shows literally in st.markdown,
+    st.error and friends: no image fetched, no link made, no LaTeX, no heading."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Show a PlannerError as a clear message instead of a traceback."""
     try:
         yield
     except PlannerError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(plain(error), icon=":material/error:")
 
 
 def run_action(action: Callable[[], Any], success: str = "") -> Any:
@@ -44,10 +54,10 @@ def run_action(action: Callable[[], Any], success: str = "") -> Any:
     try:
         result = action()
     except PlannerError as error:
-        st.error(str(error), icon=":material/error:")
+        st.error(plain(error), icon=":material/error:")
         return None
     if success:
-        st.toast(success, icon=":material/check_circle:")
+        st.toast(plain(success), icon=":material/check_circle:")
     return result
 
 
