@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-PAGE_FILES = sorted((ROOT / "pages").glob("*.py")) + [
+PAGE_FILES = [
+    *sorted((ROOT / "pages").glob("*.py")),
     ROOT / "streamlit_app.py",
     ROOT / "planner" / "ui" / "__init__.py",
 ]
