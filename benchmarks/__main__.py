@@ -1,0 +1,39 @@
+"""`make bench`: every benchmark and the detection evaluation, one after the other.
+
+Each runs in its own process (fresh imports and caches) and prints its own table; ratios
+inside a table are measured in the same run.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BENCHMARKS = [
+    ("balances from the database", "benchmarks.bench_balances"),
+    ("feed ingestion", "benchmarks.bench_feeds"),
+    ("detection speed", "benchmarks.bench_detection"),
+    ("detection accuracy (dev set)", "benchmarks.eval_detection"),
+    ("auto-plan", "benchmarks.bench_plan"),
+]
+
+
+def main(argv: list[str]) -> int:
+    wanted = [name for name in argv if not name.startswith("-")]
+    root = Path(__file__).resolve().parents[1]
+    failed = 0
+    for title, module in BENCHMARKS:
+        if wanted and not any(w in module for w in wanted):
+            continue
+        print(f"\n=== {title} ({module}) ===", flush=True)
+        started = time.perf_counter()
+        code = subprocess.call([sys.executable, "-m", module], cwd=root)
+        print(f"--- {time.perf_counter() - started:.1f} s, exit {code}", flush=True)
+        failed += code != 0
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
