@@ -2,9 +2,12 @@
 
 import streamlit as st
 
+from planner.ui import require_login
+
 st.set_page_config(
     page_title="Give First", page_icon=":material/volunteer_activism:", layout="wide"
 )
+require_login()
 
 PAGES = {
     "Overview": [

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from planner.errors import PlannerError
 from planner.outreach.csv_export import to_csv_bytes
@@ -59,6 +60,24 @@ def run_action(action: Callable[[], Any], success: str = "") -> Any:
     if success:
         st.toast(plain(success), icon=":material/check_circle:")
     return result
+
+
+def auth_configured() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section (OIDC login for a team)."""
+    try:
+        return "auth" in st.secrets
+    except StreamlitSecretNotFoundError:
+        return False
+
+
+def require_login() -> None:
+    """Behind OIDC when configured: stop the page until the user has logged in."""
+    if not auth_configured() or st.user.get("is_logged_in", False):
+        return
+    st.title("Give First")
+    st.write("Log in to open your team's workspace.")
+    st.button("Log in", on_click=st.login, type="primary", key="login_button")
+    st.stop()
 
 
 def download_csv(
