@@ -68,7 +68,7 @@ demo: $(VENV)/.installed
 	$(BIN)/python -m planner demo
 
 lock: | $(UV)
-	$(UV) pip compile pyproject.toml --extra postgres --group dev --universal \
+	$(UV) pip compile pyproject.toml --extra postgres --extra team --group dev --universal \
 	  --python-version 3.11 --generate-hashes --exclude-newer 2026-11-18 -q -o requirements.lock
 
 clean:
