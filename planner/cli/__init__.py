@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 
 from planner import __version__
-from planner.cli import base, contacts, export, feeds, ledger
+from planner.cli import backup, base, contacts, export, feeds, ledger, planning
 from planner.errors import PlannerError
 
-MODULES = [base, contacts, ledger, feeds, export]
+MODULES = [base, contacts, ledger, feeds, planning, export, backup]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -716,8 +716,9 @@ def restore_backup(ws: Workspace, data: bytes, *, replace: bool = False) -> str:
         if existing and not replace:
             held = ", ".join(f"{n} {name}" for name, n in sorted(existing.items()))
             raise Conflict(
-                f"the database already holds data ({held}); restoring needs an empty "
-                "database, or choose to replace everything (this deletes what is there)"
+                f"the database already holds data ({held}); a backup restores into an "
+                "empty database, or replaces everything in it when you ask for that "
+                "('planner restore --replace', or tick 'Replace everything' in Settings)"
             )
         if existing:
             with Session(bind=conn) as session:
