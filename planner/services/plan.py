@@ -1,0 +1,569 @@
+"""The plan as a whole: the audience budget, auto-plan, the week calendar, capacity and
+next moves.
+
+Everything here starts from one :class:`Snapshot` — contacts, balances, asks, gives,
+requests and the audience budget as of a day, read once — and hands it to the pure planner
+core (planner.domain.planning, audience, capacity, next_moves).
+
+**The audience budget** counts the ledger's audience rows (no contact) and, when I have
+feeds of my own (owner ``me``), their entries: each published post or episode is an
+audience give of kind content, except an entry whose categories match
+``settings.promo_categories`` or whose links point at one of ``settings.affiliate_domains``:
+that one is an audience ask (a sales pitch is not a gift). An entry already linked to an
+audience ledger row is not counted twice. Planned gives and asks count on their dates (see
+planner.domain.audience).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from planner.domain.audience import (
+    RATIO_WINDOW_DAYS,
+    BudgetState,
+    audience_budget,
+    check_plan_against_budget,
+)
+from planner.domain.capacity import TierState, TouchGap, losing_touch, tier_report
+from planner.domain.give_options import kind_phrase
+from planner.domain.goodwill import BalanceSummary
+from planner.domain.model import (
+    Ask,
+    Contact,
+    Direction,
+    FeedOwner,
+    GiveStatus,
+    Interaction,
+    Kind,
+    PlannedGive,
+    Request,
+    Settings,
+    Source,
+    Trust,
+)
+from planner.domain.next_moves import Move, next_moves
+from planner.domain.planning import (
+    SLOTS,
+    PlanResult,
+    ProposedGive,
+    Slot,
+    auto_plan,
+    slot_use,
+    slots_per_week,
+)
+from planner.domain.weeks import ONE_WEEK, week_start
+from planner.errors import Conflict, InvalidInput
+from planner.services import balances as balances_service
+from planner.services import gives as gives_service
+from planner.services.balances import ContactBalance
+from planner.services.workspace import Workspace
+from planner.storage.convert import (
+    ask_from_row,
+    give_from_row,
+    interaction_from_row,
+    request_from_row,
+)
+from planner.storage.schema import (
+    AskRow,
+    EntryRow,
+    FeedRow,
+    InteractionRow,
+    PlannedGiveRow,
+    RequestRow,
+)
+
+#: Audience events older than this before the as-of day no longer affect the budget.
+BUDGET_LOOKBACK_DAYS = RATIO_WINDOW_DAYS + 30
+MAX_PLAN_WEEKS = 52
+
+
+# --- the snapshot ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything the planner reads, as of ``today``."""
+
+    today: date
+    settings: Settings
+    my_reach: int | None
+    #: Every contact, archived ones included (their asks still need a name).
+    contacts: dict[int, Contact]
+    balances: dict[int, ContactBalance]
+    asks: list[Ask]
+    #: Ask id → the day it was sent.
+    sent_on: dict[int, date | None]
+    gives: list[PlannedGive]
+    requests: list[Request]
+    #: Audience ledger rows and my feeds' entries in the budget's look-back window.
+    audience: list[Interaction]
+    budget: BudgetState
+
+    def summary(self, contact_id: int) -> BalanceSummary:
+        b = self.balances.get(contact_id)
+        if b is not None:
+            return b.summary
+        return BalanceSummary(contact_id, 0.0, 0.0, 0.0, 0.0, 0, 0, None, None)
+
+    def trust(self, contact_id: int) -> Trust:
+        b = self.balances.get(contact_id)
+        return b.trust if b is not None else Trust.NEW
+
+    def name(self, contact_id: int | None) -> str:
+        if contact_id is None:
+            return ""
+        c = self.contacts.get(contact_id)
+        return c.name if c else f"#{contact_id}"
+
+    def budget_without(self, ask_id: int) -> BudgetState:
+        """The budget with one planned ask left out (to judge that ask against the rest)."""
+        items = [*self.gives, *(a for a in self.asks if a.id != ask_id)]
+        return audience_budget(self.audience, items, today=self.today, settings=self.settings)
+
+
+def snapshot(ws: Workspace, *, as_of: date | None = None) -> Snapshot:
+    """Read everything the planner needs as of ``as_of`` (default today)."""
+    today = as_of or ws.today()
+    rows = balances_service.all_balances(ws, as_of=today, include_archived=True)
+    with ws.read() as s:
+        settings = ws.settings(s)
+        my_reach = ws.profile(s).reach
+        ask_rows = s.scalars(select(AskRow).order_by(AskRow.id)).all()
+        asks = [ask_from_row(r) for r in ask_rows]
+        sent_on = {r.id: r.sent_on for r in ask_rows}
+        gives = [
+            give_from_row(r) for r in s.scalars(select(PlannedGiveRow).order_by(PlannedGiveRow.id))
+        ]
+        requests = [
+            request_from_row(r) for r in s.scalars(select(RequestRow).order_by(RequestRow.id))
+        ]
+        audience = audience_events(s, as_of=today, settings=settings)
+    budget = audience_budget(audience, [*gives, *asks], today=today, settings=settings)
+    return Snapshot(
+        today=today,
+        settings=settings,
+        my_reach=my_reach,
+        contacts={b.contact.id: b.contact for b in rows},
+        balances={b.contact.id: b for b in rows},
+        asks=asks,
+        sent_on=sent_on,
+        gives=gives,
+        requests=requests,
+        audience=audience,
+        budget=budget,
+    )
+
+
+# --- the audience budget ---------------------------------------------------------------
+
+
+def _host(url: str) -> str:
+    try:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def is_promotion_entry(
+    categories: Iterable[object], links: Iterable[object], settings: Settings
+) -> bool:
+    """An entry of my feed that sells: a promo category, or a link to an affiliate domain."""
+    promo = {c.strip().lower() for c in settings.promo_categories if c.strip()}
+    if any(str(c).strip().lower() in promo for c in categories or ()):
+        return True
+    domains = [d.strip().lower().removeprefix("www.") for d in settings.affiliate_domains]
+    domains = [d for d in domains if d]
+    if not domains:
+        return False
+    for link in links or ():
+        host = _host(str(link))
+        if host and any(host == d or host.endswith("." + d) for d in domains):
+            return True
+    return False
+
+
+def audience_events(session: Session, *, as_of: date, settings: Settings) -> list[Interaction]:
+    """Audience gives and asks in the budget's look-back window ending ``as_of``: the
+    ledger's audience rows, then my feeds' entries not already in the ledger."""
+    start = as_of - timedelta(days=BUDGET_LOOKBACK_DAYS)
+    rows = session.scalars(
+        select(InteractionRow).where(
+            InteractionRow.contact_id.is_(None),
+            InteractionRow.occurred_on > start,
+            InteractionRow.occurred_on <= as_of,
+        )
+    ).all()
+    events = [interaction_from_row(r) for r in rows]
+    logged = {r.entry_id for r in rows if r.entry_id is not None}
+    day_of = func.coalesce(EntryRow.published, EntryRow.first_seen_at)
+    entries = session.execute(
+        select(
+            EntryRow.id,
+            EntryRow.published,
+            EntryRow.first_seen_at,
+            EntryRow.categories,
+            EntryRow.links,
+        )
+        .join(FeedRow, FeedRow.id == EntryRow.feed_id)
+        .where(
+            FeedRow.owner == FeedOwner.ME.value,
+            EntryRow.duplicate_of_id.is_(None),
+            day_of >= datetime.combine(start + timedelta(days=1), time.min),
+            day_of < datetime.combine(as_of + timedelta(days=1), time.min),
+        )
+    )
+    for eid, published, first_seen, categories, links in entries:
+        if eid in logged:
+            continue
+        promo = is_promotion_entry(categories, links, settings)
+        events.append(
+            Interaction(
+                id=-eid,  # not a ledger row: a negative id keeps it apart
+                contact_id=None,
+                direction=Direction.RECEIVED if promo else Direction.GAVE,
+                kind=Kind.PROMOTION if promo else Kind.CONTENT,
+                occurred_on=(published or first_seen).date(),
+                source=Source.FEED,
+            )
+        )
+    return events
+
+
+def budget_state(ws: Workspace, *, as_of: date | None = None) -> BudgetState:
+    """The audience promotion budget as of a day, plans included."""
+    return snapshot(ws, as_of=as_of).budget
+
+
+# --- auto-plan -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalView:
+    index: int
+    proposal: ProposedGive
+    contact: str
+    ask_title: str
+
+    @property
+    def title(self) -> str:
+        return f"{kind_phrase(self.proposal.kind).capitalize()} for {self.contact}"
+
+
+@dataclass(frozen=True, slots=True)
+class UnreachableView:
+    ask_id: int
+    contact: str
+    ask_title: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanView:
+    today: date
+    weeks: tuple[date, ...]
+    proposals: tuple[ProposalView, ...]
+    unreachable: tuple[UnreachableView, ...]
+    already_ready: tuple[int, ...]
+    budget: BudgetState
+    #: Budget warnings for accepting every proposal (empty: all fit).
+    warnings: tuple[str, ...] = field(default=())
+
+    def warnings_for(self, indices: Iterable[int]) -> list[str]:
+        """What accepting these proposals (together) would do to the audience budget."""
+        return check_plan_against_budget(
+            [_as_give(self.proposals[i]) for i in sorted(set(indices))], self.budget
+        )
+
+
+def _ask_title(a: Ask | None) -> str:
+    if a is None:
+        return ""
+    return a.title or Kind(a.kind).value.replace("_", " ")
+
+
+def _as_give(p: ProposalView) -> PlannedGive:
+    return PlannedGive(
+        id=-(p.index + 1),
+        contact_id=p.proposal.contact_id,
+        kind=p.proposal.kind,
+        due_date=p.proposal.give_on,
+        status=GiveStatus.PLANNED,
+        ask_id=p.proposal.ask_id,
+    )
+
+
+def _weeks(settings: Settings, weeks: int | None) -> int:
+    n = settings.plan_weeks if weeks is None else int(weeks)
+    if not 1 <= n <= MAX_PLAN_WEEKS:
+        raise InvalidInput(f"plan between 1 and {MAX_PLAN_WEEKS} weeks, not {n}", field="weeks")
+    return n
+
+
+def make_plan(ws: Workspace, *, weeks: int | None = None, as_of: date | None = None) -> PlanView:
+    """Propose gives for the next ``weeks`` weeks (default Settings.plan_weeks) so every
+    planned or sent ask is ready on its target date, within the weekly capacity."""
+    snap = snapshot(ws, as_of=as_of)
+    return _plan(snap, _weeks(snap.settings, weeks))
+
+
+def _plan(snap: Snapshot, weeks: int) -> PlanView:
+    result: PlanResult = auto_plan(
+        snap.asks,
+        {cid: b.summary for cid, b in snap.balances.items()},
+        snap.contacts,
+        snap.gives,
+        today=snap.today,
+        my_reach=snap.my_reach,
+        settings=snap.settings,
+        trust={cid: b.trust for cid, b in snap.balances.items()},
+        weeks=weeks,
+    )
+    asks = {a.id: a for a in snap.asks}
+    proposals = tuple(
+        ProposalView(i, p, snap.name(p.contact_id), _ask_title(asks.get(p.ask_id)))
+        for i, p in enumerate(result.proposals)
+    )
+    unreachable = tuple(
+        UnreachableView(
+            u.ask_id,
+            snap.name(asks[u.ask_id].contact_id) if u.ask_id in asks else "",
+            _ask_title(asks.get(u.ask_id)),
+            u.why,
+        )
+        for u in result.unreachable
+    )
+    warnings = check_plan_against_budget([_as_give(p) for p in proposals], snap.budget)
+    return PlanView(
+        snap.today,
+        result.weeks,
+        proposals,
+        unreachable,
+        result.already_ready,
+        snap.budget,
+        tuple(warnings),
+    )
+
+
+def apply_plan(
+    ws: Workspace,
+    plan: PlanView,
+    indices: Iterable[int] | None = None,
+    *,
+    allow_budget_break: bool = False,
+) -> list[gives_service.GiveView]:
+    """Create the chosen proposals (default: all) as planned gives linked to their asks.
+
+    Refuses (Conflict, nothing created) when they would break the audience budget, unless
+    ``allow_budget_break``.
+    """
+    chosen = sorted(set(range(len(plan.proposals)) if indices is None else indices))
+    for i in chosen:
+        if not 0 <= i < len(plan.proposals):
+            raise InvalidInput(f"no proposal number {i}", field="proposals")
+    warnings = plan.warnings_for(chosen)
+    if warnings and not allow_budget_break:
+        raise Conflict("the audience budget would break: " + "; ".join(warnings))
+    created = []
+    with ws.write() as s:
+        for i in chosen:
+            view = plan.proposals[i]
+            p = view.proposal
+            created.append(
+                gives_service.add(
+                    ws,
+                    gives_service.GiveInput(
+                        kind=p.kind,
+                        contact=p.contact_id,
+                        due=p.give_on,
+                        title=view.title,
+                        note=p.reason,
+                        status=GiveStatus.PLANNED,
+                        ask_id=p.ask_id,
+                    ),
+                    session=s,
+                )
+            )
+    return created
+
+
+# --- the week calendar and capacity ----------------------------------------------------
+
+SLOT_LABELS = {
+    Slot.BLOG: "blog places",
+    Slot.INTERVIEW: "interviews",
+    Slot.REWARD: "rewards",
+    Slot.OTHER: "other",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class WeekAsk:
+    id: int
+    contact: str  # "" for the audience
+    kind: Kind
+    title: str
+    status: str
+    target_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class WeekView:
+    start: date
+    gives: tuple[gives_service.GiveView, ...]
+    #: Asks whose target date falls in the week.
+    asks: tuple[WeekAsk, ...]
+    #: Capacity taken by planned gives, and the week's capacity, per resource.
+    used: dict[Slot, int]
+    capacity: dict[Slot, int]
+    #: Planned gives due before the first week, shown (and counted) in it.
+    overdue: tuple[int, ...] = ()
+
+    @property
+    def over(self) -> list[Slot]:
+        return [s for s in SLOTS if self.used[s] > self.capacity[s]]
+
+    def usage(self) -> str:
+        return ", ".join(f"{SLOT_LABELS[s]} {self.used[s]}/{self.capacity[s]}" for s in SLOTS)
+
+
+def calendar(
+    ws: Workspace, *, weeks: int | None = None, as_of: date | None = None
+) -> list[WeekView]:
+    """The next ``weeks`` weeks from the week of ``as_of``: gives due (planned, ideas and
+    done; overdue planned ones in the first week), ask targets and capacity used."""
+    today = as_of or ws.today()
+    settings = ws.settings()
+    n = _weeks(settings, weeks)
+    week0 = week_start(today)
+    end = week0 + n * ONE_WEEK
+    cap = settings.weekly_capacity
+    per_week = slots_per_week(cap)
+    buckets: list[list[gives_service.GiveView]] = [[] for _ in range(n)]
+    used = [dict.fromkeys(SLOTS, 0) for _ in range(n)]
+    overdue: list[int] = []
+    for g in gives_service.list_gives(ws, until=end - timedelta(days=1)):
+        if g.due_date is None or g.status is GiveStatus.DROPPED:
+            continue
+        if g.due_date < week0:
+            if g.status is not GiveStatus.PLANNED:
+                continue
+            overdue.append(g.id)
+            w = 0
+        else:
+            w = (g.due_date - week0).days // 7
+        buckets[w].append(g)
+        if g.status is GiveStatus.PLANNED:
+            slot, units = slot_use(g.kind, cap)
+            used[w][slot] += units
+    asks: list[list[WeekAsk]] = [[] for _ in range(n)]
+    with ws.read() as s:
+        query = select(AskRow).where(AskRow.target_date >= week0, AskRow.target_date < end)
+        rows = s.scalars(query.order_by(AskRow.target_date, AskRow.id)).all()
+        contact_names = gives_service.contact_names(s)
+        for r in rows:
+            assert r.target_date is not None
+            w = (r.target_date - week0).days // 7
+            asks[w].append(
+                WeekAsk(
+                    r.id,
+                    contact_names.get(r.contact_id, "") if r.contact_id else "",
+                    Kind(r.kind),
+                    r.title,
+                    r.status,
+                    r.target_date,
+                )
+            )
+    return [
+        WeekView(
+            week0 + w * ONE_WEEK,
+            tuple(buckets[w]),
+            tuple(asks[w]),
+            used[w],
+            dict(per_week),
+            tuple(overdue) if w == 0 else (),
+        )
+        for w in range(n)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class TierView:
+    state: TierState
+    #: Names of the contacts to move down a tier, most obvious first.
+    move_down: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TouchView:
+    gap: TouchGap
+    contact: str
+    tier: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityView:
+    tiers: tuple[TierView, ...]
+    losing_touch: tuple[TouchView, ...]
+
+
+def capacity(ws: Workspace, *, as_of: date | None = None) -> CapacityView:
+    """Tiers against their capacity, and the contacts past their keep-in-touch cadence."""
+    snap = snapshot(ws, as_of=as_of)
+    people = [c for c in snap.contacts.values() if not c.archived]
+    summaries = {cid: b.summary for cid, b in snap.balances.items()}
+    tiers = tuple(
+        TierView(state, tuple(snap.name(i) for i in state.move_down_suggestions))
+        for state in tier_report(people, summaries, today=snap.today, settings=snap.settings)
+    )
+    last = {cid: s.last_on for cid, s in summaries.items()}
+    touch = tuple(
+        TouchView(gap, snap.name(gap.contact_id), snap.contacts[gap.contact_id].tier.value)
+        for gap in losing_touch(people, last, today=snap.today, settings=snap.settings)
+    )
+    return CapacityView(tiers, touch)
+
+
+# --- next moves ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MoveView:
+    move: Move
+    contact: str
+
+    @property
+    def template(self) -> str:
+        """The outreach template of a ``draft:<name>`` action, else ""."""
+        action = self.move.action
+        return action.split(":", 1)[1] if action.startswith("draft:") else ""
+
+
+def moves(
+    ws: Workspace, *, as_of: date | None = None, limit_per_kind: int | None = 20
+) -> list[MoveView]:
+    """What to do now, most urgent first (see planner.domain.next_moves)."""
+    snap = snapshot(ws, as_of=as_of)
+    return moves_from(snap, limit_per_kind=limit_per_kind)
+
+
+def moves_from(snap: Snapshot, *, limit_per_kind: int | None = 20) -> list[MoveView]:
+    found = next_moves(
+        contacts=snap.contacts.values(),
+        summaries={cid: b.summary for cid, b in snap.balances.items()},
+        asks=snap.asks,
+        trust={cid: b.trust for cid, b in snap.balances.items()},
+        requests_count={cid: b.requests_count for cid, b in snap.balances.items()},
+        budget=snap.budget,
+        today=snap.today,
+        my_reach=snap.my_reach,
+        settings=snap.settings,
+        limit_per_kind=limit_per_kind,
+    )
+    return [MoveView(m, snap.name(m.contact_id)) for m in found]

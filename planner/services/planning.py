@@ -1,0 +1,249 @@
+"""The planner's tables for CSV export, the pages and the CLI.
+
+The use cases live in :mod:`planner.services.gives`, :mod:`~planner.services.asks`,
+:mod:`~planner.services.requests` and :mod:`~planner.services.plan`; this module turns their
+views into frames and registers them with :mod:`planner.services.exports` as ``asks``,
+``gives``, ``requests``, ``plan`` and ``next_moves`` (``planner export NAME``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+
+from planner.domain.weeks import week_start
+from planner.services import asks as asks_service
+from planner.services import gives as gives_service
+from planner.services import plan as plan_service
+from planner.services import requests as requests_service
+from planner.services.exports import exporter
+from planner.services.workspace import Workspace
+
+ASK_COLUMNS = [
+    "id",
+    "contact",
+    "kind",
+    "title",
+    "cost",
+    "target_date",
+    "priority",
+    "status",
+    "sent_on",
+    "balance",
+    "readiness",
+    "label",
+    "gap",
+    "trust_required",
+    "trust",
+    "reason",
+    "cheapest_gives",
+]
+GIVE_COLUMNS = [
+    "id",
+    "contact",
+    "kind",
+    "title",
+    "due_date",
+    "week",
+    "channel",
+    "status",
+    "done_on",
+    "ask_id",
+    "request_id",
+    "note",
+]
+REQUEST_COLUMNS = [
+    "id",
+    "contact",
+    "kind",
+    "title",
+    "received_on",
+    "status",
+    "balance",
+    "i_owe_them",
+    "reciprocity_ratio",
+    "one_sided",
+    "recommendation",
+    "reason",
+    "suggested_week",
+    "template",
+    "decision",
+]
+PLAN_COLUMNS = [
+    "proposal",
+    "week",
+    "give_on",
+    "contact",
+    "kind",
+    "title",
+    "ask_id",
+    "ask",
+    "target_date",
+    "value_on_target",
+    "projected_balance",
+    "reason",
+]
+UNREACHABLE_COLUMNS = ["ask_id", "contact", "ask", "why"]
+MOVE_COLUMNS = ["priority", "kind", "contact", "ask_id", "title", "reason", "action"]
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)
+
+
+def asks_table(views: Iterable[asks_service.AskView]) -> pd.DataFrame:
+    rows = [
+        {
+            "id": v.id,
+            "contact": v.contact,
+            "kind": v.ask.kind.value,
+            "title": v.ask.title,
+            "cost": round(v.ask.cost, 3),
+            "target_date": _iso(v.ask.target_date),
+            "priority": v.ask.priority,
+            "status": v.ask.status.value,
+            "sent_on": _iso(v.sent_on),
+            "balance": _rounded(v.balance),
+            "readiness": v.state,
+            "label": v.label,
+            "gap": round(v.gap, 3),
+            "trust_required": v.trust_required.value if v.trust_required else "",
+            "trust": v.trust.value if v.trust else "",
+            "reason": v.reason,
+            "cheapest_gives": "; ".join(o.explanation for o in v.options),
+        }
+        for v in views
+    ]
+    return pd.DataFrame(rows, columns=ASK_COLUMNS)
+
+
+def gives_table(views: Iterable[gives_service.GiveView]) -> pd.DataFrame:
+    rows = [
+        {
+            "id": g.id,
+            "contact": g.contact,
+            "kind": g.kind.value,
+            "title": g.title,
+            "due_date": _iso(g.due_date),
+            "week": _iso(week_start(g.due_date)) if g.due_date else "",
+            "channel": g.channel,
+            "status": g.status.value,
+            "done_on": _iso(g.done_on),
+            "ask_id": g.ask_id,
+            "request_id": g.request_id,
+            "note": g.note,
+        }
+        for g in views
+    ]
+    return pd.DataFrame(rows, columns=GIVE_COLUMNS).astype(
+        {"ask_id": "Int64", "request_id": "Int64"}
+    )
+
+
+def requests_table(views: Iterable[requests_service.RequestView]) -> pd.DataFrame:
+    rows = []
+    for v in views:
+        ratio = v.summary.reciprocity_ratio
+        rows.append(
+            {
+                "id": v.id,
+                "contact": v.contact,
+                "kind": v.request.kind.value,
+                "title": v.request.title,
+                "received_on": _iso(v.request.received_on),
+                "status": v.request.status.value,
+                "balance": round(v.balance, 3),
+                "i_owe_them": v.owe,
+                "reciprocity_ratio": _rounded(ratio),
+                "one_sided": v.one_sided,
+                "recommendation": v.decision.recommendation,
+                "reason": v.decision.reason,
+                "suggested_week": _iso(v.decision.suggested_week),
+                "template": v.decision.template,
+                "decision": v.request.decision,
+            }
+        )
+    return pd.DataFrame(rows, columns=REQUEST_COLUMNS)
+
+
+def plan_table(view: plan_service.PlanView) -> pd.DataFrame:
+    rows = [
+        {
+            "proposal": p.index,
+            "week": _iso(p.proposal.week_start),
+            "give_on": _iso(p.proposal.give_on),
+            "contact": p.contact,
+            "kind": p.proposal.kind.value,
+            "title": p.title,
+            "ask_id": p.proposal.ask_id,
+            "ask": p.ask_title,
+            "target_date": _iso(p.proposal.target_date),
+            "value_on_target": round(p.proposal.value_on_target, 3),
+            "projected_balance": round(p.proposal.projected_balance_on_target, 3),
+            "reason": p.proposal.reason,
+        }
+        for p in view.proposals
+    ]
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def unreachable_table(view: plan_service.PlanView) -> pd.DataFrame:
+    rows = [
+        {"ask_id": u.ask_id, "contact": u.contact, "ask": u.ask_title, "why": u.why}
+        for u in view.unreachable
+    ]
+    return pd.DataFrame(rows, columns=UNREACHABLE_COLUMNS)
+
+
+def moves_table(views: Iterable[plan_service.MoveView]) -> pd.DataFrame:
+    rows = [
+        {
+            "priority": m.move.priority,
+            "kind": m.move.kind,
+            "contact": m.contact,
+            "ask_id": m.move.ask_id,
+            "title": m.move.title,
+            "reason": m.move.reason,
+            "action": m.move.action,
+        }
+        for m in views
+    ]
+    return pd.DataFrame(rows, columns=MOVE_COLUMNS).astype({"ask_id": "Int64"})
+
+
+@exporter("asks")
+def asks_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
+    """Every ask with its readiness, gap, trust and the cheapest gives that close it."""
+    return asks_table(asks_service.assess(ws, as_of=as_of))
+
+
+@exporter("gives")
+def gives_frame(ws: Workspace, **_: object) -> pd.DataFrame:
+    """Every planned give, by due date."""
+    return gives_table(gives_service.list_gives(ws))
+
+
+@exporter("requests")
+def requests_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
+    """Incoming requests with the recommendation (yes, later, decline) and why."""
+    return requests_table(requests_service.review(ws, as_of=as_of))
+
+
+@exporter("plan")
+def plan_frame(
+    ws: Workspace, *, as_of: date | None = None, weeks: int | None = None, **_: object
+) -> pd.DataFrame:
+    """The auto-plan's proposed gives (not applied)."""
+    return plan_table(plan_service.make_plan(ws, as_of=as_of, weeks=weeks))
+
+
+@exporter("next_moves")
+def next_moves_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
+    """What to do now, most urgent first."""
+    return moves_table(plan_service.moves(ws, as_of=as_of))
