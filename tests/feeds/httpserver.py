@@ -28,6 +28,7 @@ Routes (query parameters in brackets):
 from __future__ import annotations
 
 import gzip
+import ssl
 import threading
 import time
 import zlib
@@ -130,6 +131,9 @@ class TestServer:
 
     def url(self, path: str = "/") -> str:
         return f"http://127.0.0.1:{self.port}{path}"
+
+    def https_url(self, path: str = "/") -> str:
+        return f"https://127.0.0.1:{self.port}{path}"
 
     def reset(self) -> None:
         with self.lock:
@@ -324,9 +328,15 @@ def _make_handler(state: TestServer) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def start_server() -> TestServer:
-    """Start a server on 127.0.0.1 with an ephemeral port, serving from a daemon thread."""
+def start_server(tls: ssl.SSLContext | None = None) -> TestServer:
+    """Start a server on 127.0.0.1 with an ephemeral port, serving from a daemon thread.
+
+    With ``tls`` (a server-side context) it speaks HTTPS; ``url()`` still says http://,
+    so use ``https_url()``.
+    """
     server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     # Clients that hang up early (on purpose, in most tests) are not server errors.
     server.handle_error = lambda request, client_address: None  # type: ignore[method-assign]
