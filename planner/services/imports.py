@@ -17,7 +17,7 @@ from typing import Literal
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from planner.errors import Conflict, InvalidInput
+from planner.errors import Conflict, InvalidInput, NotFound, PlannerError
 from planner.outreach.csv_import import (
     ContactRow as ContactImportRow,
 )
@@ -161,13 +161,23 @@ def _commit_contacts(
             for row in rows:
                 existing = find_duplicate(s, row)
                 if existing is not None:
-                    if on_duplicate == "skip":
+                    if on_duplicate == "skip" or existing.id in created:
+                        # A contact added from an earlier line of this file is never
+                        # overwritten by a later one: that would lose a row silently.
                         result.skipped.append(
                             f"line {row.line}: {row.name} (matches {existing.name})"
                         )
                         continue
-                    previous[str(existing.id)] = _snapshot(existing)
+                    # The first snapshot is the one to restore: a second row matching the
+                    # same contact must not replace it with the values of the first row.
+                    previous.setdefault(str(existing.id), _snapshot(existing))
                     values = contacts_service.clean(_as_input(row))
+                    clash = contacts_service.find_row(s, str(values["name"]))
+                    if clash is not None and clash.id != existing.id:
+                        raise Conflict(
+                            f"updating {existing.name} would rename it to "
+                            f"{values['name']!r}, the name of another contact"
+                        )
                     reach_changed = existing.reach != values["reach"]
                     for key, value in values.items():
                         setattr(existing, key, value)
@@ -237,27 +247,66 @@ def _commit_ledger(
         undo = UndoRow(action="import_ledger", summary="", payload={}, created_at=ws.now())
         s.add(undo)
         s.flush()
-        for row in rows:
-            ledger_service.add(
-                ws,
-                ledger_service.LedgerInput(
-                    contact=row.contact or None,
-                    direction=row.direction,
-                    kind=row.kind,
-                    occurred_on=row.occurred_on,
-                    magnitude=row.magnitude,
-                    note=row.note,
-                    title=row.title,
-                    link=row.link,
-                    source="import",
-                ),
-                session=s,
-                import_batch_id=undo.id,
-            )
-            result.added += 1
+        ids = _contact_ids(s)
+        try:
+            for row in rows:
+                contact_id = None
+                if row.contact:
+                    contact_id = ids.get(row.contact.strip().casefold())
+                    if contact_id is None:
+                        raise NotFound(f"no contact named {row.contact!r}")
+                _add_ledger_row(ws, s, row, contact_id, undo.id)
+                result.added += 1
+        except PlannerError as error:
+            raise InvalidInput(
+                f"ledger import refused at line {row.line}: {error}; nothing was changed"
+            ) from None
         undo.summary = f"ledger import: {result.added} rows"
         if dry_run:
             raise _DryRun
+
+
+def _contact_ids(session: Session) -> dict[str, int]:
+    """Contact ids by case-folded name, then alias; active contacts before archived ones.
+
+    Rows are matched by name here, once: contacts.resolve would take a name made of digits
+    for an id, and misses the aliases of archived contacts the file check accepts.
+    """
+    contacts = list(
+        session.execute(
+            select(ContactRow.id, ContactRow.name, ContactRow.aliases).order_by(
+                ContactRow.archived, ContactRow.id
+            )
+        )
+    )
+    ids: dict[str, int] = {}
+    for cid, name, _ in contacts:
+        ids.setdefault(str(name).strip().casefold(), cid)
+    for cid, _, aliases in contacts:
+        for alias in aliases or ():
+            ids.setdefault(str(alias).strip().casefold(), cid)
+    return ids
+
+
+def _add_ledger_row(
+    ws: Workspace, s: Session, row: LedgerImportRow, contact_id: int | None, batch_id: int
+) -> None:
+    ledger_service.add(
+        ws,
+        ledger_service.LedgerInput(
+            contact=contact_id,
+            direction=row.direction,
+            kind=row.kind,
+            occurred_on=row.occurred_on,
+            magnitude=row.magnitude,
+            note=row.note,
+            title=row.title,
+            link=row.link,
+            source="import",
+        ),
+        session=s,
+        import_batch_id=batch_id,
+    )
 
 
 def last_import(ws: Workspace) -> UndoRow | None:
