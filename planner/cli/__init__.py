@@ -12,10 +12,20 @@ import sys
 from collections.abc import Sequence
 
 from planner import __version__
-from planner.cli import backup, base, contacts, export, feeds, ledger, planning
+from planner.cli import (
+    backup,
+    base,
+    contacts,
+    detect,
+    export,
+    feeds,
+    ledger,
+    outreach,
+    planning,
+)
 from planner.errors import PlannerError
 
-MODULES = [base, contacts, ledger, feeds, planning, export, backup]
+MODULES = [base, contacts, ledger, feeds, detect, planning, outreach, export, backup]
 
 
 def build_parser() -> argparse.ArgumentParser:
