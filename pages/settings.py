@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.domain.model import Kind, Tier, Trust, WeeklyCapacity
+from planner.services import backup as backup_service
 from planner.services import settings as settings_service
 from planner.ui import run_action, workspace
 
@@ -258,3 +259,50 @@ with tab_feeds, st.form("feeds_form"):
         run_action(lambda: settings_service.save_settings(ws, new), success="Saved")
 
 st.checkbox("CSV downloads start with a BOM (for Excel)", key="excel_bom")
+
+st.divider()
+st.subheader("Backup & restore")
+st.caption(
+    "One zip with every table (contacts, ledger, plan, feeds), your settings and templates, "
+    "and the schema version. Restoring replaces everything in this database with the backup."
+)
+st.download_button(
+    "Download backup",
+    data=lambda: backup_service.create_backup(ws),
+    file_name=backup_service.backup_file_name(ws),
+    mime="application/zip",
+    key="backup_download",
+    icon=":material/download:",
+    on_click="ignore",
+)
+upload = st.file_uploader("Backup to restore (.zip)", type=["zip"], key="restore_file")
+replace_all = st.checkbox(
+    "Replace everything in the database with this backup", key="restore_replace"
+)
+
+
+def _restore(data: bytes) -> str:
+    # Keep what is there now, so the restore can be undone in this session.
+    before = backup_service.create_backup(ws)
+    message = backup_service.restore_backup(ws, data, replace=True)
+    st.session_state["restore_undo"] = before
+    return message
+
+
+if st.button(
+    "Restore", key="restore_button", type="primary", disabled=upload is None or not replace_all
+):
+    restored = run_action(lambda: _restore(upload.getvalue()))
+    if restored:
+        st.cache_data.clear()
+        st.success(restored.capitalize(), icon=":material/check_circle:")
+if st.session_state.get("restore_undo") and st.button(
+    "Undo the restore", key="restore_undo_button"
+):
+    undone = run_action(
+        lambda: backup_service.restore_backup(ws, st.session_state["restore_undo"], replace=True)
+    )
+    if undone:
+        del st.session_state["restore_undo"]
+        st.cache_data.clear()
+        st.success("The database is back as it was before the restore.")

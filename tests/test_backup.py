@@ -516,3 +516,26 @@ def test_restore_of_an_empty_database_backup_is_fine(
     target = fresh(ws)
     assert "restored 0 rows" in backup.restore_backup(target, data)
     assert all(n == 0 for n in counts(target).values())
+
+
+# --------------------------------------------------------------------------- Settings page
+
+
+def test_settings_page_has_backup_and_restore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("PLANNER_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    at.switch_page("pages/settings.py").run()
+    assert not at.exception, at.exception
+    assert any(h.value == "Backup & restore" for h in at.subheader)
+    restore = next(b for b in at.button if b.label == "Restore")
+    assert restore.disabled  # nothing uploaded, nothing ticked
+    tick = next(c for c in at.checkbox if c.key == "restore_replace")
+    tick.check().run()
+    assert not at.exception, at.exception
+    assert next(b for b in at.button if b.label == "Restore").disabled  # still no file
