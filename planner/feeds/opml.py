@@ -27,7 +27,7 @@ from email.utils import format_datetime
 
 import listparser
 
-from planner.feeds.errors import FeedURLError
+from planner.feeds.errors import FeedError, FeedURLError
 from planner.feeds.urls import validate_feed_url
 from planner.feeds.xmlguard import prolog_problem
 
@@ -53,8 +53,15 @@ _BOMS = (
 )
 
 
-class OpmlError(ValueError):
-    """The uploaded file is not a usable OPML list; the message says why."""
+class OpmlError(FeedError, ValueError):
+    """The uploaded file is not a usable OPML list; the message says why.
+
+    A :class:`FeedError` (with ``url`` = the file's name when known, else ``""``) so that
+    callers handling feed problems catch it with the rest.
+    """
+
+    def __init__(self, message: str, url: str = "") -> None:
+        super().__init__(url, message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,12 +83,19 @@ def parse_feed(
     # People first: their element tree is freed before feedparser builds its result,
     # so peak memory is the larger of the two rather than their sum.
     people = read_people(body)
-    result = feedparser.parse(
-        io.BytesIO(body),
-        response_headers=response_headers,
-        sanitize_html=False,
-        resolve_relative_uris=False,
-    )
+    try:
+        result = feedparser.parse(
+            io.BytesIO(body),
+            response_headers=response_headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except MemoryError:
+        raise  # the isolated worker reports it as such
+    except RecursionError as e:
+        raise ParseError(url, "the feed is nested too deeply to parse") from e
+    except Exception as e:  # feedparser's own bugs on odd input: still one feed's problem
+        raise ParseError(url, f"the feed parser failed: {type(e).__name__}: {e}"[:300]) from e
     if not result.get("version") and not result.entries:
         raise _not_a_feed(url, body, response_headers, result)
     return _normalise(result, url, people, max_entries)

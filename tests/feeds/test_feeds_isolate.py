@@ -13,7 +13,7 @@ from planner.feeds.errors import FeedTooHostile, NotAFeedError, ParseError
 from planner.feeds.isolate import parse_feed_auto, parse_feed_isolated
 from planner.feeds.parse import parse_feed
 from tests.feeds.httpserver import FEED, HTML_PAGE, PODCAST
-from tests.feeds.test_feeds_parse import quad_payload
+from tests.feeds.payloads import quad_payload
 
 
 @pytest.fixture(scope="module")

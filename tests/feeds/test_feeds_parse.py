@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.domain.entry import Enclosure, ParsedFeed, Person
-from planner.feeds.errors import FeedTooHostile, NotAFeedError, ParseError
+from planner.feeds.errors import FeedError, FeedTooHostile, NotAFeedError, ParseError
 from planner.feeds.parse import parse_duration, parse_feed
 from tests.feeds.httpserver import FEED, HTML_PAGE, MALFORMED, PODCAST, TestServer
+from tests.feeds.payloads import billion_laughs, quad_payload
 
 PI_NS = "https://podcastindex.org/namespace/1.0"
 LEGACY_NS = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
@@ -357,28 +360,10 @@ def test_a_str_is_never_parsed() -> None:
         parse_feed("/etc/passwd")  # type: ignore[arg-type]
 
 
-def quad_payload(n: int = 10_000, m: int = 3_000) -> bytes:
-    """THREATS §2.2 QUAD: one "safe" entity referenced m times (19 KB → 30 MB unguarded)."""
-    return (
-        b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n <!ENTITY a "'
-        + b"A" * n
-        + b'">\n]>\n<rss version="2.0"><channel><title>q</title><description>'
-        + b"&a;" * m
-        + b"</description></channel></rss>"
-    )
-
-
 HOSTILE_PROLOGS = {
     "quad": quad_payload(),
-    "lol-multiline": b'<?xml version="1.0"?>\n<!DOCTYPE rss [\n <!ENTITY lol "lol">\n'
-    + b"".join(
-        b' <!ENTITY lol%d "' % i + (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10 + b'">\n'
-        for i in range(1, 10)
-    )
-    + b']>\n<rss version="2.0"><channel><title>&lol9;</title><item><title>x</title></item>'
-    b"</channel></rss>",
-    "lol-oneline": b'<!DOCTYPE rss [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;">]>'
-    b"<rss><channel><title>&lol1;</title></channel></rss>",
+    "lol-multiline": billion_laughs(),
+    "lol-oneline": billion_laughs(oneline=True),
     "xxe-file": b'<!DOCTYPE rss [\n <!ENTITY xxe SYSTEM "file:///etc/passwd">\n]>\n'
     b'<rss version="2.0"><channel><title>XXE:&xxe;</title></channel></rss>',
     "xxe-param": b'<!DOCTYPE rss [\n <!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd">\n'
@@ -441,3 +426,21 @@ def test_long_fields_are_capped() -> None:
     entry = feed.entries[0]
     assert len(entry.title) == 1000
     assert len(entry.summary_text) == 100_000
+
+
+_XMLISH = st.sampled_from(
+    ["<rss>", "</rss>", "<channel>", "<item>", "</item>", "<title>", "</title>", "<link>",
+     "https://x.example/", "<guid>", "&amp;", "&bogus;", "<![CDATA[", "]]>", "<!--", "-->",
+     "<feed xmlns='http://www.w3.org/2005/Atom'>", "<entry>", "<p>", "\u00e9", "\x00", " ",
+     "<?xml version='1.0' encoding='utf-16'?>", "<podcast:person>", "<a href='javascript:x'>",
+     "<!DOCTYPE rss>", "<enclosure url='http://e.example/a.mp3'/>", "<pubDate>", "2026"]
+)  # fmt: skip
+
+
+@given(st.lists(_XMLISH, max_size=40).map("".join), st.sampled_from(["utf-8", "latin-1"]))
+def test_arbitrary_xmlish_input_gives_a_feed_or_our_error(text: str, encoding: str) -> None:
+    try:
+        feed = parse_feed(text.encode(encoding, "replace"))
+    except FeedError:
+        return
+    assert all(not e.link or e.link.startswith("http") for e in feed.entries)
