@@ -15,7 +15,11 @@ PAGES = {
         st.Page("pages/contacts.py", title="Contacts", icon=":material/group:"),
         st.Page("pages/ledger.py", title="Ledger", icon=":material/receipt_long:"),
     ],
+    "Act": [
+        st.Page("pages/outreach.py", title="Outreach", icon=":material/outgoing_mail:"),
+    ],
     "Setup": [
+        st.Page("pages/data.py", title="Import & export", icon=":material/import_export:"),
         st.Page("pages/settings.py", title="Settings", icon=":material/settings:"),
     ],
 }
