@@ -1,0 +1,142 @@
+"""Requests: what contacts ask of me, and whether to say yes, later or no."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from planner.domain.model import Kind, RequestStatus
+from planner.services import plan, planning, requests
+from planner.services.requests import RequestInput
+from planner.ui import download_csv, plain, run_action, workspace
+
+ws = workspace()
+st.title("Requests")
+today = ws.today()
+KINDS = [k.value for k in Kind]
+OUTREACH = Path(__file__).with_name("outreach.py")
+
+snap = plan.snapshot(ws)
+people = sorted((c for c in snap.contacts.values() if not c.archived), key=lambda c: c.name.lower())
+
+with (
+    st.expander("Record a request", icon=":material/add_circle:", expanded=not snap.requests),
+    st.form("add_request", clear_on_submit=True),
+):
+    if not people:
+        st.caption("Add the contact on the Contacts page first.")
+    r1, r2, r3 = st.columns(3)
+    who = r1.selectbox("From", [c.name for c in people], key="request_contact")
+    kind = r2.selectbox("They ask for", KINDS, index=KINDS.index("promotion"), key="request_kind")
+    received = r3.date_input("Received", value=today, key="request_date", format="YYYY-MM-DD")
+    title = st.text_input("What they ask", key="request_title")
+    note = st.text_input("Note", key="request_note")
+    if st.form_submit_button("Record", type="primary", key="request_submit"):
+        added = run_action(
+            lambda: requests.add(
+                ws,
+                RequestInput(
+                    contact=who or "", kind=kind, received_on=received, title=title, note=note
+                ),
+            ),
+            success="Request recorded",
+        )
+        if added is not None:
+            st.session_state["request_pick"] = added.id
+            st.rerun()
+
+views = requests.review_from(snap)
+if not views:
+    st.info("No requests yet.", icon=":material/info:")
+    st.stop()
+
+table = planning.requests_table(views)
+st.dataframe(
+    table[
+        [
+            "id",
+            "contact",
+            "kind",
+            "title",
+            "received_on",
+            "status",
+            "recommendation",
+            "reason",
+            "decision",
+        ]
+    ],
+    hide_index=True,
+    key="requests_table",
+)
+download_csv(table, "requests.csv", key="dl_requests")
+
+# --- the decision helper ---------------------------------------------------------------
+st.subheader("Decide")
+by_id = {v.id: v for v in views}
+if st.session_state.get("request_pick") not in by_id:
+    st.session_state.pop("request_pick", None)
+chosen = st.selectbox(
+    "Request", list(by_id), format_func=lambda i: by_id[i].label, key="request_pick"
+)
+view = by_id[chosen]
+flash = st.session_state.pop("request_flash", None)
+if flash is not None:
+    st.success(plain(flash[0]), icon=":material/check_circle:")
+    for warning in flash[1]:
+        st.warning(plain(warning), icon=":material/campaign:")
+ratio = view.summary.reciprocity_ratio
+m = st.columns(4)
+m[0].metric("Balance", f"{view.balance:+.1f}", help="+: they owe me; −: I owe them")
+m[1].metric("Do I owe them?", view.owe)
+m[2].metric(
+    "Reciprocity",
+    "—" if ratio is None else f"{ratio:.2f}",
+    help="Lifetime received ÷ lifetime given (undecayed)",
+)
+m[3].metric("One-sided", "yes" if view.one_sided else "no")
+if view.budget is not None:
+    st.text(f"Audience budget: {view.budget.explanation}")
+decision = view.decision
+verdict = {"yes": st.success, "later": st.info, "decline": st.warning}[decision.recommendation]
+verdict(plain(f"Recommendation: {decision.recommendation} — {decision.reason}"))
+if view.request.decision:
+    st.text(f"Decided: {view.request.decision}")
+
+week = st.date_input(
+    "Week to do it in (for accept)",
+    value=decision.suggested_week or today,
+    key=f"request_week_{chosen}",
+    format="YYYY-MM-DD",
+)
+a1, a2, a3, a4 = st.columns(4)
+if a1.button("Accept", key="request_accept", type="primary", icon=":material/check:"):
+    accepted = run_action(lambda: requests.accept(ws, chosen, week=week))
+    if accepted is not None:
+        # shown after the rerun, next to the updated tables
+        st.session_state["request_flash"] = (
+            f"Accepted: give #{accepted.give.id} planned for {accepted.give.due_date} (see Plan)",
+            list(accepted.warnings),
+        )
+        st.rerun()
+if a2.button("Later", key="request_later", icon=":material/schedule:") and run_action(
+    lambda: requests.later(ws, chosen), success="Marked for later"
+):
+    st.rerun()
+if a3.button("Decline", key="request_decline", icon=":material/close:") and run_action(
+    lambda: requests.decline(ws, chosen), success="Declined"
+):
+    st.rerun()
+if (
+    view.request.status != RequestStatus.OPEN
+    and a4.button("Reopen", key="request_reopen", icon=":material/undo:")
+    and run_action(lambda: requests.reopen(ws, chosen), success="Reopened")
+):
+    st.rerun()
+
+if decision.template == "decline_request" or view.request.status == RequestStatus.DECLINED:
+    if OUTREACH.exists():
+        if st.button("Draft the graceful decline", key="request_draft_decline"):
+            st.session_state["outreach_template"] = "decline_request"
+            st.session_state["outreach_contact_id"] = view.request.contact_id
+            st.switch_page("pages/outreach.py")
+    else:
+        st.caption("Say no kindly with the decline_request outreach template.")
