@@ -295,7 +295,7 @@ if st.button(
     restored = run_action(lambda: _restore(upload.getvalue()))
     if restored:
         st.cache_data.clear()
-        st.success(restored.capitalize(), icon=":material/check_circle:")
+        st.success(restored[:1].upper() + restored[1:], icon=":material/check_circle:")
 if st.session_state.get("restore_undo") and st.button(
     "Undo the restore", key="restore_undo_button"
 ):

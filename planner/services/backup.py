@@ -695,6 +695,14 @@ def _fix_sequences(conn: Connection) -> None:
         )
 
 
+def _when(created_at: object) -> str:
+    try:
+        moment = datetime.fromisoformat(str(created_at).removesuffix("Z"))
+    except ValueError:
+        return "on an unknown date"
+    return f"on {moment:%Y-%m-%d} at {moment:%H:%M} UTC"
+
+
 def restore_backup(ws: Workspace, data: bytes, *, replace: bool = False) -> str:
     """Restore a backup made by :func:`create_backup`; returns a one-line summary.
 
@@ -734,7 +742,7 @@ def restore_backup(ws: Workspace, data: bytes, *, replace: bool = False) -> str:
                 valuation.recompute(session, settings=settings, my_reach=ws.profile(session).reach)
                 session.flush()
     total = sum(counts.values())
-    made = backup.manifest.get("created_at") or "an unknown date"
+    made = _when(backup.manifest.get("created_at"))
     detail = ", ".join(
         f"{counts.get(name, 0)} {label}"
         for name, label in (("contacts", "contacts"), ("interactions", "ledger rows"))
@@ -743,7 +751,7 @@ def restore_backup(ws: Workspace, data: bytes, *, replace: bool = False) -> str:
     replaced = " (replacing what was there)" if existing else ""
     return (
         f"restored {total} rows in {len(counts)} tables ({detail}) from the backup made "
-        f"{made}, schema {backup.revision}{replaced}"
+        f"{made} (schema {backup.revision}){replaced}"
     )
 
 
