@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests import Session
 from requests.cookies import RequestsCookieJar
 from urllib3.exceptions import (
     DecodeError,
@@ -555,7 +556,7 @@ ProgressCallback = Callable[[int, int, FetchRequest, Outcome], None]
 
 
 def fetch_many(
-    requests_: Sequence[FetchRequest | str],
+    requests: Sequence[FetchRequest | str],
     options: FetchOptions | None = None,
     *,
     max_workers: int = 4,
@@ -564,7 +565,7 @@ def fetch_many(
     """Fetch several feeds in parallel; one feed's failure never stops the others.
 
     Args:
-        requests_: feeds to fetch (a bare URL string means no stored validators).
+        requests: feeds to fetch (a bare URL string means no stored validators).
         options: limits shared by every fetch.
         max_workers: size of the bounded thread pool; each worker thread owns one Session.
         on_progress: ``(done, total, request, outcome)`` called in the *calling* thread
@@ -576,15 +577,15 @@ def fetch_many(
         worker is logged and returned as a :class:`FetchError` wrapping it.
     """
     opts = options or FetchOptions()
-    items = [r if isinstance(r, FetchRequest) else FetchRequest(r) for r in requests_]
+    items = [r if isinstance(r, FetchRequest) else FetchRequest(r) for r in requests]
     outcomes: list[Outcome | None] = [None] * len(items)
     if not items:
         return []
     local = threading.local()
-    sessions: list[requests.Session] = []
+    sessions: list[Session] = []
     lock = threading.Lock()
 
-    def worker_session() -> requests.Session:
+    def worker_session() -> Session:
         session = getattr(local, "session", None)
         if session is None:
             session = make_session(opts)

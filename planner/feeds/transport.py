@@ -17,6 +17,7 @@ Two jobs that plain ``requests`` cannot do (THREATS F2-F4):
 from __future__ import annotations
 
 import functools
+import ipaddress
 import socket
 import ssl
 import threading
@@ -128,14 +129,54 @@ def _connect_timeout(timeout: object) -> float | None:
     return value
 
 
+def _resolve_within_deadline(host: str, port: int) -> list[tuple[int, Any]]:
+    """``resolve`` that gives up when the fetch deadline passes.
+
+    ``getaddrinfo`` cannot be interrupted, so a name lookup runs on a helper thread and
+    is abandoned (it ends by itself, later) when time is up. IP literals need no thread.
+    """
+    left = time_left()
+    if left is None or _is_ip_literal(host):
+        return resolve(host, port)
+    if left <= 0:
+        raise TimeoutError("total fetch deadline exceeded")
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            box["addresses"] = resolve(host, port)
+        except BaseException as e:  # handed to the waiting thread
+            box["error"] = e
+        finally:
+            done.set()
+
+    threading.Thread(target=lookup, name="feed-dns", daemon=True).start()
+    if not done.wait(left):
+        raise TimeoutError(f"looking up {host} took longer than the fetch deadline")
+    if "error" in box:
+        raise box["error"]
+    return box["addresses"]  # type: ignore[no-any-return]
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def _open_vetted_socket(conn: HTTPConnection, policy: AddressPolicy) -> socket.socket:
     """Resolve, vet all addresses, connect to one vetted address: the guard's core."""
     host = conn._dns_host  # host name without IPv6 brackets
     port = int(conn.port or 80)
     try:
-        addresses = resolve(host, port)
+        addresses = _resolve_within_deadline(host, port)
     except socket.gaierror as e:
         raise NameResolutionError(conn.host, conn, e) from e
+    except TimeoutError as e:
+        raise ConnectTimeoutError(conn, f"looking up {conn.host} timed out") from e
     vet_addresses(_scope_url() or host, conn.host, port, [ip for _, ip in addresses], policy)
     last_error: OSError | None = None
     for family, ip in addresses:

@@ -462,3 +462,22 @@ def test_fetch_many_runs_in_parallel(public_server: TestServer, opts: FetchOptio
 
 def test_fetch_many_of_nothing() -> None:
     assert fetch_many([], FetchOptions()) == []
+
+
+def test_a_hanging_dns_lookup_is_bounded_by_the_deadline(monkeypatch: pytest.MonkeyPatch):
+    from planner.feeds import transport
+
+    release = threading.Event()
+
+    def slow_resolve(host: str, port: int) -> Any:
+        release.wait(10)  # a resolver that never answers in time
+        raise socket.gaierror("gave up")
+
+    monkeypatch.setattr(transport, "resolve", slow_resolve)
+    start = time.monotonic()
+    try:
+        with pytest.raises(FetchTimeout, match=r"longer than 0\.5 s in total"):
+            fetch("http://slow-dns.example/feed", options=FetchOptions(total_deadline=0.5))
+        assert time.monotonic() - start < 1.2
+    finally:
+        release.set()
