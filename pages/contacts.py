@@ -1,12 +1,13 @@
-"""Contacts: search and filter, add, edit, archive; a contact's timeline and balance explained."""
+"""Contacts: search and filter, add, edit, archive, merge; a contact's timeline, balance
+explained and what the feeds found about them."""
 
 import pandas as pd
 import streamlit as st
 
 from planner.domain.model import Tier
-from planner.services import balances, contacts, ledger
+from planner.services import balances, contacts, detections, ledger, merge
 from planner.services.contacts import ContactInput
-from planner.ui import download_csv, plain, run_action, workspace
+from planner.ui import download_csv, plain, run_action, safe_link, workspace
 
 ws = workspace()
 st.title("Contacts")
@@ -124,7 +125,9 @@ if b.one_sided:
         "One-sided: much given over a long time and little came back.", icon=":material/warning:"
     )
 
-tab_timeline, tab_explain, tab_edit = st.tabs(["Timeline", "Balance explained", "Edit"])
+tab_timeline, tab_explain, tab_found, tab_edit, tab_merge = st.tabs(
+    ["Timeline", "Balance explained", "Found in feeds", "Edit", "Merge"]
+)
 with tab_timeline:
     history = ledger.list_interactions(ws, contact_id=contact.id)
     st.dataframe(
@@ -179,6 +182,45 @@ with tab_explain:
     )
     st.dataframe(explained, hide_index=True, key="contact_explain")
     st.caption(f"Sum of values: {explained['value'].sum():+.2f} = balance {b.balance:+.2f}")
+with tab_found:
+    found_in_feeds = detections.list_detections(ws, contact_id=contact.id)
+    st.caption(
+        "Every entry of your feeds, their feeds and industry feeds that names this contact. "
+        "Gives and receipts reach the ledger when auto-confirmed or confirmed (Review page); "
+        "context never does."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "date": d.published,
+                    "entry": d.entry_title,
+                    "feed": d.feed_title,
+                    "direction": d.direction,
+                    "role": d.role,
+                    "status": d.status,
+                    "confidence": round(d.confidence, 2),
+                    "evidence": d.marked_snippet,
+                    "link": safe_link(d.entry_link),
+                }
+                for d in found_in_feeds
+            ],
+            columns=[
+                "date",
+                "entry",
+                "feed",
+                "direction",
+                "role",
+                "status",
+                "confidence",
+                "evidence",
+                "link",
+            ],
+        ),
+        hide_index=True,
+        key="contact_found",
+        column_config={"link": st.column_config.LinkColumn("link")},
+    )
 with tab_edit:
     with st.form("edit_contact"):
         e1, e2, e3 = st.columns(3)
@@ -221,3 +263,37 @@ with tab_edit:
             success=f"{label}d {contact.name}",
         )
         st.rerun()
+
+with tab_merge:
+    st.caption(
+        "Two records of the same person? Merge the other one into this contact: its names "
+        "become aliases, its ledger rows, detections, asks, gives, requests and feeds move "
+        "here (balances add up) and it is archived. The last merge can be undone."
+    )
+    others = {c.id: c.name for c in contacts.list_contacts(ws) if c.id != contact.id}
+    if others and not contact.archived:
+        other_id = st.selectbox(
+            "Contact to merge into this one",
+            list(others),
+            format_func=lambda i: others[i],
+            key="merge_other",
+        )
+        sure = st.checkbox(
+            "Yes, they are the same person: merge them", key="merge_confirm", value=False
+        )
+        if st.button(
+            "Merge", key="merge_submit", type="primary", disabled=not sure, icon=":material/merge:"
+        ):
+            result = run_action(lambda: merge.merge_contacts(ws, contact.id, other_id))
+            if result is not None:
+                st.session_state["selected_contact"] = contact.id
+                st.toast(plain(result.describe()), icon=":material/check_circle:")
+                st.rerun()
+    last = merge.last_merge(ws)
+    if last is not None:
+        st.text(f"Last merge: {last[1]}")
+        if st.button("Undo the last merge", key="merge_undo", icon=":material/undo:"):
+            undone = run_action(lambda: merge.undo_last_merge(ws))
+            if undone is not None:
+                st.toast(plain(undone.describe()), icon=":material/check_circle:")
+                st.rerun()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from planner.cli.common import workspace
-from planner.services import demo
+from planner.services import Workspace, demo
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,6 +27,7 @@ def _init(args: argparse.Namespace) -> int:
     if args.demo_if_empty and demo.is_empty(ws):
         stats = demo.load(ws)
         print(f"database ready at {url}; demo workspace loaded ({stats})")
+        _read_demo_feeds(ws)
     else:
         print(f"database ready at {url}")
     return 0
@@ -36,4 +37,15 @@ def _demo(args: argparse.Namespace) -> int:
     ws = workspace(args)
     stats = demo.load(ws, reset=args.reset)
     print(f"demo workspace loaded ({stats})")
+    _read_demo_feeds(ws)
     return 0
+
+
+def _read_demo_feeds(ws: Workspace) -> None:
+    """Read the demo's feeds (files under data/demo/feeds) so the ledger is filled from
+    them and the review queue has its doubtful cases, as a newcomer's first refresh would."""
+    from planner.services import detections, ingest
+
+    summary = ingest.refresh(ws)
+    print(f"demo feeds read: {summary.describe()}")
+    print(detections.counts(ws).describe())

@@ -1,11 +1,11 @@
-"""planner contacts add | list | import."""
+"""planner contacts add | list | import | merge | undo-merge."""
 
 from __future__ import annotations
 
 import argparse
 
 from planner.cli.common import read_file, workspace, write_csv
-from planner.services import contacts, exports, imports
+from planner.services import contacts, exports, imports, merge
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +39,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="what to do with rows matching an existing contact (default: skip)",
     )
     p.set_defaults(handler=_import)
+
+    p = csub.add_parser(
+        "merge",
+        help="merge two contacts who are the same person (OTHER folds into KEEP)",
+        description="OTHER's names become aliases of KEEP; its ledger rows, detections, asks, "
+        "gives, requests and feeds move to KEEP; OTHER is archived. 'planner contacts "
+        "undo-merge' puts everything back.",
+    )
+    p.add_argument("keep", metavar="KEEP", help="the contact that stays (name or id)")
+    p.add_argument("other", metavar="OTHER", help="the contact merged into it (name or id)")
+    p.set_defaults(handler=_merge)
+
+    p = csub.add_parser("undo-merge", help="undo the last merge")
+    p.set_defaults(handler=_undo_merge)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -78,3 +92,13 @@ def _import(args: argparse.Namespace) -> int:
     )
     print(result.describe())
     return 0 if result.ok else 2
+
+
+def _merge(args: argparse.Namespace) -> int:
+    print(merge.merge_contacts(workspace(args), args.keep, args.other).describe())
+    return 0
+
+
+def _undo_merge(args: argparse.Namespace) -> int:
+    print(merge.undo_last_merge(workspace(args)).describe())
+    return 0

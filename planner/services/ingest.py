@@ -381,3 +381,8 @@ def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcom
             wait = max(wait, timedelta(seconds=float(retry_after)))
         feed.next_fetch_after = now + wait
         return FeedOutcome(feed.id, feed.url, "failed", message=str(error))
+
+
+# Detection registers its hook in ENTRY_HOOKS when imported: whenever ingest runs, so does
+# detection (imported last, as it imports this module).
+import planner.services.detections  # noqa: E402, F401
