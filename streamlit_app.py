@@ -16,6 +16,11 @@ PAGES = {
         st.Page("pages/ledger.py", title="Ledger", icon=":material/receipt_long:"),
         st.Page("pages/review.py", title="Review", icon=":material/fact_check:"),
     ],
+    "Plan": [
+        st.Page("pages/plan.py", title="Plan", icon=":material/calendar_month:"),
+        st.Page("pages/asks.py", title="Asks", icon=":material/handshake:"),
+        st.Page("pages/requests.py", title="Requests", icon=":material/inbox:"),
+    ],
     "Act": [
         st.Page("pages/outreach.py", title="Outreach", icon=":material/outgoing_mail:"),
     ],

@@ -1,10 +1,20 @@
-"""Dashboard: key figures, the balances of the top contacts, who owes whom."""
+"""Dashboard: key figures, next moves, the balances of the top contacts, who owes whom."""
+
+from pathlib import Path
 
 import altair as alt
 import streamlit as st
 
-from planner.services import exports
+from planner.services import exports, plan, planning
 from planner.ui import as_of_picker, download_csv, workspace
+
+#: Where each next-move action is done (draft:<template> goes to the outreach page).
+MOVE_PAGES = {
+    "plan_give": ("pages/plan.py", "Plan a give"),
+    "open_ask": ("pages/asks.py", "Open the ask"),
+    "review_tier": ("pages/contacts.py", "Review the tier"),
+}
+OUTREACH = Path(__file__).with_name("outreach.py")
 
 ws = workspace()
 st.title("Dashboard")
@@ -36,6 +46,34 @@ cols[4].metric(
     "One-sided",
     int(frame["one_sided"].sum()),
     help="I gave a lot for a long time and little came back, or many requests and no give",
+)
+
+st.subheader("Next moves")
+snap = plan.snapshot(ws, as_of=as_of)
+st.text(f"Audience promotion budget: {snap.budget.explanation}")
+moves = plan.moves_from(snap)
+for i, mv in enumerate(moves[:8]):
+    text_col, action_col = st.columns([5, 1])
+    text_col.text(f"{mv.move.title}\n{mv.move.reason}")
+    page, label = MOVE_PAGES.get(mv.move.action, ("", ""))
+    if mv.template:
+        if OUTREACH.exists():
+            page, label = "pages/outreach.py", f"Draft ({mv.template})"
+        else:
+            action_col.text(f"Template: {mv.template}")
+    if page and action_col.button(label, key=f"move_{i}"):
+        if mv.template:
+            st.session_state["outreach_template"] = mv.template
+            st.session_state["outreach_contact_id"] = mv.move.contact_id
+        st.switch_page(page)
+if len(moves) > 8:
+    with st.expander(f"All {len(moves)} next moves"):
+        st.dataframe(planning.moves_table(moves), hide_index=True, key="df_moves")
+download_csv(
+    planning.moves_table(moves),
+    f"next-moves-{as_of}.csv",
+    key="dl_moves",
+    label="Download next moves CSV",
 )
 
 st.subheader("Balances of the top contacts")

@@ -86,7 +86,7 @@ for i, week in enumerate(weeks):
         st.text(f"Capacity used: {week.usage()}")
         if week.over:
             st.warning(
-                "Over capacity: " + ", ".join(plan.SLOT_LABELS[s] for s in week.over),
+                plain("Over capacity: " + ", ".join(plan.SLOT_LABELS[s] for s in week.over)),
                 icon=":material/warning:",
             )
 
@@ -258,7 +258,8 @@ st.dataframe(
 over = [t for t in cap.tiers if t.state.over]
 if over:
     st.warning(
-        "Over capacity: " + ", ".join(t.state.tier.value for t in over), icon=":material/group:"
+        plain("Over capacity: " + ", ".join(t.state.tier.value for t in over)),
+        icon=":material/group:",
     )
 touch = pd.DataFrame(
     [
