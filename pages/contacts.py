@@ -275,7 +275,7 @@ with tab_merge:
         other_id = st.selectbox(
             "Contact to merge into this one",
             list(others),
-            format_func=lambda i: others[i],
+            format_func=lambda i: others.get(i, str(i)),
             key="merge_other",
         )
         sure = st.checkbox(

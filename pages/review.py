@@ -127,7 +127,10 @@ if queue:
             for d in queue
         }
         picked = st.selectbox(
-            "Detection", list(labels), format_func=lambda i: labels[i], key="review_pick"
+            "Detection",
+            list(labels),
+            format_func=lambda i: labels.get(i, str(i)),
+            key="review_pick",
         )
         current = next(d for d in queue if d.id == picked)
         st.text(f"{current.entry_title}\n{current.feed_title} · {current.published or 'no date'}")
@@ -168,7 +171,7 @@ for g in suggestions:
             target = s2.selectbox(
                 "Or an alias of",
                 [None, *people],
-                format_func=lambda i: "—" if i is None else people[i],
+                format_func=lambda i: "—" if i is None else people.get(i, str(i)),
                 key=f"sugg_alias_pick_{g.id}",
             )
             if target is not None and s2.button(
@@ -215,7 +218,10 @@ with st.expander("Auto-confirmed and decided", icon=":material/history:"):
     st.dataframe(frame, hide_index=True, key="review_decided")
     names = {d.id: f"#{d.id} · {d.status} · {d.contact} · {d.entry_title[:60]}" for d in decided}
     again = st.multiselect(
-        "Change your mind", list(names), format_func=lambda i: names[i], key="review_again"
+        "Change your mind",
+        list(names),
+        format_func=lambda i: names.get(i, str(i)),
+        key="review_again",
     )
     r1, r2, _ = st.columns([1, 1, 3])
     if r1.button("Back to review", key="review_reopen", disabled=not again):

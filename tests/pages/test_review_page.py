@@ -1,0 +1,127 @@
+"""The Review page and the detection parts of Contacts (Found in feeds, Merge) via AppTest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner.services import Workspace, contacts, detections, ingest, ledger, merge
+
+
+@pytest.fixture
+def fed_app_ws(demo_app_ws: Workspace) -> Workspace:
+    ingest.refresh(demo_app_ws)
+    return demo_app_ws
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_review_renders_on_an_empty_database(open_page: Callable[[str], AppTest]) -> None:
+    at = open_page("review")
+    assert not at.error
+    assert metrics(at)["To review"] == "0"
+    assert not at.data_editor
+
+
+def test_review_renders_on_the_demo_before_and_after_ingest(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = open_page("review")
+    assert not at.error and metrics(at)["To review"] == "0"
+    ingest.refresh(demo_app_ws)
+    at = open_page("review")
+    assert not at.error
+    shown = metrics(at)
+    totals = detections.counts(demo_app_ws)
+    assert shown["To review"] == "2" and shown["Auto-confirmed"] == str(totals.auto)
+    assert shown["Guest suggestions"] == "3"
+    editor = at.data_editor(key="review_gave")
+    assert set(editor.value["contact"]) == {"Sunita Vasquez", "Oliver Pratt"}
+    assert any("«Sunny»" in e for e in editor.value["evidence"])
+    labels = {b.label for b in at.button}
+    assert {"Add as contact", "Dismiss"} <= labels
+    assert any(label.startswith("Add as alias of Priya Raman") for label in labels)
+
+
+def test_confirming_a_pending_detection_creates_the_interaction(
+    fed_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    sunny = next(d for d in detections.review_queue(fed_app_ws) if d.contact == "Sunita Vasquez")
+    at = open_page("review")
+    at.selectbox(key="review_pick").select(sunny.id).run()
+    at.button(key="review_one_confirm").click().run()
+    assert not at.exception and not at.error
+    confirmed = detections.list_detections(fed_app_ws, contact_id=sunny.contact_id)[0]
+    assert confirmed.status == "confirmed" and confirmed.interaction_id is not None
+    rows = ledger.list_interactions(fed_app_ws, contact_id=sunny.contact_id)
+    assert [(r.kind.value, r.source.value) for r in rows] == [("feature", "feed")]
+    assert metrics(at)["To review"] == "1"
+
+
+def test_bulk_dismiss_through_the_checkbox_column(
+    fed_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = open_page("review")
+    editor = at.data_editor(key="review_gave")
+    rows = list(editor.value["id"])
+    at.session_state["review_gave"] = {
+        "edited_rows": {i: {"select": True} for i in range(len(rows))},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    at.button(key="review_gave_dismiss").click().run()
+    assert not at.exception and not at.error
+    assert detections.review_queue(fed_app_ws) == []
+    assert detections.counts(fed_app_ws).dismissed == len(rows) == 2
+
+
+def test_accepting_a_suggested_guest_adds_the_contact(
+    fed_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    iris = next(g for g in detections.list_suggestions(fed_app_ws) if g.name == "Iris Calloway")
+    at = open_page("review")
+    at.button(key=f"sugg_accept_{iris.id}").click().run()
+    assert not at.exception and not at.error
+    added = [c for c in contacts.list_contacts(fed_app_ws) if c.name == "Iris Calloway"]
+    assert [c.domains for c in added] == [("iriscalloway.example",)]
+    assert metrics(at)["Guest suggestions"] == "2"
+
+
+def test_contact_detail_lists_what_the_feeds_found(
+    fed_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    grant = next(c for c in contacts.list_contacts(fed_app_ws) if c.name == "Grant Holloway")
+    at = open_page("contacts")
+    at.selectbox(key="contact_pick").select(grant.id).run()
+    assert not at.exception and not at.error
+    found = next(
+        d.value for d in at.dataframe if {"feed", "status", "evidence"} <= set(d.value.columns)
+    )
+    assert set(found["direction"]) == {"gave", "context"}
+    assert "guest" in set(found["role"]) and "auto" in set(found["status"])
+    assert any(str(t).startswith("Ep 50") for t in found["entry"])
+
+
+def test_merging_and_undoing_from_the_contacts_page(
+    fed_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    by_name = {c.name: c for c in contacts.list_contacts(fed_app_ws)}
+    hannah, daniel = by_name["Hannah Reyes"], by_name["Daniel Reyes"]
+    at = open_page("contacts")
+    at.selectbox(key="contact_pick").select(hannah.id).run()
+    assert at.button(key="merge_submit").disabled
+    at.selectbox(key="merge_other").select(daniel.id).run()
+    at.checkbox(key="merge_confirm").check().run()
+    at.button(key="merge_submit").click().run()
+    assert not at.exception and not at.error
+    assert contacts.get(fed_app_ws, daniel.id).archived
+    assert "Daniel Reyes" in contacts.get(fed_app_ws, hannah.id).aliases
+    at.button(key="merge_undo").click().run()
+    assert not at.exception and not at.error
+    assert not contacts.get(fed_app_ws, daniel.id).archived
+    assert merge.last_merge(fed_app_ws) is None
