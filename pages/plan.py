@@ -210,9 +210,11 @@ with st.form(f"give_form_{pick}"):
 
 if all_gives:
     s1, s2 = st.columns([3, 1])
+    # open gives first (by due date), then done and dropped ones
+    order = sorted(all_gives, key=lambda g: g.status in (GiveStatus.DONE, GiveStatus.DROPPED))
     target = s1.selectbox(
         "Give",
-        [g.id for g in all_gives],
+        [g.id for g in order],
         format_func=lambda i: by_id[i].label,
         key="give_status_pick",
     )

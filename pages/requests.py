@@ -56,11 +56,11 @@ st.dataframe(
             "id",
             "contact",
             "kind",
-            "title",
-            "received_on",
             "status",
             "recommendation",
             "reason",
+            "title",
+            "received_on",
             "decision",
         ]
     ],

@@ -19,7 +19,11 @@ from planner.services import gives as gives_service
 from planner.services import plan as plan_service
 from planner.services import requests as requests_service
 from planner.services.exports import exporter
+from planner.services.gives import mark_matching_give_done
 from planner.services.workspace import Workspace
+
+#: The detection engine looks for ``mark_matching_give_done`` here (see planner.services.gives).
+__all__ = ["mark_matching_give_done"]
 
 ASK_COLUMNS = [
     "id",
