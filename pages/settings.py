@@ -8,7 +8,7 @@ import streamlit as st
 from planner.domain.model import Kind, Tier, Trust, WeeklyCapacity
 from planner.services import backup as backup_service
 from planner.services import settings as settings_service
-from planner.ui import run_action, workspace
+from planner.ui import plain, run_action, workspace
 
 ws = workspace()
 st.title("Settings")
@@ -295,7 +295,7 @@ if st.button(
     restored = run_action(lambda: _restore(upload.getvalue()))
     if restored:
         st.cache_data.clear()
-        st.success(restored[:1].upper() + restored[1:], icon=":material/check_circle:")
+        st.success(plain(restored[:1].upper() + restored[1:]), icon=":material/check_circle:")
 if st.session_state.get("restore_undo") and st.button(
     "Undo the restore", key="restore_undo_button"
 ):
