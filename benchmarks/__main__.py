@@ -16,6 +16,7 @@ BENCHMARKS = [
     ("feed ingestion", "benchmarks.bench_feeds"),
     ("detection speed", "benchmarks.bench_detection"),
     ("detection accuracy (dev set)", "benchmarks.eval_detection"),
+    ("detection inside ingest", "benchmarks.bench_detect_ingest"),
     ("auto-plan", "benchmarks.bench_plan"),
 ]
 

@@ -71,6 +71,7 @@ from planner.storage.schema import (
     InteractionRow,
     PlannedGiveRow,
     ProfileRow,
+    SettingRow,
 )
 
 #: The direction of a detection that never reaches the ledger (industry feeds).
@@ -268,6 +269,10 @@ class _Run:
     active: set[int] | None = None
     dismissed_names: set[str] | None = None
     reaches: dict[int, int | None] | None = None
+    #: (contact, direction, link) of rows typed by hand that a detection may adopt.
+    manual_links: set[tuple[int | None, str, str]] | None = None
+    #: Contacts with an open planned give (only they can have one completed).
+    planned_for: set[int | None] | None = None
 
 
 def _start(ws: Workspace, session: Session, *, with_index: bool = True) -> _Run:
@@ -325,21 +330,52 @@ def _process(run: _Run, feed: FeedRow, entries: Sequence[EntryRow]) -> None:
     suggested: dict[int, list[GuestSuggestionRow]] = {}
     for g in s.scalars(select(GuestSuggestionRow).where(GuestSuggestionRow.entry_id.in_(ids))):
         suggested.setdefault(g.entry_id, []).append(g)
+    links = {_web_link(e.link) for e in entries} - {""}
+    run.manual_links = (
+        set(
+            s.execute(
+                select(
+                    InteractionRow.contact_id, InteractionRow.direction, InteractionRow.link
+                ).where(
+                    InteractionRow.link.in_(links),
+                    InteractionRow.entry_id.is_(None),
+                    InteractionRow.source != Source.FEED.value,
+                )
+            ).all()  # type: ignore[arg-type]
+        )
+        if links
+        else set()
+    )
     owner = feed.owner
     feed_contact = feed.contact_id if owner == FeedOwner.CONTACT else None
+    analysed = []
     for entry in entries:
         analysis = run.index.analyse(parsed_entry(entry), feed.kind or None)
-        found = _found(analysis, owner, feed_contact)
-        mine = existing.get(entry.id, {})
-        for contact_id, (direction, detection) in found.items():
-            _upsert(run, entry, contact_id, direction, detection, mine.get(contact_id))
-        for contact_id, row in mine.items():
-            if contact_id not in found:
-                _stale(run, row)
-        if owner == FeedOwner.ME:
-            _suggestions(run, entry, analysis, suggested.get(entry.id, []))
-        run.stats.entries += 1
+        analysed.append((entry, analysis, _found(analysis, owner, feed_contact)))
+    # the contacts the ledger rows will name, in the session once (not one query each)
+    # (held here: the session's identity map only keeps rows something refers to)
+    wanted = {cid for _, _, found in analysed for cid in found}
+    held: list[object] = [s.get(SettingRow, "model")]
+    for chunk in _chunks(sorted(wanted)):
+        held.extend(s.scalars(select(ContactRow).where(ContactRow.id.in_(chunk))))
+    logged = sorted(
+        d.interaction_id for m in existing.values() for d in m.values() if d.interaction_id
+    )
+    for chunk in _chunks(logged):
+        held.extend(s.scalars(select(InteractionRow).where(InteractionRow.id.in_(chunk))))
+    with s.no_autoflush:
+        for entry, analysis, found in analysed:
+            mine = existing.get(entry.id, {})
+            for contact_id, (direction, detection) in found.items():
+                _upsert(run, entry, contact_id, direction, detection, mine.get(contact_id))
+            for contact_id, row in mine.items():
+                if contact_id not in found:
+                    _stale(run, row)
+            if owner == FeedOwner.ME:
+                _suggestions(run, entry, analysis, suggested.get(entry.id, []))
+            run.stats.entries += 1
     s.flush()
+    del held
 
 
 def _found(
@@ -400,7 +436,6 @@ def _upsert(
             **values,
         )
         run.session.add(row)
-        run.session.flush()
         if direction == CONTEXT:
             run.stats.context += 1
         elif status == AUTO:
@@ -500,7 +535,10 @@ def _log(run: _Run, row: DetectionRow, entry: EntryRow) -> None:
     day = _entry_day(run, entry)
     kind = ROLE_TO_KIND[Role(row.role)]
     link = _web_link(entry.link)
-    if link:
+    maybe_typed = run.manual_links is None or (row.contact_id, row.direction, link) in (
+        run.manual_links
+    )
+    if link and maybe_typed:
         # the same post logged by hand before the feed was added: link it, don't repeat it
         manual = s.scalars(
             select(InteractionRow).where(
@@ -530,7 +568,15 @@ def _log(run: _Run, row: DetectionRow, entry: EntryRow) -> None:
         entry_id=entry.id,
     )
     row.interaction_id = interaction.id
-    if row.direction == GAVE:
+    if run.planned_for is None:
+        run.planned_for = set(
+            s.scalars(
+                select(PlannedGiveRow.contact_id)
+                .where(PlannedGiveRow.status.in_([GiveStatus.IDEA.value, GiveStatus.PLANNED.value]))
+                .distinct()
+            )
+        )
+    if row.direction == GAVE and row.contact_id in run.planned_for:
         complete_planned_give(
             run.ws,
             s,
