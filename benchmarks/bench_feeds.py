@@ -12,7 +12,8 @@ tags and podcast:person credits, an Atom feed) are each measured in the same run
   passes the real storage; by default a no-op, so it equals ``parse_feed``);
 * peak Python memory of each (tracemalloc, in a separate pass so timing is not skewed).
 
-Timings are the best of ``repeat`` runs; ratios are ours / feedparser (lower is better).
+Timings are the best of ``repeat`` rounds, the candidates taking turns within a round so
+that a noisy machine slows them alike; ratios are ours / feedparser (lower is better).
 
 Run: ``.venv/bin/python -m benchmarks.bench_feeds [ENTRIES]``.
 """
@@ -122,13 +123,15 @@ FEEDS: dict[str, Callable[[int], bytes]] = {
 }
 
 
-def _best(fn: Callable[[], object], repeat: int) -> float:
-    best = float("inf")
+def _best_interleaved(fns: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """Best time of each function, running them in turns so load spikes hit all alike."""
+    best = dict.fromkeys(fns, float("inf"))
     for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
+        for name, fn in fns.items():
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - start)
     return best
 
 
@@ -173,12 +176,16 @@ def run(
         parsed = ours()
         assert len(parsed.entries) == entries, (name, len(parsed.entries))
         assert isolated() == parsed  # also warms the worker up
+        times = _best_interleaved(
+            {"feedparser": baseline, "parse_feed": ours, "isolated": isolated, "ingest": ingest},
+            repeat,
+        )
         row = {
             "bytes": float(len(body)),
-            "feedparser_s": _best(baseline, repeat),
-            "parse_feed_s": _best(ours, repeat),
-            "isolated_s": _best(isolated, repeat),
-            "ingest_s": _best(ingest, repeat),
+            "feedparser_s": times["feedparser"],
+            "parse_feed_s": times["parse_feed"],
+            "isolated_s": times["isolated"],
+            "ingest_s": times["ingest"],
             "feedparser_peak_mb": _peak(baseline) / 2**20,
             "parse_feed_peak_mb": _peak(ours) / 2**20,
         }

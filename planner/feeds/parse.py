@@ -244,8 +244,15 @@ def _has_itunes(fd: Mapping[str, Any]) -> bool:
     return any(k.startswith("itunes_") for k in fd)
 
 
+_MEDIA_SUFFIXES = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".mp4", ".m4v")
+
+
 def _is_media(enclosure: Enclosure | None) -> bool:
-    return enclosure is not None and enclosure.type.startswith(("audio/", "video/"))
+    if enclosure is None:
+        return False
+    if enclosure.type:
+        return enclosure.type.startswith(("audio/", "video/"))
+    return enclosure.url.split("?", 1)[0].lower().endswith(_MEDIA_SUFFIXES)
 
 
 def _newest_first_indices(entries: list[Any], limit: int) -> list[int]:

@@ -244,6 +244,7 @@ def test_people_recovered_from_a_feed_without_namespace_declarations() -> None:
 </item></channel></rss>"""
     feed = parse_feed(body)
     assert "not well-formed" in feed.warning
+    assert feed.kind_guess == "podcast"  # an .mp3 enclosure, even without a type
     assert feed.entries[0].people == (
         Person("John Doe", "host", "http://www.example.com"),
         Person("Stephanie Smith", "guest", "http://amazingsite.com"),
