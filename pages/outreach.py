@@ -59,16 +59,30 @@ with tab_one:
     if not people:
         st.info("Add a contact first (Contacts page): drafts are written to someone.")
     else:
+        # A "Draft" button elsewhere (dashboard next moves, requests) hands over its choice;
+        # dropping the widgets' state lets the new defaults take effect.
+        wanted_template = st.session_state.pop("outreach_template", None)
+        wanted_contact = st.session_state.pop("outreach_contact_id", None)
+        if wanted_template in NAMES:
+            st.session_state.pop("draft_template", None)
+        if wanted_contact in names:
+            st.session_state.pop("draft_contact", None)
+        default_template = wanted_template if wanted_template in NAMES else "featured_you"
+        contact_ids = list(names)
         c1, c2 = st.columns(2)
         template = c1.selectbox(
             "Template",
             NAMES,
-            index=NAMES.index("featured_you") if "featured_you" in NAMES else 0,
+            index=NAMES.index(default_template) if default_template in NAMES else 0,
             format_func=template_label,
             key="draft_template",
         )
         contact_id = c2.selectbox(
-            "Contact", list(names), format_func=lambda i: names[i], key="draft_contact"
+            "Contact",
+            contact_ids,
+            index=contact_ids.index(wanted_contact) if wanted_contact in names else 0,
+            format_func=lambda i: names[i],
+            key="draft_contact",
         )
         st.caption(plain(by_name[template].description))
         c3, c4, c5 = st.columns(3)

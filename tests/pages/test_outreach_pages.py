@@ -131,3 +131,16 @@ def test_every_table_can_be_downloaded(
     for table in ("ledger", "templates", "asks"):
         at.selectbox(key="export_table").select(table).run()
         assert not at.exception and not at.error
+
+
+def test_a_draft_button_elsewhere_preselects_template_and_contact(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    target = contacts.list_contacts(demo_app_ws)[3]
+    at = open_page("outreach")
+    at.session_state["outreach_template"] = "reciprocate"
+    at.session_state["outreach_contact_id"] = target.id
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="draft_template").value == "reciprocate"
+    assert at.selectbox(key="draft_contact").value == target.id
