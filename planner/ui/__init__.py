@@ -28,7 +28,12 @@ def _workspace() -> Workspace:
 
 
 def workspace() -> Workspace:
-    """The app's workspace (migrated at first use); one engine shared by all sessions."""
+    """The app's workspace (migrated at first use); one engine shared by all sessions.
+
+    Every page starts here, so the login gate is checked here too: right after a server
+    start, a deep link (/plan) runs the page file without the entry point.
+    """
+    require_login()
     return _workspace()
 
 

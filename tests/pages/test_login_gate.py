@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import ROOT
 from tests.pages.conftest import APP
 
 
@@ -38,3 +39,15 @@ def test_with_auth_settings_a_logged_in_user_sees_the_app(app_db: str) -> None:
     at.run()
     assert not at.exception
     assert at.title[0].value == "Dashboard"
+
+
+def test_a_page_opened_directly_is_gated_too(app_db: str) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / "ledger.py"), default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+    }
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Log in"]
+    assert not at.dataframe
