@@ -14,6 +14,7 @@ PAGES = {
         st.Page("pages/dashboard.py", title="Dashboard", icon=":material/dashboard:", default=True),
         st.Page("pages/contacts.py", title="Contacts", icon=":material/group:"),
         st.Page("pages/ledger.py", title="Ledger", icon=":material/receipt_long:"),
+        st.Page("pages/feeds.py", title="Feeds", icon=":material/rss_feed:"),
         st.Page("pages/review.py", title="Review", icon=":material/fact_check:"),
     ],
     "Plan": [

@@ -8,6 +8,7 @@ path.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,10 +127,11 @@ def add_upload(
     """Store a feed uploaded in the app (its bytes are ingested once, by the caller)."""
     safe = "".join(c for c in Path(name).name if c.isprintable())[:200] or "feed.xml"
     with ws.write() as s:
-        n = s.scalar(select(func.count()).select_from(FeedRow)) or 0
-        return _insert(
-            ws, s, url=f"{UPLOAD_PREFIX}{n + 1}/{safe}", kind=kind, owner=owner, title=safe
-        ).id
+        # Named after its own id, so two uploads never share a URL (a count of feeds
+        # would repeat after a removal). The title comes from the feed when it is read.
+        row = _insert(ws, s, url=f"{UPLOAD_PREFIX}new/{uuid.uuid4().hex}", kind=kind, owner=owner)
+        row.url = f"{UPLOAD_PREFIX}{row.id}/{safe}"
+        return row.id
 
 
 def remove_feed(ws: Workspace, feed_id: int) -> str:
@@ -233,11 +235,7 @@ def entries_frame(ws: Workspace, *, feed_id: int | None = None, **_: object) -> 
                 "title": title,
                 "link": link,
                 "published": published.isoformat() if published else "",
-                "people": "|".join(
-                    f"{p.get('name', '')} ({p.get('role', '')})"
-                    for p in people or []
-                    if isinstance(p, dict)
-                ),
+                "people": _people(people),
             }
             for eid, fid, guid, title, link, published, people in s.execute(
                 query.order_by(EntryRow.feed_id, EntryRow.published.desc(), EntryRow.id)
@@ -246,6 +244,60 @@ def entries_frame(ws: Workspace, *, feed_id: int | None = None, **_: object) -> 
     return pd.DataFrame(
         rows, columns=["id", "feed_id", "guid", "title", "link", "published", "people"]
     )
+
+
+def _people(people: object) -> str:
+    """podcast:person credits as "Name (role)" joined with |."""
+    return "|".join(
+        f"{p.get('name', '')} ({p.get('role', '')})"
+        for p in (people if isinstance(people, list) else [])
+        if isinstance(p, dict)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EntryInfo:
+    id: int
+    title: str
+    published: str
+    link: str
+    people: str
+    text: str
+    duplicate_of_id: int | None
+
+
+def list_entries(ws: Workspace, feed_id: int, *, limit: int = 500) -> list[EntryInfo]:
+    """A feed's entries, newest first, with their plain text (content, else summary)."""
+    with ws.read() as s:
+        if s.get(FeedRow, feed_id) is None:
+            raise NotFound(f"no feed with id {feed_id}")
+        rows = s.execute(
+            select(
+                EntryRow.id,
+                EntryRow.title,
+                EntryRow.published,
+                EntryRow.link,
+                EntryRow.people,
+                EntryRow.content_text,
+                EntryRow.summary_text,
+                EntryRow.duplicate_of_id,
+            )
+            .where(EntryRow.feed_id == feed_id)
+            .order_by(EntryRow.published.desc().nulls_last(), EntryRow.id.desc())
+            .limit(limit)
+        ).all()
+    return [
+        EntryInfo(
+            id=eid,
+            title=title or "",
+            published=published.isoformat(sep=" ", timespec="minutes") if published else "",
+            link=link or "",
+            people=_people(people),
+            text=content or summary or "",
+            duplicate_of_id=duplicate_of,
+        )
+        for eid, title, published, link, people, content, summary, duplicate_of in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)
