@@ -315,11 +315,13 @@ class OpmlImport:
 def import_opml(ws: Workspace, data: bytes, *, owner: str | None = None) -> OpmlImport:
     """Add every feed of an OPML file; already-listed and invalid URLs are skipped, named."""
     try:
-        items = opml.read_opml(data)
+        report = opml.read_opml_report(data)
     except FeedError as error:
         raise InvalidInput(str(error)) from None
+    items = report.feeds
     added = 0
-    skipped: list[str] = []
+    # Outlines the reader refused (not http(s), credentials, listed twice) are named too.
+    skipped: list[str] = [f"{url or '(no URL)'}: {why}" for url, why in report.skipped]
     with ws.write() as s:
         for item in items:
             try:
