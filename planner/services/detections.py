@@ -55,7 +55,8 @@ from planner.domain.model import (
     Tier,
 )
 from planner.domain.names import clean_person_name
-from planner.errors import Conflict, InvalidInput, NotFound
+from planner.errors import Conflict, InvalidInput, NotFound, PlannerError
+from planner.feeds.urls import http_url_or_empty
 from planner.services import contacts as contacts_service
 from planner.services import ingest, ledger, validate
 from planner.services.exports import exporter
@@ -438,11 +439,13 @@ def _upsert(
         run.session.add(row)
         if direction == CONTEXT:
             run.stats.context += 1
-        elif status == AUTO:
-            run.stats.auto += 1
-            _log(run, row, entry)
         else:
-            run.stats.pending += 1
+            if status == AUTO:
+                _log(run, row, entry)
+            if row.status == AUTO:
+                run.stats.auto += 1
+            else:
+                run.stats.pending += 1
         return
     if row.status == DISMISSED:
         return  # the user said no: never suggested again
@@ -522,15 +525,21 @@ def _entry_day(run: _Run, entry: EntryRow) -> date:
 
 
 def _web_link(url: str) -> str:
-    return url if url.lower().startswith(("http://", "https://")) else ""
+    """The entry's address when it is a plain http(s) URL the ledger accepts, else ""."""
+    link = http_url_or_empty(url)
+    return link if link and len(link) <= 2_000 and http_url_or_empty(link) == link else ""
 
 
 def _note(row: DetectionRow) -> str:
     return f"found in a feed: {row.role}, confidence {row.confidence:.2f}"
 
 
-def _log(run: _Run, row: DetectionRow, entry: EntryRow) -> None:
-    """The ledger row of an auto/confirmed give or receipt (one per detection)."""
+def _log(run: _Run, row: DetectionRow, entry: EntryRow, *, strict: bool = False) -> None:
+    """The ledger row of an auto/confirmed give or receipt (one per detection).
+
+    An entry the ledger refuses (``strict`` False, during ingest) leaves the detection
+    pending for review instead of failing the whole feed; a user's confirm shows why.
+    """
     s = run.session
     day = _entry_day(run, entry)
     kind = ROLE_TO_KIND[Role(row.role)]
@@ -552,21 +561,27 @@ def _log(run: _Run, row: DetectionRow, entry: EntryRow) -> None:
             manual.entry_id = entry.id
             row.interaction_id = manual.id
             return
-    interaction = ledger.add(
-        run.ws,
-        ledger.LedgerInput(
-            contact=row.contact_id,
-            direction=row.direction,
-            kind=kind,
-            occurred_on=day,
-            title=(entry.title or entry.link or "")[:2000],
-            link=link,
-            note=_note(row),
-            source=Source.FEED,
-        ),
-        session=s,
-        entry_id=entry.id,
-    )
+    try:
+        interaction = ledger.add(
+            run.ws,
+            ledger.LedgerInput(
+                contact=row.contact_id,
+                direction=row.direction,
+                kind=kind,
+                occurred_on=day,
+                title=(entry.title or entry.link or "")[:2000],
+                link=link,
+                note=_note(row),
+                source=Source.FEED,
+            ),
+            session=s,
+            entry_id=entry.id,
+        )
+    except PlannerError:
+        if strict:
+            raise
+        row.status = PENDING
+        return
     row.interaction_id = interaction.id
     if run.planned_for is None:
         run.planned_for = set(
@@ -775,7 +790,7 @@ def confirm(ws: Workspace, detection_ids: Iterable[int]) -> int:
             if row.direction != CONTEXT and row.interaction_id is None:
                 entry = s.get(EntryRow, row.entry_id)
                 if entry is not None:
-                    _log(run, row, entry)
+                    _log(run, row, entry, strict=True)
             changed += 1
     return changed
 
