@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from planner.cli import main
 from planner.domain.model import Kind
-from planner.errors import Conflict, NotFound
+from planner.errors import Conflict, InvalidInput, NotFound
 from planner.services import (
     Workspace,
     asks,
@@ -29,6 +29,7 @@ from planner.services import (
     feeds,
     gives,
     ingest,
+    ledger,
     merge,
 )
 from planner.services.contacts import ContactInput
@@ -601,3 +602,22 @@ def test_an_undated_entry_is_logged_today(fed: Workspace, tmp_path: Path) -> Non
     clara = found(fed, "Clara Bishop", "A thank-you note")
     row = next(r for r in feed_rows(fed) if r.id == clara.interaction_id)
     assert row.occurred_on == fed.today() and row.kind == "mention"
+
+
+def test_an_entry_the_ledger_refuses_waits_for_review_and_the_feed_still_loads(
+    ws: Workspace, demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo.load(ws, directory=demo_copy)
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise InvalidInput("refused", field="title")
+
+    monkeypatch.setattr(ledger, "add", refuse)
+    summary = ingest.refresh(ws)
+    assert summary.count("fetched") == 4 and not summary.failures
+    assert not feed_rows(ws)
+    grant = found(ws, "Grant Holloway", "Ep 50")
+    assert grant.status == "pending" and grant.interaction_id is None
+    monkeypatch.undo()
+    detections.confirm(ws, [grant.id])
+    assert found(ws, "Grant Holloway", "Ep 50").interaction_id is not None
