@@ -68,7 +68,7 @@ def _refresh(feed_ids: list[int] | None = None, *, force: bool = False) -> Inges
             line += names.get(outcome.feed_id, outcome.url)
             if outcome.new or outcome.updated:
                 line += f" ({outcome.new} new, {outcome.updated} updated)"
-            if outcome.message:
+            if outcome.message and outcome.status != "failed":  # failures: listed at the end
                 line += f" — {outcome.message}"
             st.text(line)
 
@@ -99,6 +99,9 @@ def _refresh(feed_ids: list[int] | None = None, *, force: bool = False) -> Inges
 # -- add -------------------------------------------------------------------------------
 
 owners = _owners()
+# "me" first while none of my feeds is listed, then "industry": a feed wrongly marked as
+# mine would log every contact it names as a give.
+owner_default = 1 if any(f.owner == "me" for f in feeds.list_feeds(ws)) else 0
 with st.expander("Add feeds", icon=":material/add_circle:", expanded=not feeds.list_feeds(ws)):
     tab_url, tab_file, tab_opml = st.tabs(["By URL", "Upload a feed file", "Import OPML"])
 
@@ -113,7 +116,11 @@ with st.expander("Add feeds", icon=":material/add_circle:", expanded=not feeds.l
                 "Kind", KINDS, format_func=KIND_LABELS.__getitem__, key="feed_add_kind"
             )
             owner = u2.selectbox(
-                "Whose feed", list(owners), format_func=owners.__getitem__, key="feed_add_owner"
+                "Whose feed",
+                list(owners),
+                index=owner_default,
+                format_func=owners.__getitem__,
+                key="feed_add_owner",
             )
             fetch_now = st.checkbox("Fetch it now", value=True, key="feed_add_fetch")
             if st.form_submit_button("Add feed", type="primary", key="feed_add_submit"):
@@ -142,7 +149,11 @@ with st.expander("Add feeds", icon=":material/add_circle:", expanded=not feeds.l
             "Kind", KINDS, format_func=KIND_LABELS.__getitem__, key="feed_upload_kind"
         )
         up_owner = f3.selectbox(
-            "Whose feed", list(owners), format_func=owners.__getitem__, key="feed_upload_owner"
+            "Whose feed",
+            list(owners),
+            index=owner_default,
+            format_func=owners.__getitem__,
+            key="feed_upload_owner",
         )
         if st.button(
             "Read this file", key="feed_upload_button", disabled=upload is None, type="primary"
@@ -215,11 +226,11 @@ refresh_all = r1.button(
     disabled=not listed,
     icon=":material/refresh:",
 )
-names = {f.id: _name(f) for f in listed}
+refresh_names = {f.id: _name(f) for f in listed}
 one = r3.selectbox(
     "Feed",
-    list(names),
-    format_func=lambda i: names.get(i, str(i)),
+    list(refresh_names),
+    format_func=lambda i, d=refresh_names: d.get(i, str(i)),
     key="feed_refresh_pick",
     label_visibility="collapsed",
     placeholder="Choose a feed",
@@ -242,16 +253,16 @@ else:
             {
                 "id": f.id,
                 "title": f.title,
-                "url": f.url,
-                "open": safe_link(f.url),
+                "status": _status(f),
                 "kind": f.kind,
                 "owner": f.owner_name,
-                "status": _status(f),
-                "last error": f.last_error,
-                "warning": f.warning,
-                "error count": f.error_count,
                 "entries": f.entries,
                 "last fetched": f.last_fetched,
+                "error count": f.error_count,
+                "last error": f.last_error,
+                "warning": f.warning,
+                "url": f.url,
+                "open": safe_link(f.url),
             }
             for f in listed
         ]
@@ -300,7 +311,7 @@ if listed:
         "Feed",
         list(titles),
         index=list(titles).index(with_entries[0]) if with_entries else 0,
-        format_func=lambda i: titles.get(i, str(i)),
+        format_func=lambda i, d=titles: d.get(i, str(i)),
         key="entries_feed",
     )
     items = run_action(lambda: feeds.list_entries(ws, chosen)) or []
@@ -312,10 +323,10 @@ if listed:
                 [
                     {
                         "id": e.id,
-                        "title": e.title,
                         "date": e.published,
-                        "link": safe_link(e.link),
+                        "title": e.title,
                         "people found": e.people.replace("|", ", "),
+                        "link": safe_link(e.link),
                         "duplicate of": e.duplicate_of_id,
                     }
                     for e in items
@@ -335,7 +346,7 @@ if listed:
         picked = st.selectbox(
             "Read an entry",
             list(labels),
-            format_func=lambda i: labels.get(i, str(i)),
+            format_func=lambda i, d=labels: d.get(i, str(i)),
             key="entries_pick",
         )
         entry = next(e for e in items if e.id == picked)
@@ -351,11 +362,11 @@ if listed:
 
 if listed:
     with st.expander("Change or remove a feed", icon=":material/edit:"):
-        names = {f.id: _name(f) for f in listed}
+        manage_names = {f.id: _name(f) for f in listed}
         target_id = st.selectbox(
             "Feed",
-            list(names),
-            format_func=lambda i: names.get(i, str(i)),
+            list(manage_names),
+            format_func=lambda i, d=manage_names: d.get(i, str(i)),
             key="feed_manage_pick",
         )
         current = next(f for f in listed if f.id == target_id)

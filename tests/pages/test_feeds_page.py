@@ -1,0 +1,294 @@
+"""The Feeds page via AppTest: list, add (URL, upload, OPML), refresh with progress,
+entries browser, remove. Feed text is shown as text, never as markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner.services import Workspace, feeds, ingest
+from tests.feeds.httpserver import FEED, PODCAST
+
+HOSTILE_TITLE = "![x](http://evil.example/p.gif) **bold** <img src=x>"
+HOSTILE = f"""<?xml version="1.0"?><rss version="2.0"><channel>
+<title>{HOSTILE_TITLE.replace("<", "&lt;")}</title><link>https://ok.example/</link>
+<item><guid>h1</guid><title>[click](javascript:alert(1)) entry</title>
+<link>javascript:alert(1)</link>
+<description>Body with ![img](http://evil.example/e.gif) inside</description></item>
+</channel></rss>""".encode()
+
+OPML = b"""<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>
+<outline text="Blogs"><outline type="rss" text="One" xmlUrl="https://one.example/feed"/>
+<outline type="rss" text="Two" xmlUrl="https://two.example/feed"/></outline>
+</body></opml>"""
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    """The dataframe that has ``column`` (dataframes carry no key in AppTest)."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
+def feeds_table(at: AppTest) -> pd.DataFrame:
+    return _frame(at, "error count")
+
+
+def entries_table(at: AppTest) -> pd.DataFrame:
+    return _frame(at, "people found")
+
+
+def markdown_like(at: AppTest) -> list[str]:
+    """Everything Streamlit renders as markdown: where feed text must never appear."""
+    out = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    out += [e.value for e in at.error] + [w.value for w in at.warning]
+    out += [i.value for i in at.info] + [s.value for s in at.success]
+    return out
+
+
+def test_renders_on_an_empty_database(open_page: Callable[[str], AppTest]) -> None:
+    at = open_page("feeds")
+    assert not at.error
+    assert metrics(at) == {"Feeds": "0", "Entries": "0", "With errors": "0", "With warnings": "0"}
+    assert any("No feeds yet" in i.value for i in at.info)
+    assert at.button(key="feed_refresh_all").disabled
+
+
+def test_renders_on_the_demo_before_and_after_ingest(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = open_page("feeds")
+    assert not at.error
+    table = feeds_table(at)
+    assert list(table["status"]) == ["not fetched yet"] * 4
+    assert metrics(at)["Feeds"] == "4" and metrics(at)["Entries"] == "0"
+
+    ingest.refresh(demo_app_ws)
+    at = open_page("feeds")
+    assert not at.error and not at.exception
+    total = sum(f.entries for f in feeds.list_feeds(demo_app_ws))
+    assert metrics(at)["Entries"] == str(total) and total > 0
+    table = feeds_table(at)
+    assert list(table["status"]) == ["ok"] * 4
+    assert set(table["owner"]) == {"me", "Maya Lindqvist", "industry"}
+    assert list(table["open"]) == [""] * 4  # local files: nothing clickable
+    assert {"title", "url", "kind", "status", "last error", "error count", "entries"} <= set(
+        table.columns
+    )
+
+
+def test_adding_a_file_url_is_refused_and_stores_nothing(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = open_page("feeds")
+    at.text_input(key="feed_add_url").input("file:///etc/passwd")
+    at.button(key="feed_add_submit").click().run()
+    assert not at.exception
+    assert any("'file:' URLs are not fetched" in e.value.replace("\\", "") for e in at.error)
+    assert feeds.list_feeds(app_ws) == []
+    assert not at.status  # nothing was fetched
+
+
+def test_refresh_all_on_the_demo_shows_a_complete_status(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = open_page("feeds")
+    at.button(key="feed_refresh_all").click().run()
+    assert not at.exception and not at.error
+    [status] = at.status
+    assert (status.state, status.label) == ("complete", "Refreshed 4 feed(s)")
+    lines = texts(at)
+    new = sum(f.entries for f in feeds.list_feeds(demo_app_ws))
+    assert f"fetched 4, unchanged 0, failed 0, new entries {new}, updated entries 0" in lines
+    assert sum(line.startswith("✓ fetched: ") for line in lines) == 4
+    assert feeds_table(at)["status"].tolist() == ["ok"] * 4
+    assert metrics(at)["Entries"] == str(new)
+
+    at.button(key="feed_refresh_all").click().run()  # again: nothing changed
+    assert at.status[0].state == "complete"
+    assert any(line.startswith("fetched 0, unchanged 4") for line in texts(at))
+
+
+def test_refresh_one_feed(demo_app_ws: Workspace, open_page: Callable[[str], AppTest]) -> None:
+    podcast = next(f for f in feeds.list_feeds(demo_app_ws) if f.kind == "podcast")
+    at = open_page("feeds")
+    at.selectbox(key="feed_refresh_pick").select(podcast.id).run()
+    at.button(key="feed_refresh_one").click().run()
+    assert at.status[0].label == "Refreshed 1 feed(s)"
+    assert {f.id for f in feeds.list_feeds(demo_app_ws) if f.entries} == {podcast.id}
+
+
+def test_failures_are_listed_with_their_message_and_the_private_hint(
+    app_ws: Workspace, open_page: Callable[[str], AppTest], tmp_path: Path
+) -> None:
+    gone = tmp_path / "gone.xml"
+    gone.write_bytes(FEED)
+    feeds.add_file(app_ws, gone)
+    gone.unlink()
+    feeds.add_feed(app_ws, "http://127.0.0.1:9/feed.xml")  # refused before connecting
+    at = open_page("feeds")
+    at.button(key="feed_refresh_all").click().run()
+    assert not at.exception
+    [status] = at.status
+    assert (status.state, status.label) == ("error", "Refreshed 2 feed(s): 2 failed")
+    lines = texts(at)
+    assert any(line.startswith("failed: ") and "cannot read" in line for line in lines)
+    assert any(line.startswith("failed: ") and "non-public address" in line for line in lines)
+    assert any("not public" in i.value for i in at.info)  # the hint, in the status box
+    table = feeds_table(at)
+    assert table["status"].tolist() == ["error", "error"]
+    assert table["error count"].tolist() == [1, 1]
+    assert metrics(at)["With errors"] == "2"
+
+
+def test_the_entries_browser_shows_entry_text(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    ingest.refresh(demo_app_ws)
+    podcast = next(f for f in feeds.list_feeds(demo_app_ws) if f.kind == "podcast")
+    episodes = feeds.list_entries(demo_app_ws, podcast.id)
+    at = open_page("feeds")
+    at.selectbox(key="entries_feed").select(podcast.id).run()
+    table = entries_table(at)
+    assert table["title"].tolist() == [e.title for e in episodes]
+    assert any(table["people found"])  # podcast:person credits
+    assert all(link.startswith("https://") for link in table["link"] if link)
+    chosen = episodes[1]
+    at.selectbox(key="entries_pick").select(chosen.id).run()
+    assert not at.exception
+    lines = texts(at)
+    assert chosen.title in lines
+    assert (chosen.text or "(no text)") in lines
+    assert "Text of the entry" in [e.label for e in at.expander]
+
+
+def test_feed_text_is_never_rendered_as_markdown(
+    app_ws: Workspace, open_page: Callable[[str], AppTest], tmp_path: Path
+) -> None:
+    path = tmp_path / "hostile.xml"
+    path.write_bytes(HOSTILE)
+    feed_id = feeds.add_file(app_ws, path)
+    at = open_page("feeds")
+    at.button(key="feed_refresh_all").click().run()
+    assert not at.exception
+    assert feeds.list_feeds(app_ws)[0].title.startswith("![x]")
+    at.selectbox(key="entries_feed").select(feed_id).run()
+    lines = texts(at)
+    assert any("![img](http://evil.example/e.gif)" in line for line in lines)
+    assert any(line.startswith("[click](javascript:alert(1))") for line in lines)
+    assert entries_table(at)["link"].tolist() == [""]  # javascript: is never a link
+    for shown in markdown_like(at):
+        assert "evil.example" not in shown and "javascript" not in shown, shown
+
+
+def test_uploading_a_feed_file(app_ws: Workspace, open_page: Callable[[str], AppTest]) -> None:
+    at = open_page("feeds")
+    at.file_uploader(key="feed_upload_file").set_value(("cast.xml", PODCAST, "application/rss+xml"))
+    at.run()
+    at.button(key="feed_upload_button").click().run()
+    assert not at.exception and not at.error
+    assert any("2 new and 0 updated" in s.value for s in at.success)
+    [info] = feeds.list_feeds(app_ws)
+    assert (info.title, info.kind, info.entries) == ("Test cast", "podcast", 2)
+    assert info.url == f"upload:{info.id}/cast.xml"
+
+    # the same feed, updated: read into the existing upload, not a new feed
+    at.run()
+    at.selectbox(key="feed_upload_target").select(info.id).run()
+    at.file_uploader(key="feed_upload_file").set_value(
+        ("cast.xml", PODCAST.replace(b"Ep 2", b"Episode 2"), "application/rss+xml")
+    )
+    at.run()
+    at.button(key="feed_upload_button").click().run()
+    assert any("0 new and 1 updated" in s.value for s in at.success)
+    assert len(feeds.list_feeds(app_ws)) == 1
+
+
+def test_uploading_a_file_that_is_not_a_feed_keeps_nothing(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = open_page("feeds")
+    at.file_uploader(key="feed_upload_file").set_value(
+        ("page.xml", b"<html><body>hi</body></html>", "text/xml")
+    )
+    at.run()
+    at.button(key="feed_upload_button").click().run()
+    assert not at.exception
+    assert at.error and "not a feed" in " ".join(texts(at))
+    assert feeds.list_feeds(app_ws) == []
+
+
+def test_opml_import_and_export(app_ws: Workspace, open_page: Callable[[str], AppTest]) -> None:
+    at = open_page("feeds")
+    at.file_uploader(key="feed_opml_file").set_value(("reader.opml", OPML, "text/x-opml"))
+    at.run()
+    at.button(key="feed_opml_import").click().run()
+    assert not at.exception and not at.error
+    assert any("Added 2 feed(s)" in s.value for s in at.success)
+    assert {f.url for f in feeds.list_feeds(app_ws)} == {
+        "https://one.example/feed",
+        "https://two.example/feed",
+    }
+    table = feeds_table(at)
+    assert table["open"].tolist() == ["https://one.example/feed", "https://two.example/feed"]
+    assert at.get("download_button")  # OPML and CSV downloads
+
+
+def test_removing_a_feed_needs_the_confirmation(
+    app_ws: Workspace, open_page: Callable[[str], AppTest], tmp_path: Path
+) -> None:
+    path = tmp_path / "blog.xml"
+    path.write_bytes(FEED)
+    feed_id = feeds.add_file(app_ws, path)
+    ingest.refresh(app_ws)
+    at = open_page("feeds")
+    assert at.button(key="feed_remove").disabled
+    at.checkbox(key=f"feed_remove_sure_{feed_id}").check().run()
+    assert not at.button(key="feed_remove").disabled
+    at.button(key="feed_remove").click().run()
+    assert not at.exception and not at.error
+    assert feeds.list_feeds(app_ws) == []
+    assert metrics(at)["Feeds"] == "0"
+
+
+def test_changing_kind_and_owner(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    digest = next(f for f in feeds.list_feeds(demo_app_ws) if f.owner == "industry")
+    maya = next(f for f in feeds.list_feeds(demo_app_ws) if f.owner == "contact")
+    at = open_page("feeds")
+    at.selectbox(key="feed_manage_pick").select(digest.id).run()
+    at.selectbox(key=f"feed_edit_kind_{digest.id}").select("podcast").run()
+    at.selectbox(key=f"feed_edit_owner_{digest.id}").select(str(maya.contact_id)).run()
+    at.button(key="feed_edit_save").click().run()
+    assert not at.exception and not at.error
+    changed = next(f for f in feeds.list_feeds(demo_app_ws) if f.id == digest.id)
+    assert (changed.kind, changed.owner_name) == ("podcast", "Maya Lindqvist")
+
+
+@pytest.mark.parametrize("kind", ["blog", "podcast"])
+def test_adding_a_url_with_a_kind_and_owner_without_fetching(
+    app_ws: Workspace, open_page: Callable[[str], AppTest], kind: str
+) -> None:
+    at = open_page("feeds")
+    at.text_input(key="feed_add_url").input("https://blog.example/feed.xml")
+    at.selectbox(key="feed_add_kind").select(kind)
+    at.selectbox(key="feed_add_owner").select("me")
+    at.checkbox(key="feed_add_fetch").uncheck()
+    at.button(key="feed_add_submit").click().run()
+    assert not at.exception and not at.error
+    [info] = feeds.list_feeds(app_ws)
+    assert (info.url, info.kind, info.owner) == ("https://blog.example/feed.xml", kind, "me")
+    assert not at.status
