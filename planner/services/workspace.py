@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planner.domain.model import Profile, Settings, settings_from_dict
 from planner.storage import migrate
 from planner.storage.convert import profile_from_row
-from planner.storage.db import make_engine, session_factory
+from planner.storage.db import READ_ONLY, make_engine, session_factory
 from planner.storage.schema import ProfileRow, SettingRow
 
 
@@ -43,7 +43,9 @@ class Workspace:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read-only session: on SQLite it never waits for a writer (nothing is committed)."""
         with self.sessions() as session:
+            session.connection(execution_options={READ_ONLY: True})
             yield session
 
     def settings(self, session: Session | None = None) -> Settings:

@@ -16,6 +16,9 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "planner.db"
 URL_ENV = "PLANNER_DATABASE_URL"
 #: How long a writer waits for another writer before SQLite gives up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Execution option of read-only sessions (``Workspace.read``): their transaction starts
+#: DEFERRED, so in WAL mode a reader never waits for a writer (THREATS D1).
+READ_ONLY = "planner_read_only"
 
 
 def database_url(url: str | None = None) -> str:
@@ -32,18 +35,24 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Python's sqlite3 opens transactions lazily (deferred); a deferred transaction that
     # reads then writes fails at once with "database is locked" when another process
     # committed in between, whatever the busy timeout. Taking control of BEGIN lets every
-    # transaction start IMMEDIATE, so writers queue on the busy timeout instead.
+    # transaction that may write start IMMEDIATE, so writers queue on the busy timeout
+    # instead; read-only sessions start DEFERRED and never wait (see _sqlite_begin).
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    cur.execute("PRAGMA synchronous=NORMAL")
+    # FULL: a committed ledger row survives a power cut too (NORMAL in WAL mode may lose
+    # the last commits); the write volume is small enough not to notice (THREATS D5).
+    cur.execute("PRAGMA synchronous=FULL")
     cur.close()
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")  # a reader sees the last commit, never waits (WAL)
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
