@@ -138,7 +138,7 @@ with tab_timeline:
                     "direction": i.direction.value,
                     "kind": i.kind.value,
                     "title": i.title,
-                    "link": i.link,
+                    "link": safe_link(i.link),
                     "source": i.source.value,
                     "note": i.note,
                 }

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planner.domain.model import Direction, Interaction, Kind, Source
-from planner.errors import NotFound
+from planner.errors import InvalidInput, NotFound
+from planner.feeds.urls import http_url_or_empty
 from planner.services import validate
 from planner.services.contacts import resolve
 from planner.services.valuation import fill_values
@@ -56,7 +57,7 @@ def add(
         source=validate.choice(data.source, Source, "source").value,
         note=validate.text(data.note, "note", max_len=10_000),
         title=validate.text(data.title, "title", max_len=2_000),
-        link=validate.text(data.link, "link", max_len=2_000),
+        link=_link(data.link),
         created_at=ws.now(),
         **links,
     )
@@ -69,6 +70,15 @@ def add(
     session.add(row)
     session.flush()
     return interaction_from_row(row)
+
+
+def _link(value: object) -> str:
+    """Empty or one plain absolute http(s) address: a ledger link becomes a clickable cell
+    (THREATS X2), so ``javascript:``/``data:`` links and look-alikes are refused."""
+    link = validate.text(value, "link", max_len=2_000)
+    if link and http_url_or_empty(link) != link:
+        raise InvalidInput(f"link {link[:80]!r} is not an http(s) address", field="link")
+    return link
 
 
 def delete(ws: Workspace, interaction_id: int) -> None:

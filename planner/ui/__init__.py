@@ -18,6 +18,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from planner.errors import PlannerError
+from planner.feeds.urls import http_url_or_empty
 from planner.outreach.csv_export import to_csv_bytes
 from planner.services import Workspace, open_workspace
 
@@ -107,7 +108,9 @@ def as_of_picker(key: str = "as_of") -> date:
 
 def safe_link(url: str) -> str:
     """Only http(s) links may become clickable; anything else is shown as nothing."""
-    return url if url.lower().startswith(("http://", "https://")) else ""
+    # the cleaned form must be the stored form: a link a browser would read differently
+    # (tabs, a scheme in disguise) is shown as nothing rather than "repaired"
+    return url if isinstance(url, str) and http_url_or_empty(url) == url else ""
 
 
 def points(value: float) -> str:
