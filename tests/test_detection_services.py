@@ -29,7 +29,6 @@ from planner.services import (
     feeds,
     gives,
     ingest,
-    ledger,
     merge,
 )
 from planner.services.contacts import ContactInput
@@ -612,7 +611,8 @@ def test_an_entry_the_ledger_refuses_waits_for_review_and_the_feed_still_loads(
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise InvalidInput("refused", field="title")
 
-    monkeypatch.setattr(ledger, "add", refuse)
+    # the hook checks each ledger row as ledger.add does, then inserts them in bulk
+    monkeypatch.setattr(detections, "_ledger_values", refuse)
     summary = ingest.refresh(ws)
     assert summary.count("fetched") == 4 and not summary.failures
     assert not feed_rows(ws)

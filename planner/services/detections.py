@@ -27,6 +27,7 @@ rows: accept (a new contact), add as an alias of a similar contact, or dismiss.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import threading
@@ -36,9 +37,10 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import event, exists, func, select
+from sqlalchemy import event, exists, func, insert, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from planner.domain import goodwill
 from planner.domain.detection import Detection, DetectionIndex, EntryAnalysis, highlight_spans
 from planner.domain.detection_links import SHARED_PLATFORMS, parent_domains, split_url
 from planner.domain.entry import Enclosure, ParsedEntry, Person
@@ -50,7 +52,9 @@ from planner.domain.model import (
     Direction,
     FeedOwner,
     GiveStatus,
+    Kind,
     Role,
+    Settings,
     Source,
     Tier,
 )
@@ -58,9 +62,9 @@ from planner.domain.names import clean_person_name
 from planner.errors import Conflict, InvalidInput, NotFound, PlannerError
 from planner.feeds.urls import http_url_or_empty
 from planner.services import contacts as contacts_service
-from planner.services import ingest, ledger, validate
+from planner.services import ingest, validate
 from planner.services.exports import exporter
-from planner.services.valuation import fill_values
+from planner.services.valuation import base_of, fill_values
 from planner.services.workspace import Workspace
 from planner.storage.convert import contact_from_row
 from planner.storage.schema import (
@@ -72,7 +76,6 @@ from planner.storage.schema import (
     InteractionRow,
     PlannedGiveRow,
     ProfileRow,
-    SettingRow,
 )
 
 #: The direction of a detection that never reaches the ledger (industry feeds).
@@ -258,38 +261,80 @@ class DetectStats:
         )
 
 
+@dataclass(slots=True)
+class _NewDetection:
+    """A detection not stored yet: inserted with the others of its chunk (see _write)."""
+
+    entry_id: int
+    contact_id: int
+    direction: str
+    role: str
+    matched: str
+    field: str
+    snippet: str
+    evidence: list[dict[str, object]]
+    confidence: float
+    status: str
+    created_at: datetime
+    interaction_id: int | None = None
+
+    def values(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in _NEW_DETECTION_FIELDS}
+
+
+_NEW_DETECTION_FIELDS = tuple(f.name for f in fields(_NewDetection))
+
+
 @dataclass
 class _Run:
+    """One detection run: what it reads once, and the rows it has yet to write.
+
+    Settings, my reach, the contacts' reach (those the entries name), the detections and
+    ledger rows the entries already have are read once per run or chunk, never per row;
+    new ledger rows and detections are inserted in bulk by :func:`_write`.
+    """
+
     ws: Workspace
     session: Session
-    threshold: float
+    settings: Settings
+    my_reach: int | None
     today: date
     now: datetime
     stats: DetectStats
     index: DetectionIndex | None = None
+    #: Of the contacts the chunk's stored detections name, the ones not archived.
     active: set[int] | None = None
     dismissed_names: set[str] | None = None
-    reaches: dict[int, int | None] | None = None
+    #: contact id → reach, of the contacts the run's ledger rows name (filled per chunk).
+    reaches: dict[int, int | None] = dataclasses.field(default_factory=dict)
     #: (contact, direction, link) of rows typed by hand that a detection may adopt.
     manual_links: set[tuple[int | None, str, str]] | None = None
     #: Contacts with an open planned give (only they can have one completed).
     planned_for: set[int | None] | None = None
+    #: New detections and new ledger rows (with the detection they belong to), in the
+    #: order they were found; written by _write.
+    new_detections: list[_NewDetection] = dataclasses.field(default_factory=list)
+    new_logs: list[tuple[DetectionRow | _NewDetection, dict[str, Any]]] = dataclasses.field(
+        default_factory=list
+    )
+
+    @property
+    def threshold(self) -> float:
+        return self.settings.detection_auto_confirm
 
 
 def _start(ws: Workspace, session: Session, *, with_index: bool = True) -> _Run:
     run = _Run(
         ws=ws,
         session=session,
-        threshold=ws.settings(session).detection_auto_confirm,
+        settings=ws.settings(session),
+        my_reach=ws.profile(session).reach,
         today=ws.today(),
         now=ws.now(),
         stats=DetectStats(),
     )
     if with_index:
         run.index = index_for(ws, session)
-        run.active = set(
-            session.scalars(select(ContactRow.id).where(ContactRow.archived.is_(False)))
-        )
         run.dismissed_names = {
             clean_person_name(n)
             for n in session.scalars(
@@ -353,12 +398,32 @@ def _process(run: _Run, feed: FeedRow, entries: Sequence[EntryRow]) -> None:
     for entry in entries:
         analysis = run.index.analyse(parsed_entry(entry), feed.kind or None)
         analysed.append((entry, analysis, _found(analysis, owner, feed_contact)))
-    # the contacts the ledger rows will name, in the session once (not one query each)
-    # (held here: the session's identity map only keeps rows something refers to)
-    wanted = {cid for _, _, found in analysed for cid in found}
-    held: list[object] = [s.get(SettingRow, "model")]
+    # the reach of the contacts ledger rows may name, and whether the contacts of stored
+    # detections are still active: one query per chunk, not one per row
+    wanted = {
+        cid
+        for _, _, found in analysed
+        for cid, (direction, _) in found.items()
+        if direction != CONTEXT and cid not in run.reaches
+    }
     for chunk in _chunks(sorted(wanted)):
-        held.extend(s.scalars(select(ContactRow).where(ContactRow.id.in_(chunk))))
+        run.reaches.update(
+            s.execute(  # type: ignore[arg-type]
+                select(ContactRow.id, ContactRow.reach).where(ContactRow.id.in_(chunk))
+            ).all()
+        )
+    run.active = set()
+    for chunk in _chunks(sorted({cid for m in existing.values() for cid in m})):
+        run.active.update(
+            s.scalars(
+                select(ContactRow.id).where(
+                    ContactRow.id.in_(chunk), ContactRow.archived.is_(False)
+                )
+            )
+        )
+    # the ledger rows of stored detections, in the session once (not one query each)
+    # (held here: the session's identity map only keeps rows something refers to)
+    held: list[object] = []
     logged = sorted(
         d.interaction_id for m in existing.values() for d in m.values() if d.interaction_id
     )
@@ -375,6 +440,7 @@ def _process(run: _Run, feed: FeedRow, entries: Sequence[EntryRow]) -> None:
             if owner == FeedOwner.ME:
                 _suggestions(run, entry, analysis, suggested.get(entry.id, []))
             run.stats.entries += 1
+        _write(run)
     s.flush()
     del held
 
@@ -429,20 +495,20 @@ def _upsert(
         "confidence": detection.confidence,
     }
     if row is None:
-        row = DetectionRow(
+        new = _NewDetection(
             entry_id=entry.id,
             contact_id=contact_id,
             status=status,
             created_at=run.now,
             **values,
         )
-        run.session.add(row)
+        run.new_detections.append(new)
         if direction == CONTEXT:
             run.stats.context += 1
         else:
             if status == AUTO:
-                _log(run, row, entry)
-            if row.status == AUTO:
+                _log(run, new, entry)
+            if new.status == AUTO:
                 run.stats.auto += 1
             else:
                 run.stats.pending += 1
@@ -466,6 +532,7 @@ def _upsert(
             _log(run, row, entry)
         # else: the user deleted the ledger row of an automatic detection; leave it so
     elif row.interaction_id is not None:
+        _write(run)  # what was found before goes first, as it came first
         _unlog(run.session, row)
 
 
@@ -476,6 +543,7 @@ def _stale(run: _Run, row: DetectionRow) -> None:
         return  # an archived or merged contact: history is kept
     if row.status in (PENDING, AUTO):
         if row.interaction_id is not None:
+            _write(run)
             _unlog(run.session, row)
         run.session.delete(row)
         run.stats.removed += 1
@@ -530,19 +598,77 @@ def _web_link(url: str) -> str:
     return link if link and len(link) <= 2_000 and http_url_or_empty(link) == link else ""
 
 
-def _note(row: DetectionRow) -> str:
+def _note(row: DetectionRow | _NewDetection) -> str:
     return f"found in a feed: {row.role}, confidence {row.confidence:.2f}"
 
 
-def _log(run: _Run, row: DetectionRow, entry: EntryRow, *, strict: bool = False) -> None:
+def _reach(run: _Run, contact_id: int) -> int | None:
+    """A contact's reach (read per chunk in _process; one query for a contact not read)."""
+    if contact_id not in run.reaches:
+        found = run.session.execute(
+            select(ContactRow.reach).where(ContactRow.id == contact_id)
+        ).first()
+        if found is None:
+            raise NotFound(f"no contact named {str(contact_id)!r}")
+        run.reaches[contact_id] = found[0]
+    return run.reaches[contact_id]
+
+
+def _ledger_values(
+    run: _Run, row: DetectionRow | _NewDetection, entry: EntryRow, *, day: date, link: str
+) -> dict[str, Any]:
+    """The ledger row of a detection, checked as ``ledger.add`` checks a typed one
+    (without its per-row reads: settings, my reach and the contact's reach come from the
+    run), with its value columns computed as ``valuation.fill_values`` does.
+
+    Raises :class:`~planner.errors.PlannerError` for a row the ledger would refuse.
+    """
+    direction = validate.choice(row.direction, Direction, "direction").value
+    kind = validate.choice(ROLE_TO_KIND[Role(row.role)], Kind, "kind").value
+    occurred_on = validate.day(day, "date")
+    link = validate.text(link, "link", max_len=2_000)
+    if link and http_url_or_empty(link) != link:
+        raise InvalidInput(f"link {link[:80]!r} is not an http(s) address", field="link")
+    magnitude = 1.0
+    base = base_of(
+        kind=kind,
+        direction=direction,
+        magnitude=magnitude,
+        my_reach=run.my_reach,
+        their_reach=_reach(run, row.contact_id),
+        settings=run.settings,
+    )
+    return {
+        "contact_id": row.contact_id,
+        "direction": direction,
+        "kind": kind,
+        "occurred_on": occurred_on,
+        "magnitude": magnitude,
+        "source": Source.FEED.value,
+        "note": validate.text(_note(row), "note", max_len=10_000),
+        "title": validate.text((entry.title or entry.link or "")[:2000], "title", max_len=2_000),
+        "link": link,
+        "created_at": run.ws.now(),
+        "entry_id": entry.id,
+        "base": base,
+        "growth": goodwill.growth(base, occurred_on, run.settings.half_life_days),
+        "quarter": goodwill.quarter_index(occurred_on),
+    }
+
+
+def _log(
+    run: _Run, row: DetectionRow | _NewDetection, entry: EntryRow, *, strict: bool = False
+) -> None:
     """The ledger row of an auto/confirmed give or receipt (one per detection).
+
+    The row is queued on the run and inserted with the others by :func:`_write`, which
+    also links it to the detection and completes a planned give it fulfils.
 
     An entry the ledger refuses (``strict`` False, during ingest) leaves the detection
     pending for review instead of failing the whole feed; a user's confirm shows why.
     """
     s = run.session
     day = _entry_day(run, entry)
-    kind = ROLE_TO_KIND[Role(row.role)]
     link = _web_link(entry.link)
     maybe_typed = run.manual_links is None or (row.contact_id, row.direction, link) in (
         run.manual_links
@@ -562,27 +688,47 @@ def _log(run: _Run, row: DetectionRow, entry: EntryRow, *, strict: bool = False)
             row.interaction_id = manual.id
             return
     try:
-        interaction = ledger.add(
-            run.ws,
-            ledger.LedgerInput(
-                contact=row.contact_id,
-                direction=row.direction,
-                kind=kind,
-                occurred_on=day,
-                title=(entry.title or entry.link or "")[:2000],
-                link=link,
-                note=_note(row),
-                source=Source.FEED,
-            ),
-            session=s,
-            entry_id=entry.id,
-        )
+        values = _ledger_values(run, row, entry, day=day, link=link)
     except PlannerError:
         if strict:
             raise
         row.status = PENDING
         return
-    row.interaction_id = interaction.id
+    run.new_logs.append((row, values))
+
+
+def _write(run: _Run) -> None:
+    """Insert the run's queued ledger rows, then its new detections (linked to their
+    ledger rows), in the order they were found: one multi-row INSERT each. Then complete
+    the planned gives the new gives fulfil, in the same order (only for contacts with an
+    open planned give)."""
+    s = run.session
+    logs, run.new_logs = run.new_logs, []
+    new, run.new_detections = run.new_detections, []
+    ids: list[int] = []
+    if logs:
+        ids = list(
+            s.scalars(
+                insert(InteractionRow).returning(InteractionRow.id, sort_by_parameter_order=True),
+                [values for _, values in logs],
+            )
+        )
+        for (row, _), interaction_id in zip(logs, ids, strict=True):
+            row.interaction_id = interaction_id
+    if new:
+        # render_nulls: rows with and without a ledger row go in the same batch (by
+        # default the ORM leaves None out and splits the batch at every change)
+        s.execute(
+            insert(DetectionRow).execution_options(render_nulls=True),
+            [d.values() for d in new],
+        )
+    gave = [
+        (row, values, i)
+        for (row, values), i in zip(logs, ids, strict=True)
+        if values["direction"] == GAVE
+    ]
+    if not gave:
+        return
     if run.planned_for is None:
         run.planned_for = set(
             s.scalars(
@@ -591,15 +737,16 @@ def _log(run: _Run, row: DetectionRow, entry: EntryRow, *, strict: bool = False)
                 .distinct()
             )
         )
-    if row.direction == GAVE and row.contact_id in run.planned_for:
-        complete_planned_give(
-            run.ws,
-            s,
-            contact_id=row.contact_id,
-            role=Role(row.role),
-            day=day,
-            interaction_id=interaction.id,
-        )
+    for row, values, interaction_id in gave:
+        if row.contact_id in run.planned_for:
+            complete_planned_give(
+                run.ws,
+                s,
+                contact_id=row.contact_id,
+                role=Role(row.role),
+                day=values["occurred_on"],
+                interaction_id=interaction_id,
+            )
 
 
 def _refresh_interaction(run: _Run, row: DetectionRow, entry: EntryRow) -> None:
@@ -626,13 +773,11 @@ def _refresh_interaction(run: _Run, row: DetectionRow, entry: EntryRow) -> None:
     for key in changed:
         setattr(interaction, key, wanted[key])
     if changed & {"contact_id", "direction", "kind", "occurred_on"}:
-        if run.reaches is None:
-            run.reaches = dict(s.execute(select(ContactRow.id, ContactRow.reach)).all())  # type: ignore[arg-type]
         fill_values(
             interaction,
-            settings=run.ws.settings(s),
-            my_reach=run.ws.profile(s).reach,
-            their_reach=run.reaches.get(row.contact_id),
+            settings=run.settings,
+            my_reach=run.my_reach,
+            their_reach=_reach(run, row.contact_id),
         )
 
 
@@ -792,6 +937,7 @@ def confirm(ws: Workspace, detection_ids: Iterable[int]) -> int:
                 if entry is not None:
                     _log(run, row, entry, strict=True)
             changed += 1
+        _write(run)
     return changed
 
 
