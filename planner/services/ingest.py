@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,7 +29,7 @@ from sqlalchemy.orm import Session
 from planner.domain.entry import ParsedEntry, ParsedFeed
 from planner.domain.model import Settings
 from planner.errors import NotFound
-from planner.feeds.errors import FeedError, HTTPStatusError
+from planner.feeds.errors import FeedError, FetchTooLarge, HTTPStatusError
 from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
 from planner.feeds.isolate import parse_feed_auto
 from planner.services.feeds import FILE_PREFIX, UPLOAD_PREFIX
@@ -173,11 +175,25 @@ def refresh(
 
 
 def _ingest_file(ws: Workspace, feed: FeedRow) -> FeedOutcome:
+    # A file:// feed comes from `planner feeds add-file`, or from a restored backup, which
+    # may name anything: read regular files only (never /dev/zero, a FIFO or a socket) and
+    # no more than the fetch size cap (THREATS F1, F5).
     path = Path(unquote(urlsplit(feed.url).path))
+    limit = ws.settings().fetch_max_bytes
     try:
-        body = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat decides on what
+        # was opened, not on what the path named a moment before.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                failure = FeedError(feed.url, f"cannot read {path}: not a regular file")
+                return _record_failure(ws, feed.id, failure)
+            body = handle.read(limit + 1)
     except OSError as error:
         failure = FeedError(feed.url, f"cannot read {path}: {error.strerror}")
+        return _record_failure(ws, feed.id, failure)
+    if len(body) > limit:
+        failure = FetchTooLarge(feed.url, f"too large: {path} exceeds {limit} bytes", limit=limit)
         return _record_failure(ws, feed.id, failure)
     return store_body(ws, feed.id, body)
 
