@@ -1,0 +1,115 @@
+"""THREATS X3 in a real browser: the hostile feed's Markdown images are never fetched.
+
+The row's own test: feed titles, guest names and descriptions carry
+``![x](http://127.0.0.1:I/pixel-….gif)``; Chromium loads the pages of a served app that
+has read that feed; the internal server I must get 0 requests. A control at the end
+proves the browser could reach I (so 0 means "never asked", not "could not ask").
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from planner.services import demo, open_workspace
+from tests.conftest import ROOT
+from tests.e2e.test_smoke import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.feeds.httpserver import TestServer, start_server
+from tests.hardening.hostile import PENDING_TITLE, ingest_hostile
+
+pytestmark = pytest.mark.e2e
+
+PAGES = [
+    ("", "Dashboard"),
+    ("review", "Review"),
+    ("contacts", "Contacts"),
+    ("ledger", "Ledger"),
+    ("feeds", "Feeds"),
+    ("plan", "Plan"),
+    ("outreach", "Outreach"),
+    ("data", "Import & export"),
+]
+
+
+@pytest.fixture(scope="module")
+def pixel_server() -> Iterator[TestServer]:
+    server = start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def hostile_app(
+    tmp_path_factory: pytest.TempPathFactory, pixel_server: TestServer
+) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("x3")
+    url = f"sqlite:///{folder / 'planner.db'}"
+    ws = open_workspace(url)
+    demo.load(ws)
+    ingest_hostile(ws, folder, pixel_server.url("/pixel"))
+    ws.engine.dispose()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port)],
+        cwd=ROOT,
+        env={**env, "PLANNER_DATABASE_URL": url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("streamlit did not become healthy in 60 s")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_x3_no_markdown_image_from_feed_text_is_fetched(
+    hostile_app: str, pixel_server: TestServer
+) -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"chromium missing at {CHROMIUM}")
+        pytest.skip(f"chromium missing at {CHROMIUM}")
+    from playwright.sync_api import expect, sync_playwright
+
+    px = pixel_server.url("/pixel")
+    pixel_server.reset()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        for path, heading in PAGES:
+            page.goto(f"{hostile_app}/{path}", wait_until="domcontentloaded")
+            expect(page.get_by_role("heading", name=heading).first).to_be_visible(timeout=60_000)
+            page.wait_for_timeout(2500)  # images, grids and lazy elements settle
+        # The hostile text is on the page, as text (else 0 hits would prove nothing):
+        page.goto(f"{hostile_app}/review", wait_until="domcontentloaded")
+        pending = PENDING_TITLE.format(px=px)
+        expect(page.get_by_text(pending).first).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(1500)
+        hits = pixel_server.paths()
+        # Control: this browser can reach I, so 0 above means nothing asked.
+        page.evaluate(f"() => {{ const i = new Image(); i.src = {px + '-control.gif'!r}; }}")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not pixel_server.hits:
+            time.sleep(0.1)
+        browser.close()
+    assert hits == [], f"the browser fetched feed-supplied URLs: {hits}"
+    assert pixel_server.paths() == ["/pixel-control.gif"]

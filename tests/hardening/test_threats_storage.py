@@ -1,0 +1,236 @@
+"""THREATS D1-D5 and S6: the database under a second writer, and sessions on threads.
+
+tests/test_storage.py checks the pragmas are set and tests/test_concurrency.py that two
+writers lose nothing. These add what those leave open: a reader never waits for a writer
+(D1), a writer waits for a lock instead of failing (D2), a read-then-write transaction
+under contention loses nothing (D3), orphans are refused and found (D4), commits are
+durable (D5), and many Streamlit sessions share one workspace from their own threads (S6).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from streamlit.testing.v1 import AppTest
+
+from planner.services import Workspace, contacts, ledger
+from planner.services.contacts import ContactInput
+from planner.services.ledger import LedgerInput
+from planner.storage.schema import ContactRow, EntryRow, InteractionRow
+from tests.conftest import ROOT
+
+
+def _sqlite_path(ws: Workspace) -> str:
+    if ws.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    path = ws.engine.url.database
+    assert path
+    return path
+
+
+@contextmanager
+def other_writer(path: str, *, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
+    """Another process's connection (cron ingest, say) in the middle of a write transaction:
+    it holds the write lock and an uncommitted change until the block ends."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=1, check_same_thread=False)
+    conn.execute(f"BEGIN {mode}")
+    conn.execute("UPDATE contacts SET notes = 'uncommitted'")
+    try:
+        yield conn
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+
+
+# -- D1: readers are never blocked by a writer ------------------------------------------
+
+
+def test_a_read_does_not_wait_for_a_writer(ws: Workspace) -> None:
+    contacts.add(ws, ContactInput(name="Ann Lee", notes="committed"))
+    with other_writer(_sqlite_path(ws), mode="EXCLUSIVE"):
+        started = time.monotonic()
+        with ws.read() as s:
+            notes = s.scalars(select(ContactRow.notes)).all()
+        [listed] = contacts.list_contacts(ws)
+        elapsed = time.monotonic() - started
+    assert notes == ["committed"] and listed.notes == "committed"  # the last commit
+    assert elapsed < 0.5, f"the read waited {elapsed:.1f} s for the writer"
+
+
+def test_a_page_renders_while_cron_holds_the_write_lock(app_db: str, app_ws: Workspace) -> None:
+    from tests.pages.conftest import APP
+
+    contacts.add(app_ws, ContactInput(name="Ann Lee"))
+    at = AppTest.from_file(APP, default_timeout=60).run()  # opens (migrates) the workspace
+    assert not at.exception
+    at.switch_page("pages/contacts.py")
+    with other_writer(_sqlite_path(app_ws)):
+        started = time.monotonic()
+        at.run(timeout=25)
+        elapsed = time.monotonic() - started
+    assert not at.exception, at.exception
+    assert at.header[0].value == "Ann Lee"
+    assert elapsed < 10, f"the page waited {elapsed:.1f} s for another process's write"
+
+
+# -- D2: a writer waits for the lock rather than failing --------------------------------
+
+
+def test_a_write_waits_for_the_other_writer_and_succeeds(ws: Workspace) -> None:
+    contacts.add(ws, ContactInput(name="Ann Lee"))
+    with other_writer(_sqlite_path(ws)) as cron:
+        threading.Timer(2.0, lambda: cron.execute("COMMIT")).start()
+        started = time.monotonic()
+        ledger.add(
+            ws,
+            LedgerInput(
+                contact="Ann Lee", direction="gave", kind="mention", occurred_on="2026-11-01"
+            ),
+        )
+        elapsed = time.monotonic() - started
+    assert 1.5 <= elapsed < 5
+    assert len(ledger.list_interactions(ws)) == 1
+
+
+# -- D3: read-then-write under contention -------------------------------------------------
+
+_COUNTER_SCRIPT = """
+import sys
+from planner.services import open_workspace
+from planner.storage.schema import ContactRow
+ws = open_workspace(sys.argv[1], upgrade=False)
+for _ in range(int(sys.argv[3])):
+    with ws.write() as s:
+        row = s.get(ContactRow, int(sys.argv[2]))
+        row.reach = (row.reach or 0) + 1
+"""
+
+
+def test_read_modify_write_from_two_processes_loses_no_update(ws: Workspace, db_url: str) -> None:
+    """THREATS D3: SELECT then UPDATE in one transaction, from the app and a second process
+    at once. A deferred BEGIN fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT)
+    or loses increments; our transactions start IMMEDIATE, so the total is exact."""
+    target = contacts.add(ws, ContactInput(name="Counter", reach=0))
+    rounds = 250
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _COUNTER_SCRIPT, db_url, str(target.id), str(rounds)],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for _ in range(rounds):
+        with ws.write() as s:
+            row = s.get(ContactRow, target.id)
+            assert row is not None
+            row.reach = (row.reach or 0) + 1
+    _, err = proc.communicate(timeout=180)
+    assert proc.returncode == 0, err[-2000:]
+    assert contacts.get(ws, target.id).reach == 2 * rounds
+
+
+# -- D4: foreign keys on every connection, orphans found -------------------------------------
+
+
+def test_an_orphan_is_refused(ws: Workspace) -> None:
+    with pytest.raises(IntegrityError), ws.write() as s:
+        s.add(
+            EntryRow(
+                feed_id=999,
+                guid="orphan",
+                link="",
+                title="",
+                content_hash="x",
+                first_seen_at=ws.now(),
+                updated_at=ws.now(),
+            )
+        )
+    with pytest.raises(IntegrityError), ws.write() as s:
+        s.add(
+            InteractionRow(
+                contact_id=999,
+                direction="gave",
+                kind="mention",
+                occurred_on=date(2026, 11, 1),
+                magnitude=1.0,
+                source="manual",
+                created_at=ws.now(),
+            )
+        )
+
+
+def test_foreign_key_check_reports_a_planted_orphan(ws: Workspace) -> None:
+    path = _sqlite_path(ws)
+    kept = contacts.add(ws, ContactInput(name="Kept"))
+    ledger.add(
+        ws, LedgerInput(contact=kept.id, direction="gave", kind="mention", occurred_on="2026-11-01")
+    )
+    raw = sqlite3.connect(path, isolation_level=None)  # foreign_keys is OFF by default here
+    try:
+        raw.execute("UPDATE interactions SET contact_id = 4242")
+    finally:
+        raw.close()
+    with ws.engine.connect() as conn:
+        problems = conn.execute(text("PRAGMA foreign_key_check")).all()
+    assert [(p[0], p[2]) for p in problems] == [("interactions", "contacts")]
+
+
+# -- D5: durability -------------------------------------------------------------------------
+
+
+def test_commits_are_fully_synchronous(ws: Workspace) -> None:
+    _sqlite_path(ws)
+    with ws.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+# -- S6: many sessions (threads) on the one cached workspace -------------------------------
+
+
+def test_sessions_on_many_threads_share_the_workspace_safely(ws: Workspace) -> None:
+    """Streamlit runs each browser session's script on its own thread, all with the one
+    workspace of st.cache_resource: no ProgrammingError (thread check), no lost write."""
+    contacts.add(ws, ContactInput(name="Shared"))
+    errors: list[str] = []
+    per_thread = 20
+
+    def session(n: int) -> Callable[[], None]:
+        def run() -> None:
+            try:
+                for i in range(per_thread):
+                    ledger.add(
+                        ws,
+                        LedgerInput(
+                            contact="Shared",
+                            direction="gave" if n % 2 else "received",
+                            kind="mention",
+                            occurred_on="2026-11-01",
+                            note=f"t{n}-{i}",
+                        ),
+                    )
+                    contacts.list_contacts(ws)
+            except Exception as error:  # any failure at all is what this test looks for
+                errors.append(repr(error))
+
+        return run
+
+    threads = [threading.Thread(target=session(n)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    with ws.read() as s:
+        assert s.scalar(select(func.count()).select_from(InteractionRow)) == 8 * per_thread
