@@ -33,11 +33,7 @@ PROVIDERS = (
 def tables() -> dict[str, Exporter]:
     """Every exportable table by name."""
     for module in PROVIDERS:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            if error.name != module:
-                raise
+        importlib.import_module(module)
     return TABLES
 
 
