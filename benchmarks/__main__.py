@@ -14,6 +14,7 @@ from pathlib import Path
 BENCHMARKS = [
     ("balances from the database", "benchmarks.bench_balances"),
     ("feed ingestion", "benchmarks.bench_feeds"),
+    ("ingestion end to end: vs feedparser and reader", "benchmarks.bench_ingest"),
     ("detection speed", "benchmarks.bench_detection"),
     ("detection accuracy (dev set)", "benchmarks.eval_detection"),
     ("detection inside ingest", "benchmarks.bench_detect_ingest"),

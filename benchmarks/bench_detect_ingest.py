@@ -125,9 +125,7 @@ def run(n_entries: int = 2_000, n_contacts: int = 10_000) -> dict[str, float]:
                 out["pending"] = totals.pending
                 with ws.read() as s:
                     out["detections"] = s.scalar(select(func.count()).select_from(DetectionRow))
-                    out["ledger_rows"] = s.scalar(
-                        select(func.count()).select_from(InteractionRow)
-                    )
+                    out["ledger_rows"] = s.scalar(select(func.count()).select_from(InteractionRow))
             ws.engine.dispose()
     out["detect_ms_per_entry"] = (
         (out["ingest_with_s"] - out["ingest_without_s"]) / n_entries * 1000.0

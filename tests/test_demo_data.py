@@ -44,8 +44,16 @@ RESERVED_TLDS = (".example", ".test")
 ONE_SIDED = "Grant Holloway"
 OWED = "Lena Kowalski"
 NEW_CONTACTS = {"Sunita Vasquez", "Elliot Crane", "Mira Castellanos", "Clara Bishop"}
-TRUSTED = {"Maya Lindqvist", "Sam Okafor", "Priya Raman", "Theo Brandt", "Hannah Reyes",
-           "Marcus Webb", "Oliver Pratt", "Nate Fielding"}
+TRUSTED = {
+    "Maya Lindqvist",
+    "Sam Okafor",
+    "Priya Raman",
+    "Theo Brandt",
+    "Hannah Reyes",
+    "Marcus Webb",
+    "Oliver Pratt",
+    "Nate Fielding",
+}
 ACQUAINTED = {"José Núñez", "Aiko Tanaka", "Grant Holloway"}
 #: ask title prefix → readiness expected on any load day
 EXPECTED_ASKS = {
@@ -110,24 +118,31 @@ def interactions_by_contact(today: date) -> dict[str, list[Interaction]]:
     ids = contact_ids()
     for i, row in enumerate(interaction_rows(), start=1):
         name = row["contact"]
-        out[name].append(Interaction(
-            id=i,
-            contact_id=ids.get(name),
-            direction=Direction(row["direction"]),
-            kind=Kind(row["kind"]),
-            occurred_on=today - timedelta(days=int(row["days_ago"])),
-            magnitude=float(row["magnitude"] or 1),
-            source=Source.DEMO,
-            title=row["title"],
-            link=row["link"],
-        ))
+        out[name].append(
+            Interaction(
+                id=i,
+                contact_id=ids.get(name),
+                direction=Direction(row["direction"]),
+                kind=Kind(row["kind"]),
+                occurred_on=today - timedelta(days=int(row["days_ago"])),
+                magnitude=float(row["magnitude"] or 1),
+                source=Source.DEMO,
+                title=row["title"],
+                link=row["link"],
+            )
+        )
     return out
 
 
 def summary(name: str, rows: list[Interaction], today: date) -> goodwill.BalanceSummary:
-    return goodwill.summarize(rows, contact_id=contact_ids()[name], as_of=today,
-                              my_reach=profile()["reach"],
-                              their_reach=int(contacts()[name]["reach"]), settings=SETTINGS)
+    return goodwill.summarize(
+        rows,
+        contact_id=contact_ids()[name],
+        as_of=today,
+        my_reach=profile()["reach"],
+        their_reach=int(contacts()[name]["reach"]),
+        settings=SETTINGS,
+    )
 
 
 def trust(rows: list[Interaction]) -> Trust:
@@ -142,10 +157,19 @@ def asks(today: date) -> list[Ask]:
     for i, row in enumerate(ask_rows(), start=1):
         kind = Kind(row["kind"])
         cost = float(row["cost"]) if row["cost"] else SETTINGS.ask_cost(kind)
-        out.append(Ask(id=i, contact_id=ids.get(row["contact"]), kind=kind, cost=cost,
-                       target_date=today + timedelta(days=int(row["target_in_days"])),
-                       status=AskStatus(row["status"]), priority=int(row["priority"]),
-                       title=row["title"], note=row["note"]))
+        out.append(
+            Ask(
+                id=i,
+                contact_id=ids.get(row["contact"]),
+                kind=kind,
+                cost=cost,
+                target_date=today + timedelta(days=int(row["target_in_days"])),
+                status=AskStatus(row["status"]),
+                priority=int(row["priority"]),
+                title=row["title"],
+                note=row["note"],
+            )
+        )
     return out
 
 
@@ -157,9 +181,11 @@ def world(today: date):
         requests[row["contact"]] += 1
     summaries = {name: summary(name, by_contact.get(name, []), today) for name in contacts()}
     trusts = {name: trust(by_contact.get(name, [])) for name in contacts()}
-    one_sided = {name for name, s in summaries.items()
-                 if goodwill.is_one_sided(s, as_of=today, requests_count=requests[name],
-                                          settings=SETTINGS)}
+    one_sided = {
+        name
+        for name, s in summaries.items()
+        if goodwill.is_one_sided(s, as_of=today, requests_count=requests[name], settings=SETTINGS)
+    }
     names = {v: k for k, v in contact_ids().items()}
     all_asks = asks(today)
     assessments = {}
@@ -169,8 +195,12 @@ def world(today: date):
         name = names[ask.contact_id]
         others = [a for a in all_asks if a.contact_id == ask.contact_id]
         assessments[ask.title] = goodwill.assess_ask(
-            ask, balance=summaries[name].balance, trust=trusts[name], other_asks=others,
-            settings=SETTINGS)
+            ask,
+            balance=summaries[name].balance,
+            trust=trusts[name],
+            other_asks=others,
+            settings=SETTINGS,
+        )
     return summaries, trusts, one_sided, assessments
 
 
@@ -205,8 +235,17 @@ def test_profile_format_and_fictional():
 
 def test_contacts_format():
     header, rows = read_csv("contacts.csv")
-    assert header == ["name", "aliases", "email", "domains", "handles", "tier", "reach", "tags",
-                      "notes"]
+    assert header == [
+        "name",
+        "aliases",
+        "email",
+        "domains",
+        "handles",
+        "tier",
+        "reach",
+        "tags",
+        "notes",
+    ]
     assert 22 <= len(rows) <= 30
     names = [r["name"] for r in rows]
     assert len(names) == len(set(names)), "contact names are unique"
@@ -237,8 +276,16 @@ def test_contacts_format():
 
 def test_interactions_format_and_references():
     header, rows = read_csv("interactions.csv")
-    assert header == ["contact", "direction", "kind", "days_ago", "magnitude", "title", "link",
-                      "note"]
+    assert header == [
+        "contact",
+        "direction",
+        "kind",
+        "days_ago",
+        "magnitude",
+        "title",
+        "link",
+        "note",
+    ]
     assert 130 <= len(rows) <= 200
     my_domains = {d.lower() for d in profile()["domains"]}
     days = []
@@ -273,8 +320,16 @@ def test_interactions_format_and_references():
 
 def test_asks_format():
     header, rows = read_csv("asks.csv")
-    assert header == ["contact", "kind", "cost", "target_in_days", "status", "priority", "title",
-                      "note"]
+    assert header == [
+        "contact",
+        "kind",
+        "cost",
+        "target_in_days",
+        "status",
+        "priority",
+        "title",
+        "note",
+    ]
     for r in rows:
         assert r["contact"] == "" or r["contact"] in contacts(), r["contact"]
         Kind(r["kind"])
@@ -290,8 +345,7 @@ def test_gives_format():
     header, rows = read_csv("gives.csv")
     assert header == ["contact", "kind", "due_in_days", "status", "title", "channel", "note"]
     statuses = set()
-    ledger = {(r["contact"], r["kind"], r["title"], int(r["days_ago"]))
-              for r in interaction_rows()}
+    ledger = {(r["contact"], r["kind"], r["title"], int(r["days_ago"])) for r in interaction_rows()}
     for r in rows:
         assert r["contact"] == "" or r["contact"] in contacts(), r["contact"]
         Kind(r["kind"])
@@ -359,16 +413,29 @@ def test_blog_mentions_contacts_and_leaves_doubtful_cases():
         assert "<a " in html or "<p>" in html
         texts.append(html)
     named = {name for name in contacts() for t in texts if name in t}
-    linked = {name for name, c in contacts().items() for t in texts
-              if any(f"//{d}" in t for d in split(c["domains"]))}
-    handled = {name for name, c in contacts().items() for t in texts
-               if any(h in t for h in split(c["handles"]))}
+    linked = {
+        name
+        for name, c in contacts().items()
+        for t in texts
+        if any(f"//{d}" in t for d in split(c["domains"]))
+    }
+    handled = {
+        name
+        for name, c in contacts().items()
+        for t in texts
+        if any(h in t for h in split(c["handles"]))
+    }
     assert len(named) >= 8 and len(linked) >= 6 and handled
     assert any(f"{n}'s" in t for n in contacts() for t in texts), "a possessive"
     # doubtful: an alias that is a common word, without the full name or a link
     sunita = contacts()["Sunita Vasquez"]
-    doubtful = [t for t in texts if "sunny" in t.lower() and "Sunita" not in t
-                and not any(d in t for d in split(sunita["domains"]))]
+    doubtful = [
+        t
+        for t in texts
+        if "sunny" in t.lower()
+        and "Sunita" not in t
+        and not any(d in t for d in split(sunita["domains"]))
+    ]
     assert doubtful
     # doubtful: a shared surname alone
     assert any("Reyes" in t and "Hannah" not in t and "Daniel" not in t for t in texts)
@@ -382,8 +449,10 @@ def podcast_people() -> list[tuple[str, list[tuple[str, str, str]]]]:
     root = ElementTree.fromstring((FEEDS / "podcast.xml").read_bytes())
     out = []
     for item in root.iter("item"):
-        people = [(p.get("role", ""), (p.text or "").strip(), p.get("href", ""))
-                  for p in item.iter(f"{{{PODCAST_NS}}}person")]
+        people = [
+            (p.get("role", ""), (p.text or "").strip(), p.get("href", ""))
+            for p in item.iter(f"{{{PODCAST_NS}}}person")
+        ]
         out.append((item.findtext("title", ""), people))
     return out
 
@@ -457,8 +526,12 @@ def test_story_today():
     assert owed == OWED and summaries[OWED].balance < -10
     assert sum(1 for t in trusts.values() if t is Trust.TRUSTED) >= 3
     states = {a.state for a in assessments.values()}
-    assert {goodwill.Readiness.READY, goodwill.Readiness.SHORT,
-            goodwill.Readiness.NEEDS_TRUST, goodwill.Readiness.OVER_COMMITTED} <= states
+    assert {
+        goodwill.Readiness.READY,
+        goodwill.Readiness.SHORT,
+        goodwill.Readiness.NEEDS_TRUST,
+        goodwill.Readiness.OVER_COMMITTED,
+    } <= states
     for name in NEW_CONTACTS:
         assert trusts[name] is Trust.NEW and summaries[name].gives_count == 0
 

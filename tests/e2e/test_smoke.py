@@ -108,9 +108,11 @@ def test_dashboard_shows_the_demo_figures_in_a_real_browser(
         expect(contacts_metric).to_contain_text(str(len(expected)), timeout=30_000)
         expect(page.get_by_text("They owe me")).to_be_visible()
         expect(page.get_by_text("I owe them")).to_be_visible()
-        expect(page.locator("[data-testid='stVegaLiteChart'] canvas, "
-                            "[data-testid='stVegaLiteChart'] svg").first).to_be_visible(
-            timeout=30_000)
+        expect(
+            page.locator(
+                "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg"
+            ).first
+        ).to_be_visible(timeout=30_000)
         expect(page.get_by_test_id("stDataFrame").last).to_be_visible(timeout=30_000)
         page.wait_for_timeout(1500)  # let the grid and chart finish painting for the picture
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
