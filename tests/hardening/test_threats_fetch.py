@@ -50,7 +50,7 @@ def _entries(ws: Workspace, feed_id: int) -> list[tuple[int, str, object]]:
                 select(EntryRow.id, EntryRow.guid, EntryRow.updated_at)
                 .where(EntryRow.feed_id == feed_id)
                 .order_by(EntryRow.id)
-            ).tuples()
+            )
         )
 
 
