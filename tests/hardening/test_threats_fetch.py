@@ -316,3 +316,130 @@ def test_bozo_feed_entries_are_stored_with_a_readable_warning(
     with ws.read() as s:
         n = s.scalar(select(func.count()).select_from(EntryRow).where(EntryRow.feed_id == broken))
     assert n == 2
+
+
+# -- F1 as written: a spy on open() and on the fetcher sees 0 calls ------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "/etc/passwd",
+        "/dev/zero",
+        "ftp://x/",
+        "feed:file:///etc/passwd",
+        "http://user:pw@host.example/",
+    ],
+)
+def test_f1_rejected_feed_urls_cause_no_open_and_no_fetch(
+    ws: Workspace, url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """THREATS F1: adding the URL is refused before any I/O: builtins.open, the fetcher
+    (fetch/fetch_many) and the resolver are spied on and see nothing."""
+    import builtins
+    import importlib
+    import socket
+
+    fetch_module = importlib.import_module("planner.feeds.fetch")
+
+    calls: list[str] = []
+    real_open = builtins.open
+
+    def spy(name: str, real: object = None) -> object:
+        def record(*args: object, **kwargs: object) -> object:
+            calls.append(f"{name}{args[:1]!r}")
+            if real is None:
+                raise AssertionError(f"{name} must not be called")
+            return real(*args, **kwargs)  # type: ignore[operator]
+
+        return record
+
+    monkeypatch.setattr(builtins, "open", spy("open", real_open))
+    monkeypatch.setattr(socket, "getaddrinfo", spy("getaddrinfo"))
+    monkeypatch.setattr(fetch_module, "fetch", spy("fetch"))
+    monkeypatch.setattr(fetch_module, "fetch_many", spy("fetch_many"))
+    monkeypatch.setattr(ingest, "fetch_many", spy("ingest.fetch_many"))
+    with pytest.raises(InvalidInput, match="scheme/host not allowed"):
+        feeds.add_feed(ws, url)
+    assert calls == []
+    monkeypatch.setattr(builtins, "open", real_open)
+    assert feeds.list_feeds(ws) == []
+
+
+# -- P4: entries-per-feed cap, field-length caps, a CPU-heavy feed through ingest ------------
+
+
+def _rss_items(n: int, *, title: str = "") -> bytes:
+    items = "".join(
+        f"<item><guid>g{i}</guid><title>item {i}</title><link>https://blog.example/{i}</link>"
+        f"<pubDate>{(i % 28) + 1:02d} Nov 2026 {i // 28 % 24:02d}:{i % 60:02d}:00 GMT</pubDate>"
+        "</item>"
+        for i in range(n)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>Big</title><link>https://blog.example/</link>"
+        + (f"<item><guid>long</guid><title>{title}</title></item>" if title else "")
+        + items
+        + "</channel></rss>"
+    ).encode()
+
+
+def test_p4_a_600_item_feed_stores_the_500_newest(ws: Workspace, tmp_path: Path) -> None:
+    """THREATS P4: "A 600-item feed → 500 stored." The cap is the max_entries_per_feed
+    setting (default 10,000); set to the row's 500 here."""
+    settings.update_settings(ws, max_entries_per_feed=500)
+    path = tmp_path / "big.xml"
+    path.write_bytes(_rss_items(600))
+    feed_id = feeds.add_file(ws, path)
+    summary = ingest.refresh(ws)
+    assert summary.count("fetched") == 1 and summary.new_entries == 500
+    guids = {g for _, g, _ in _entries(ws, feed_id)}
+    assert len(guids) == 500
+    # The 100 skipped are the oldest by date: every kept one is at least as new as them.
+    from planner.feeds.parse import parse_feed
+
+    full = parse_feed(path.read_bytes(), max_entries=600)
+    by_guid = {e.guid: e.published for e in full.entries}
+    oldest_kept = min(by_guid[g] for g in guids)
+    assert all(by_guid[g] <= oldest_kept for g in set(by_guid) - guids)
+    assert "100 older entries skipped (more than 500)" in (_feed(ws, feed_id).warning or "")
+
+
+def test_p4_a_1_mb_title_is_stored_as_1000_characters(ws: Workspace, tmp_path: Path) -> None:
+    """THREATS P4: "A 1 MB <title> → truncated to 1 KB" (1,000 characters here)."""
+    path = tmp_path / "long.xml"
+    path.write_bytes(_rss_items(1, title="T" * 1024 * 1024))
+    feed_id = feeds.add_file(ws, path)
+    assert ingest.refresh(ws).count("fetched") == 1
+    with ws.read() as s:
+        titles = s.scalars(select(EntryRow.title).where(EntryRow.feed_id == feed_id)).all()
+    assert sorted(len(t) for t in titles) == [len("item 0"), 1000]
+
+
+def test_p4_a_cpu_heavy_feed_fails_in_the_worker_and_the_app_goes_on(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """THREATS P4: a legal but huge feed is stopped by the parse worker's CPU limit (1 s
+    here instead of the default), the feed is marked failed with a readable reason, and
+    the next refresh and reads still work."""
+    from planner.feeds import isolate
+
+    real = isolate.parse_feed_auto
+    monkeypatch.setattr(
+        ingest,
+        "parse_feed_auto",
+        lambda body, **kw: real(body, **kw, cpu_s=1, timeout_s=20),
+    )
+    path = tmp_path / "huge.xml"
+    path.write_bytes(_rss_items(40_000))
+    feed_id = feeds.add_file(ws, path)
+    started = time.monotonic()
+    summary = ingest.refresh(ws)
+    assert time.monotonic() - started < 15
+    assert summary.count("failed") == 1
+    row = _feed(ws, feed_id)
+    assert "more than 1 s of CPU" in (row.last_error or "") and row.error_count == 1
+    assert _entries(ws, feed_id) == []
+    assert [f.id for f in feeds.list_feeds(ws)] == [feed_id]
