@@ -24,6 +24,8 @@ def iso_date(value: str) -> date:
 def workspace(args: argparse.Namespace) -> Workspace:
     as_of: date | None = getattr(args, "as_of", None)
     ws = open_workspace(getattr(args, "database", None))
+    for problem in ws.problems:  # the integrity check at open (THREATS D4)
+        print(f"warning: database check: {problem}", file=sys.stderr)
     if as_of is not None:
         moment = datetime.combine(as_of, time(12), tzinfo=UTC)
         ws.clock = lambda: moment

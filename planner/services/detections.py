@@ -705,23 +705,13 @@ def _write(run: _Run) -> None:
     s = run.session
     logs, run.new_logs = run.new_logs, []
     new, run.new_detections = run.new_detections, []
-    ids: list[int] = []
-    if logs:
-        ids = list(
-            s.scalars(
-                insert(InteractionRow).returning(InteractionRow.id, sort_by_parameter_order=True),
-                [values for _, values in logs],
-            )
-        )
-        for (row, _), interaction_id in zip(logs, ids, strict=True):
-            row.interaction_id = interaction_id
+    ids = _insert_logs(s, [values for _, values in logs]) if logs else []
+    for (row, _), interaction_id in zip(logs, ids, strict=True):
+        row.interaction_id = interaction_id
     if new:
-        # render_nulls: rows with and without a ledger row go in the same batch (by
-        # default the ORM leaves None out and splits the batch at every change)
-        s.execute(
-            insert(DetectionRow).execution_options(render_nulls=True),
-            [d.values() for d in new],
-        )
+        # Core insert of plain dicts into the table: one executemany, no ORM bulk
+        # bookkeeping (nothing listens to detection inserts; the rows are not loaded)
+        s.execute(insert(DetectionRow.__table__), [d.values() for d in new])
     gave = [
         (row, values, i)
         for (row, values), i in zip(logs, ids, strict=True)
@@ -747,6 +737,30 @@ def _write(run: _Run) -> None:
                 day=values["occurred_on"],
                 interaction_id=interaction_id,
             )
+
+
+def _insert_logs(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ledger rows; their ids, in the order of ``rows``.
+
+    Each row is told apart by its (entry, contact, direction), returned with its id, so
+    the insert needs no ordered RETURNING: SQLite has no sentinel for that and SQLAlchemy
+    would insert one row per statement. Rows a batch cannot tell apart take that slower
+    ordered path.
+    """
+    keys = [(r["entry_id"], r["contact_id"], r["direction"]) for r in rows]
+    table = InteractionRow.__table__
+    if len(set(keys)) < len(keys):
+        return list(
+            session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        )
+    returned = session.execute(
+        insert(table).returning(
+            table.c.id, table.c.entry_id, table.c.contact_id, table.c.direction
+        ),
+        rows,
+    )
+    by_key = {(e, c, d): i for i, e, c, d in returned}
+    return [by_key[key] for key in keys]
 
 
 def _refresh_interaction(run: _Run, row: DetectionRow, entry: EntryRow) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from planner.domain.model import Profile, Settings, settings_from_dict
 from planner.storage import migrate
 from planner.storage.convert import profile_from_row
-from planner.storage.db import READ_ONLY, make_engine, session_factory
+from planner.storage.db import READ_ONLY, integrity_problems, make_engine, session_factory
 from planner.storage.schema import ProfileRow, SettingRow
 
 
@@ -27,6 +27,9 @@ class Workspace:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    #: What the integrity check at open found (``PRAGMA quick_check`` and
+    #: ``foreign_key_check`` on SQLite): empty when the database is sound.
+    problems: list[str] = field(default_factory=list)
 
     def now(self) -> datetime:
         """Naive UTC, as stored."""
@@ -66,11 +69,12 @@ class Workspace:
 def open_workspace(
     url: str | None = None, *, clock: Callable[[], datetime] | None = None, upgrade: bool = True
 ) -> Workspace:
-    """Open (and by default migrate) the database at ``url`` / $PLANNER_DATABASE_URL."""
+    """Open (and by default migrate) the database at ``url`` / $PLANNER_DATABASE_URL,
+    then check it (``ws.problems``: broken pages or rows pointing at nothing)."""
     engine = make_engine(url)
     if upgrade:
         migrate.upgrade(engine)
-    ws = Workspace(engine, session_factory(engine))
+    ws = Workspace(engine, session_factory(engine), problems=integrity_problems(engine))
     if clock is not None:
         ws.clock = clock
     return ws

@@ -73,6 +73,24 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+def integrity_problems(engine: Engine) -> list[str]:
+    """What ``PRAGMA quick_check`` and ``PRAGMA foreign_key_check`` find (THREATS D4).
+
+    Empty when the database is sound (and always on PostgreSQL, which enforces its
+    constraints itself). Rows written while ``foreign_keys`` was off, by another tool or an
+    old copy, show up here as "table row N: missing PARENT row".
+    """
+    if engine.dialect.name != "sqlite":
+        return []
+    problems: list[str] = []
+    with engine.connect() as conn:
+        checks = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+        problems += [f"quick_check: {c}" for c in checks if c != "ok"]
+        for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid}: missing {parent} row")
+    return problems
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -35,7 +35,11 @@ def workspace() -> Workspace:
     start, a deep link (/plan) runs the page file without the entry point.
     """
     require_login()
-    return _workspace()
+    ws = _workspace()
+    if ws.problems:  # found by the integrity check at open (THREATS D4)
+        shown = "; ".join(ws.problems[:5]) + (" …" if len(ws.problems) > 5 else "")
+        st.warning(plain(f"The database check found problems: {shown}"), icon=":material/warning:")
+    return ws
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

@@ -234,3 +234,49 @@ def test_sessions_on_many_threads_share_the_workspace_safely(ws: Workspace) -> N
     assert errors == []
     with ws.read() as s:
         assert s.scalar(select(func.count()).select_from(InteractionRow)) == 8 * per_thread
+
+
+def test_d4_the_check_at_open_reports_exactly_the_planted_orphan(
+    ws: Workspace, db_url: str
+) -> None:
+    """THREATS D4: "a startup check runs PRAGMA foreign_key_check and PRAGMA quick_check";
+    on a database with one planted orphan, opening it reports exactly that row."""
+    from planner.services import open_workspace
+    from planner.storage.db import integrity_problems
+
+    path = _sqlite_path(ws)
+    assert ws.problems == [] and integrity_problems(ws.engine) == []
+    kept = contacts.add(ws, ContactInput(name="Kept"))
+    for day in ("2026-11-01", "2026-11-02"):
+        ledger.add(
+            ws, LedgerInput(contact=kept.id, direction="gave", kind="mention", occurred_on=day)
+        )
+    [first, _] = sorted(i.id for i in ledger.list_interactions(ws))
+    raw = sqlite3.connect(path, isolation_level=None)  # foreign_keys is OFF by default here
+    try:
+        raw.execute("UPDATE interactions SET contact_id = 4242 WHERE id = ?", (first,))
+    finally:
+        raw.close()
+    reopened = open_workspace(db_url)
+    try:
+        assert reopened.problems == [f"interactions row {first}: missing contacts row"]
+    finally:
+        reopened.engine.dispose()
+
+
+def test_d4_the_app_shows_what_the_check_at_open_found(app_db: str, app_ws: Workspace) -> None:
+    from tests.pages.conftest import APP
+
+    kept = contacts.add(app_ws, ContactInput(name="Kept"))
+    ledger.add(
+        app_ws,
+        LedgerInput(contact=kept.id, direction="gave", kind="mention", occurred_on="2026-11-01"),
+    )
+    raw = sqlite3.connect(_sqlite_path(app_ws), isolation_level=None)
+    try:
+        raw.execute("UPDATE interactions SET contact_id = 4242")
+    finally:
+        raw.close()
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert any("missing contacts row" in w.value for w in at.warning)
