@@ -280,3 +280,77 @@ def test_d4_the_app_shows_what_the_check_at_open_found(app_db: str, app_ws: Work
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception, at.exception
     assert any("missing contacts row" in w.value for w in at.warning)
+
+
+# -- D6: a backup taken while cron writes in a loop --------------------------------------------
+
+_WRITER_SCRIPT = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+conn.execute("PRAGMA wal_autocheckpoint=0")  # committed rows stay in the WAL
+stop = time.monotonic() + float(sys.argv[2])
+n = 0
+while time.monotonic() < stop:
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute(
+        "INSERT INTO contacts (name, aliases, email, domains, handles, tags, tier, notes, "
+        "archived, source, created_at, updated_at) VALUES (?, '[]', '', '[]', '[]', '[]', "
+        "'network', '', 0, 'manual', '2026-11-25 00:00:00', '2026-11-25 00:00:00')",
+        (f"Cron {n}",),
+    )
+    conn.execute("COMMIT")
+    n += 1
+print(n)
+"""
+
+
+def test_d6_a_backup_while_cron_writes_in_a_loop_completes_and_is_consistent(
+    ws: Workspace, tmp_path
+) -> None:
+    """THREATS D6: "run the backup while the cron writes in a loop → it completes and is
+    consistent". Each backup's SQLite snapshot passes integrity_check and holds exactly
+    the rows its manifest and CSV say; successive backups see more and more rows."""
+    import csv
+    import io
+    import json
+    import zipfile
+
+    from planner.services import backup
+
+    path = _sqlite_path(ws)
+    contacts.add(ws, ContactInput(name="Before"))
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _WRITER_SCRIPT, path, "6"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen: list[int] = []
+    try:
+        time.sleep(0.5)  # the writer is looping
+        for i in range(3):
+            started = time.monotonic()
+            data = backup.create_backup(ws)
+            assert time.monotonic() - started < 20
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                manifest = json.loads(zf.read("manifest.json"))
+                table = zf.read("tables/contacts.csv").decode("utf-8")
+                snapshot = tmp_path / f"snap-{i}.sqlite"
+                snapshot.write_bytes(zf.read("planner.sqlite"))
+            csv_rows = len(list(csv.reader(io.StringIO(table, newline="")))) - 1
+            conn = sqlite3.connect(snapshot)
+            try:
+                assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+                (snap_rows,) = conn.execute("SELECT count(*) FROM contacts").fetchone()
+            finally:
+                conn.close()
+            assert manifest["tables"]["contacts"]["rows"] == csv_rows == snap_rows
+            seen.append(snap_rows)
+            time.sleep(0.3)
+    finally:
+        out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err[-2000:]
+    assert int(out) > 0, "the writer wrote while the backups ran"
+    assert seen == sorted(seen) and seen[-1] > seen[0] >= 1
+    with ws.read() as s:
+        assert s.scalar(select(func.count()).select_from(ContactRow)) == 1 + int(out)
