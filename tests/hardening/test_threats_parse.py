@@ -79,3 +79,75 @@ def test_external_dtd_naming_a_local_file_reads_nothing(tmp_path: Path, how: str
         return
     assert isinstance(feed, ParsedFeed)
     assert SECRET not in repr(feed)
+
+
+# -- X1/X2: what the ingest service stores from the §2.3 payloads --------------------------
+
+
+def test_x1_x2_stored_entries_hold_no_live_markup_or_bad_urls(tmp_path: Path) -> None:
+    """THREATS X1: every §2.3 payload as an item description; X2: javascript: in link,
+    guid, enclosure and a markup title. After ingest, no stored text or URL column holds
+    ``javascript:`` (with \\t\\n\\r stripped, any case), ``<svg``, ``<form``, an ``on…=``
+    handler or the 1×1 tracker's URL; links and enclosures are http(s) or empty; the
+    markup title is kept literally, as text."""
+    import re
+    from html import escape
+
+    from sqlalchemy import select
+
+    from planner.services import feeds, ingest, open_workspace
+    from planner.storage.schema import EntryRow, FeedRow
+    from tests.feeds.test_feeds_html_text import HOSTILE
+
+    items = "".join(
+        f"<item><guid>h{i}</guid><title>payload {i}</title>"
+        f"<link>https://blog.example/{i}</link><description>{escape(html)}</description></item>"
+        for i, (html, _) in enumerate(HOSTILE)
+    )
+    x2 = (
+        "<item><title>&lt;img src=x onerror=alert(1)&gt;</title>"
+        "<link>javascript:alert(document.cookie)</link><guid>javascript:alert(2)</guid>"
+        "<author>&lt;b onmouseover=alert(1)&gt;me&lt;/b&gt;</author>"
+        '<enclosure url="javascript:alert(3)" type="audio/mpeg" length="1"/></item>'
+    )
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        "<title>&lt;script&gt;alert('feedtitle')&lt;/script&gt;</title>"
+        f"<link>https://blog.example/</link>{items}{x2}</channel></rss>"
+    )
+    path = tmp_path / "hostile.xml"
+    path.write_text(body, encoding="utf-8")
+    ws = open_workspace(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        feed_id = feeds.add_file(ws, path)
+        assert ingest.refresh(ws).count("fetched") == 1
+        with ws.read() as s:
+            entries = s.scalars(select(EntryRow).where(EntryRow.feed_id == feed_id)).all()
+            feed = s.get(FeedRow, feed_id)
+            assert feed is not None
+            feed_title = feed.title
+    finally:
+        ws.engine.dispose()
+    assert len(entries) == len(HOSTILE) + 1
+    # Text from HTML (X1) must hold no markup; plain-text fields (X2: titles, authors) are
+    # kept literally and only ever shown as text, so only URLs are checked there.
+    from_html: list[str] = []
+    everything = [feed_title]
+    for e in entries:
+        from_html += [e.summary_text, e.content_text, repr(e.links), repr(e.anchors)]
+        # The guid is an opaque key (dedupe), kept verbatim and never made a link.
+        everything += [e.title, e.link, e.enclosure_url, repr(e.authors)]
+        for url in (e.link, e.enclosure_url, *(a[-1] for a in e.anchors)):
+            assert url == "" or url.startswith(("http://", "https://")), url
+    for text in from_html + everything:
+        flat = re.sub(r"[\t\n\r]", "", text or "").lower()
+        assert "javascript:" not in flat, text
+    for text in from_html:
+        flat = re.sub(r"[\t\n\r]", "", text or "").lower()
+        assert "<svg" not in flat and "<form" not in flat, text
+        assert "tracker.example" not in flat, text  # the 1×1 pixel left nothing behind
+        assert not re.search(r"<[a-z]|\bon\w+\s*=", flat), text  # no tag, no handler
+    [x2_entry] = [e for e in entries if e.title.startswith("<img")]
+    assert x2_entry.title == "<img src=x onerror=alert(1)>"  # literal text (shown by st.text)
+    assert x2_entry.link == "" and x2_entry.enclosure_url == ""
+    assert feed_title == "<script>alert('feedtitle')</script>"
