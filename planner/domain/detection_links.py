@@ -107,6 +107,12 @@ def split_url(url: str) -> tuple[str, tuple[str, ...]]:
         if quick is not None:
             return quick
         url = "https://" + url.lstrip("/")
+    else:
+        plain = _PLAIN_HTTP.fullmatch(url)
+        if plain is not None:  # the common case, as urlsplit would split it (below)
+            host, path = plain.groups()
+            segments = tuple(unquote(s).lower() for s in path.split("/") if s) if path else ()
+            return normalise_host(host.lower()), segments
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -120,6 +126,12 @@ def split_url(url: str) -> tuple[str, tuple[str, ...]]:
 
 _OTHER_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:(?!\d)")
 _PLAIN_HOST = re.compile(r"[a-z0-9.\-]+")
+#: An http(s) URL with a plain host (no user, no IPv6 brackets), an optional port, and no
+#: tab or line break (urlsplit would remove those): (host, path). Detection splits every
+#: link of every entry, so these skip urlsplit; anything else takes the full parser.
+_PLAIN_HTTP = re.compile(
+    r"[hH][tT][tT][pP][sS]?://([A-Za-z0-9.\-]+)(?::[0-9]*)?(/[^?#\t\r\n]*)?(?:[?#][^\t\r\n]*)?"
+)
 
 
 def _split_bare(text: str) -> tuple[str, tuple[str, ...]] | None:
