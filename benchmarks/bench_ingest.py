@@ -14,8 +14,11 @@ b. ``ingest``: a fresh SQLite database in a temporary directory, ~100 generated 
    body is over ``INLINE_MAX_BYTES``), normalise, store, and detection (its hook is
    registered by importing :mod:`planner.services.detections`): detections, ledger rows
    for the gives found, guest suggestions;
-c. ``no detect``: the same with the detection hook taken out of ``ingest.ENTRY_HOOKS``;
-   ``detect share`` = (b − c) / b;
+c. ``store``: the same with the detection hook taken out of ``ingest.ENTRY_HOOKS``;
+   ``detect share`` = (b − c) / b. The issue-3 goals (ingest ≤ feedparser's default
+   parse, reader ≥ 1.5× slower) were set for fetch, parse, normalise and store, before
+   detection existed: they are checked on c (``store/fp``, ``reader/store``); b's ratios
+   (``ingest/fp``, ``reader/ingest``) are shown next to them without a goal;
 d. ``304``: refreshing the unchanged feed again (the stored validators bring a 304), and
    ``same bytes``: the same for a feed served without validators (a 200 with the same
    body; the stored digest skips parsing), each as a fraction of its first ingest;
@@ -71,9 +74,12 @@ WORK = Path(__file__).resolve().parent / ".work" / "ingest"
 N_CONTACTS = 100  # Guest 0 … Guest 98 and Jane Doe
 ME = "Pat Planner"
 LAST_MODIFIED = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
+#: Issue 3 set the first two for "fetch, parse, normalise, store", before detection came
+#: (a later issue, with its own goal): they apply to the ingest without the detection hook
+#: ("store"). The ratios of the whole ingest (with detection) are reported without a goal.
 GOALS = {
-    "ingest_vs_feedparser": 1.0,  # ingest / feedparser ≤
-    "reader_vs_ingest": 1.5,  # reader / ingest ≥
+    "store_vs_feedparser": 1.0,  # store / feedparser ≤
+    "reader_vs_store": 1.5,  # reader / store ≥
     "detect_share": 0.10,  # ≤
     "refresh_304_frac": 0.05,  # <
 }
@@ -579,6 +585,8 @@ def run(
                     "reader": peer["first"],
                 },
             }
+            r["store_vs_feedparser"] = r["ingest_no_detect_s"] / r["feedparser_s"]
+            r["reader_vs_store"] = r["reader_s"] / r["ingest_no_detect_s"]
             r["ingest_vs_feedparser"] = r["ingest_s"] / r["feedparser_s"]
             r["reader_vs_ingest"] = r["reader_s"] / r["ingest_s"]
             r["detect_share"] = (r["ingest_s"] - r["ingest_no_detect_s"]) / r["ingest_s"]
@@ -605,43 +613,49 @@ def report(results: dict[str, dict[str, Any]], entries: int) -> str:
         "",
     ]
     head = (
-        f"{'feed':<12} {'MB':>4} {'feedparser':>10} {'ingest':>7} {'no detect':>9} "
+        f"{'feed':<12} {'MB':>4} {'feedparser':>10} {'ingest':>7} {'store':>7} "
         f"{'304':>6} {'same bytes':>10} {'reader':>7} {'reader again':>12} {'worker start':>12}"
     )
     lines += [head + "   (seconds)", "-" * len(head)]
     for name, r in results.items():
         lines.append(
             f"{name:<12} {r['mb']:>4.1f} {r['feedparser_s']:>10.3f} {r['ingest_s']:>7.3f} "
-            f"{r['ingest_no_detect_s']:>9.3f} {r['refresh_304_s']:>6.3f} "
+            f"{r['ingest_no_detect_s']:>7.3f} {r['refresh_304_s']:>6.3f} "
             f"{r['refresh_same_bytes_s']:>10.3f} {r['reader_s']:>7.3f} "
             f"{r['reader_again_s']:>12.3f} {r['worker_start_s']:>12.3f}"
         )
+    lines.append(
+        "ingest: fetch, parse, normalise, store and detect; store: the same without the "
+        "detection hook"
+    )
     lines.append("")
     head = (
-        f"{'feed':<12} {'ingest/fp':>9} {'reader/ingest':>13} {'detect share':>12} "
-        f"{'304 frac':>8} {'same-bytes frac':>15}"
+        f"{'feed':<12} {'store/fp':>8} {'reader/store':>12} {'detect share':>12} "
+        f"{'304 frac':>8} {'same-bytes':>10} | {'ingest/fp':>9} {'reader/ingest':>13}"
     )
     lines += [head, "-" * len(head)]
     g = GOALS
     for name, r in results.items():
         lines.append(
-            f"{name:<12} {r['ingest_vs_feedparser']:>9.2f} {r['reader_vs_ingest']:>13.2f} "
+            f"{name:<12} {r['store_vs_feedparser']:>8.2f} {r['reader_vs_store']:>12.2f} "
             f"{r['detect_share']:>12.1%} {r['refresh_304_frac']:>8.2%} "
-            f"{r['same_bytes_frac']:>15.2%}"
-            + _flag(r["ingest_vs_feedparser"] <= g["ingest_vs_feedparser"]).replace(
-                "MISSED", "MISSED ingest/fp"
+            f"{r['same_bytes_frac']:>10.2%} | {r['ingest_vs_feedparser']:>9.2f} "
+            f"{r['reader_vs_ingest']:>13.2f}"
+            + _flag(r["store_vs_feedparser"] <= g["store_vs_feedparser"]).replace(
+                "MISSED", "MISSED store/fp"
             )
-            + _flag(r["reader_vs_ingest"] >= g["reader_vs_ingest"]).replace(
-                "MISSED", "MISSED reader/ingest"
+            + _flag(r["reader_vs_store"] >= g["reader_vs_store"]).replace(
+                "MISSED", "MISSED reader/store"
             )
             + _flag(r["detect_share"] <= g["detect_share"]).replace("MISSED", "MISSED detect")
             + _flag(r["refresh_304_frac"] < g["refresh_304_frac"]).replace("MISSED", "MISSED 304")
         )
     lines.append(
-        f"goals: ingest/fp ≤ {g['ingest_vs_feedparser']:.1f}, reader/ingest ≥ "
-        f"{g['reader_vs_ingest']:.1f}, detect share ≤ {g['detect_share']:.0%}, "
-        f"304 frac < {g['refresh_304_frac']:.0%}"
+        f"goals: store/fp ≤ {g['store_vs_feedparser']:.1f}, reader/store ≥ "
+        f"{g['reader_vs_store']:.1f} (issue 3: fetch, parse, normalise, store), "
+        f"detect share ≤ {g['detect_share']:.0%}, 304 frac < {g['refresh_304_frac']:.0%}"
     )
+    lines.append("right of |: the whole ingest, detection included (no goal)")
     lines.append("")
     head = (
         f"{'feed':<12} {'fp growth':>9} {'fp peak':>7} {'ingest growth':>13} "
