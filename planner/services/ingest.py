@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -129,6 +130,7 @@ def refresh(
         if on_progress:
             on_progress(len(summary.outcomes), total, outcome)
 
+    host_waits = _rate_limited_hosts(feeds, now)
     remote: list[FeedRow] = []
     for feed in feeds:
         if feed.url.startswith(UPLOAD_PREFIX):
@@ -151,6 +153,10 @@ def refresh(
                     message=f"backing off until {feed.next_fetch_after:%Y-%m-%d %H:%M}",
                 )
             )
+        elif not (force or feed_ids) and _netloc(feed.url) in host_waits:
+            host, until = _netloc(feed.url), host_waits[_netloc(feed.url)]
+            message = f"{host} asked to wait (Retry-After) until {until:%Y-%m-%d %H:%M:%S}"
+            report(FeedOutcome(feed.id, feed.url, "skipped", message=message))
         else:
             remote.append(feed)
 
@@ -381,6 +387,33 @@ def _mark_ok(ws: Workspace, feed: FeedRow) -> None:
     feed.last_error_at = None
     feed.error_count = 0
     feed.next_fetch_after = None
+
+
+#: What :func:`planner.feeds.fetch.fetch` appends to a 429/503 error with a Retry-After.
+_RETRY_AFTER = re.compile(r"; retry after (\d+(?:\.\d+)?) s")
+
+
+def _netloc(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+def _rate_limited_hosts(feeds: Sequence[FeedRow], now: datetime) -> dict[str, datetime]:
+    """Hosts (host:port) whose last 429/503 asked us, with Retry-After, to wait past ``now``.
+
+    A rate limit is the server's, not one feed's: the other feeds on that host wait too
+    (THREATS F6). The wait is the Retry-After itself (capped when fetched), counted from
+    the answer, not the feed's own backoff.
+    """
+    waits: dict[str, datetime] = {}
+    for feed in feeds:
+        match = _RETRY_AFTER.search(feed.last_error or "")
+        if match is None or feed.last_error_at is None:
+            continue
+        until = feed.last_error_at + timedelta(seconds=float(match.group(1)))
+        host = _netloc(feed.url)
+        if until > now and host:
+            waits[host] = max(until, waits.get(host, until))
+    return waits
 
 
 def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcome:

@@ -443,3 +443,34 @@ def test_p4_a_cpu_heavy_feed_fails_in_the_worker_and_the_app_goes_on(
     assert "more than 1 s of CPU" in (row.last_error or "") and row.error_count == 1
     assert _entries(ws, feed_id) == []
     assert [f.id for f in feeds.list_feeds(ws)] == [feed_id]
+
+
+def test_f6_retry_after_holds_every_feed_on_that_host(
+    ws: Workspace, clock: Clock, public_server: TestServer, quick: FetchOptions
+) -> None:
+    """THREATS F6: "429 with Retry-After: 120 → no request to that host for 120 s", not
+    only to the feed that got the 429: the other feed on the same host waits too, for the
+    Retry-After (not the first feed's 15 min backoff), then is fetched again."""
+    limited = feeds.add_feed(ws, public_server.url("/429?after=120"))
+    other = feeds.add_feed(ws, public_server.url("/feed.xml"))
+    first = {o.feed_id: o.status for o in ingest.refresh(ws, options=quick).outcomes}
+    assert first == {limited: "failed", other: "fetched"}
+    answered = clock.moment
+    for seconds in (1, 60, 119):
+        public_server.reset()
+        clock.moment = answered + timedelta(seconds=seconds)
+        summary = ingest.refresh(ws, options=quick)
+        by_id = {o.feed_id: o for o in summary.outcomes}
+        assert by_id[limited].status == by_id[other].status == "skipped"
+        assert "asked to wait (Retry-After)" in by_id[other].message
+        assert public_server.hits == []
+    clock.moment = answered + timedelta(seconds=121)
+    by_id = {o.feed_id: o.status for o in ingest.refresh(ws, options=quick).outcomes}
+    assert by_id == {limited: "skipped", other: "unchanged"}  # its own backoff: 15 min
+    assert public_server.paths() == ["/feed.xml"]
+    # Asked by name ("Refresh this feed"), a feed is fetched whatever the host said.
+    public_server.reset()
+    clock.moment = answered + timedelta(seconds=2)
+    ingest.refresh(ws, options=quick, feed_ids=[limited])  # 429 again: a new Retry-After
+    ingest.refresh(ws, options=quick, feed_ids=[other])
+    assert sorted(public_server.paths()) == ["/429?after=120", "/feed.xml"]
