@@ -354,3 +354,35 @@ def test_d6_a_backup_while_cron_writes_in_a_loop_completes_and_is_consistent(
     assert seen == sorted(seen) and seen[-1] > seen[0] >= 1
     with ws.read() as s:
         assert s.scalar(select(func.count()).select_from(ContactRow)) == 1 + int(out)
+
+
+# -- D1/D2 with the row's own numbers -----------------------------------------------------------
+
+
+def test_d1_a_read_during_a_2_s_exclusive_write_returns_within_100_ms(ws: Workspace) -> None:
+    contacts.add(ws, ContactInput(name="Ann Lee", notes="committed"))
+    with other_writer(_sqlite_path(ws), mode="EXCLUSIVE") as cron:
+        threading.Timer(2.0, lambda: cron.execute("COMMIT")).start()
+        started = time.monotonic()
+        with ws.read() as s:
+            notes = s.scalars(select(ContactRow.notes)).all()
+        elapsed = time.monotonic() - started
+        time.sleep(2.2)  # let the timer commit before the connection closes
+    assert notes == ["committed"]
+    assert elapsed < 0.1, f"the read took {elapsed * 1000:.0f} ms"
+
+
+def test_d2_a_write_behind_a_3_s_lock_succeeds_within_3_5_s(ws: Workspace) -> None:
+    contacts.add(ws, ContactInput(name="Ann Lee"))
+    with other_writer(_sqlite_path(ws)) as cron:
+        threading.Timer(3.0, lambda: cron.execute("COMMIT")).start()
+        started = time.monotonic()
+        ledger.add(
+            ws,
+            LedgerInput(
+                contact="Ann Lee", direction="gave", kind="mention", occurred_on="2026-11-01"
+            ),
+        )
+        elapsed = time.monotonic() - started
+    assert 2.9 <= elapsed <= 3.5, f"the write took {elapsed:.2f} s"
+    assert len(ledger.list_interactions(ws)) == 1
