@@ -84,8 +84,12 @@ def fold_char(char: str) -> str:
     return folded if stripped or not decomposed else ""
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Case-, accent-, quote- and whitespace-folded form of a short string (a name, a key)."""
+    """Case-, accent-, quote- and whitespace-folded form of a short string (a name, a key).
+
+    Cached: detection folds the same names, authors and matched words entry after entry.
+    """
     return fold_text(text).folded.strip()
 
 
