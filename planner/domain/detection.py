@@ -624,9 +624,10 @@ class DetectionIndex:
             if href in seen:
                 continue
             seen.add(href)
-            if own_host and split_url(href)[0] == own_host:
+            host, segments = split_url(href)
+            if own_host and host == own_host:
                 continue  # a site linking to itself (navigation, "read more") gives nothing
-            for owner in self._sites.lookup(href):
+            for owner in self._sites.lookup_split(host, segments):
                 label = anchor_text.get(href, "")
                 out.append(
                     _Ev(

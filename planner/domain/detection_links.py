@@ -247,7 +247,10 @@ class SiteIndex:
 
     def lookup(self, url: str) -> list[SiteOwner]:
         """Owners of ``url``: the most specific registration wins."""
-        host, segments = split_url(url)
+        return self.lookup_split(*split_url(url))
+
+    def lookup_split(self, host: str, segments: tuple[str, ...]) -> list[SiteOwner]:
+        """:meth:`lookup` of a URL already split by :func:`split_url`."""
         if not host:
             return []
         for domain in parent_domains(host):
