@@ -307,6 +307,10 @@ class _Run:
     dismissed_names: set[str] | None = None
     #: contact id → reach, of the contacts the run's ledger rows name (filled per chunk).
     reaches: dict[int, int | None] = dataclasses.field(default_factory=dict)
+    #: (direction, role) of a detection → the ledger's direction and kind, checked.
+    checked: dict[tuple[str, str], tuple[str, str]] = dataclasses.field(default_factory=dict)
+    #: (contact, direction, kind) → the base value of a ledger row (magnitude 1).
+    bases: dict[tuple[int, str, str], float] = dataclasses.field(default_factory=dict)
     #: (contact, direction, link) of rows typed by hand that a detection may adopt.
     manual_links: set[tuple[int | None, str, str]] | None = None
     #: Contacts with an open planned give (only they can have one completed).
@@ -623,21 +627,30 @@ def _ledger_values(
 
     Raises :class:`~planner.errors.PlannerError` for a row the ledger would refuse.
     """
-    direction = validate.choice(row.direction, Direction, "direction").value
-    kind = validate.choice(ROLE_TO_KIND[Role(row.role)], Kind, "kind").value
+    # checked and computed once per run for each (contact,) direction and role: settings
+    # and reaches are read once per run
+    checked = run.checked.get((row.direction, row.role))
+    if checked is None:
+        checked = run.checked[(row.direction, row.role)] = (
+            validate.choice(row.direction, Direction, "direction").value,
+            validate.choice(ROLE_TO_KIND[Role(row.role)], Kind, "kind").value,
+        )
+    direction, kind = checked
     occurred_on = validate.day(day, "date")
     link = validate.text(link, "link", max_len=2_000)
     if link and http_url_or_empty(link) != link:
         raise InvalidInput(f"link {link[:80]!r} is not an http(s) address", field="link")
     magnitude = 1.0
-    base = base_of(
-        kind=kind,
-        direction=direction,
-        magnitude=magnitude,
-        my_reach=run.my_reach,
-        their_reach=_reach(run, row.contact_id),
-        settings=run.settings,
-    )
+    base = run.bases.get((row.contact_id, direction, kind))
+    if base is None:
+        base = run.bases[(row.contact_id, direction, kind)] = base_of(
+            kind=kind,
+            direction=direction,
+            magnitude=magnitude,
+            my_reach=run.my_reach,
+            their_reach=_reach(run, row.contact_id),
+            settings=run.settings,
+        )
     return {
         "contact_id": row.contact_id,
         "direction": direction,
