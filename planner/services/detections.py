@@ -321,6 +321,8 @@ class _Run:
     new_logs: list[tuple[DetectionRow | _NewDetection, dict[str, Any]]] = dataclasses.field(
         default_factory=list
     )
+    #: New guest suggestions (column values), in the order found; written by _write.
+    new_suggestions: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
     @property
     def threshold(self) -> float:
@@ -567,16 +569,16 @@ def _suggestions(
         row = by_name.get(name)
         if row is None:
             dismissed = clean_person_name(name) in run.dismissed_names
-            run.session.add(
-                GuestSuggestionRow(
-                    entry_id=entry.id,
-                    name=name,
-                    href=suggestion.href[:2000],
-                    evidence=suggestion.evidence,
-                    similar_contact_id=suggestion.similar_contact_id,
-                    status=SUGGESTION_DISMISSED if dismissed else SUGGESTION_PENDING,
-                    created_at=run.now,
-                )
+            run.new_suggestions.append(
+                {
+                    "entry_id": entry.id,
+                    "name": name,
+                    "href": suggestion.href[:2000],
+                    "evidence": suggestion.evidence,
+                    "similar_contact_id": suggestion.similar_contact_id,
+                    "status": SUGGESTION_DISMISSED if dismissed else SUGGESTION_PENDING,
+                    "created_at": run.now,
+                }
             )
             if not dismissed:
                 run.stats.suggestions += 1
@@ -712,7 +714,8 @@ def _log(
 
 def _write(run: _Run) -> None:
     """Insert the run's queued ledger rows, then its new detections (linked to their
-    ledger rows), in the order they were found: one multi-row INSERT each. Then complete
+    ledger rows) and guest suggestions, in the order they were found: one multi-row
+    INSERT each. Then complete
     the planned gives the new gives fulfil, in the same order (only for contacts with an
     open planned give)."""
     s = run.session
@@ -725,6 +728,10 @@ def _write(run: _Run) -> None:
         # Core insert of plain dicts into the table: one executemany, no ORM bulk
         # bookkeeping (nothing listens to detection inserts; the rows are not loaded)
         s.execute(insert(DetectionRow.__table__), [d.values() for d in new])
+    suggestions, run.new_suggestions = run.new_suggestions, []
+    if suggestions:
+        # the same for guest suggestions (as ORM objects, each was one INSERT at flush)
+        s.execute(insert(GuestSuggestionRow.__table__), suggestions)
     gave = [
         (row, values, i)
         for (row, values), i in zip(logs, ids, strict=True)
