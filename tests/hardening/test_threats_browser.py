@@ -9,18 +9,15 @@ proves the browser could reach I (so 0 means "never asked", not "could not ask")
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from planner.services import demo, open_workspace
-from tests.conftest import ROOT
-from tests.e2e.test_smoke import CHROMIUM, CHROMIUM_ARGS, _free_port
+from tests.app_server import running_app
+from tests.e2e.test_smoke import CHROMIUM, CHROMIUM_ARGS
 from tests.feeds.httpserver import TestServer, start_server
 from tests.hardening.hostile import PENDING_TITLE, ingest_hostile
 
@@ -55,30 +52,8 @@ def hostile_app(
     demo.load(ws)
     ingest_hostile(ws, folder, pixel_server.url("/pixel"))
     ws.engine.dispose()
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port)],
-        cwd=ROOT,
-        env={**env, "PLANNER_DATABASE_URL": url},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("streamlit did not become healthy in 60 s")
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    with running_app(url) as app:
+        yield app.base
 
 
 def test_x3_no_markdown_image_from_feed_text_is_fetched(

@@ -17,71 +17,21 @@ import re
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
+from tests.app_server import RunningApp, clean_env, running_app
 from tests.conftest import ROOT
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _clean_env(**extra: str) -> dict[str, str]:
-    """No STREAMLIT_* overrides from the caller's environment: the shipped config decides."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
-    return {**env, **extra}
-
-
-@dataclass(frozen=True)
-class Server:
-    port: int
-    pid: int
-
-    @property
-    def host(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     db = tmp_path_factory.mktemp("server") / "planner.db"
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port)],
-        cwd=ROOT,
-        env=_clean_env(PLANNER_DATABASE_URL=f"sqlite:///{db}"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail(f"streamlit exited with {proc.returncode}")
-                time.sleep(0.3)
-        else:
-            pytest.fail("streamlit did not become healthy in 60 s")
-        yield Server(port, proc.pid)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    with running_app(f"sqlite:///{db}") as app:
+        yield app
 
 
 def _exchange(port: int, request: str) -> tuple[int, dict[str, str]]:
@@ -103,7 +53,7 @@ def _exchange(port: int, request: str) -> tuple[int, dict[str, str]]:
     return status, headers
 
 
-def _websocket(server: Server, *, host: str, origin: str) -> int:
+def _websocket(server: RunningApp, *, host: str, origin: str) -> int:
     key = base64.b64encode(os.urandom(16)).decode()
     status, _ = _exchange(
         server.port,
@@ -151,13 +101,13 @@ def _lan_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
-def test_s1_listens_on_loopback_only(server: Server) -> None:
+def test_s1_listens_on_loopback_only(server: RunningApp) -> None:
     if not Path("/proc/net/tcp").exists():
         pytest.skip("needs Linux /proc/net/tcp")
     assert _listening(server.port) == {"127.0.0.1"}  # not 0.0.0.0, not ::
 
 
-def test_s1_unreachable_from_the_lan_address(server: Server) -> None:
+def test_s1_unreachable_from_the_lan_address(server: RunningApp) -> None:
     lan = _lan_address()
     if lan is None:
         pytest.skip("no non-loopback address on this machine")
@@ -168,7 +118,7 @@ def test_s1_unreachable_from_the_lan_address(server: Server) -> None:
 # -- S2: XSRF and origin checks -------------------------------------------------------------
 
 
-def test_s2_upload_without_the_xsrf_token_is_refused(server: Server) -> None:
+def test_s2_upload_without_the_xsrf_token_is_refused(server: RunningApp) -> None:
     body = (
         '--b\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n'
         "Content-Type: text/csv\r\n\r\nname\r\nA\r\n--b--\r\n"
@@ -182,12 +132,12 @@ def test_s2_upload_without_the_xsrf_token_is_refused(server: Server) -> None:
     assert status == 403
 
 
-def test_s2_websocket_from_another_origin_is_refused(server: Server) -> None:
+def test_s2_websocket_from_another_origin_is_refused(server: RunningApp) -> None:
     assert _websocket(server, host=server.host, origin=f"http://{server.host}") == 101  # control
     assert _websocket(server, host=server.host, origin="http://evil.example") == 403
 
 
-def test_s2_no_cors_grant_and_a_samesite_xsrf_cookie(server: Server) -> None:
+def test_s2_no_cors_grant_and_a_samesite_xsrf_cookie(server: RunningApp) -> None:
     status, headers = _exchange(
         server.port,
         f"GET /_stcore/health HTTP/1.1\r\nHost: {server.host}\r\n"
@@ -202,7 +152,7 @@ def test_s2_no_cors_grant_and_a_samesite_xsrf_cookie(server: Server) -> None:
 # -- S3: DNS rebinding ----------------------------------------------------------------------
 
 
-def test_s3_websocket_with_a_rebound_host_is_refused(server: Server) -> None:
+def test_s3_websocket_with_a_rebound_host_is_refused(server: RunningApp) -> None:
     rebound = f"rebind.evil.example:{server.port}"
     assert _websocket(server, host=rebound, origin=f"http://{rebound}") == 403
 
@@ -232,7 +182,7 @@ def test_s4_resolved_settings() -> None:
     done = subprocess.run(
         [sys.executable, "-c", _SHOW % keys],
         cwd=ROOT,
-        env=_clean_env(),
+        env=clean_env(),
         capture_output=True,
         text=True,
         timeout=60,
