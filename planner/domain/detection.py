@@ -1106,23 +1106,6 @@ def _detection(owner: int | None, evs: list[_Ev]) -> Detection | None:
     real = [e for e in evs if e.confidence > 0]
     if not real:
         return None
-    if len(evs) == 1:  # the common case, as below: nothing to corroborate or order
-        ev = evs[0]
-        confidence = min(ev.confidence, MAX_CONFIDENCE)
-        if ev.namesake and ev.source not in (_SOURCE_SITE, _SOURCE_HANDLE):
-            confidence = min(confidence, NAMESAKE_CAP)
-        return Detection(
-            contact_id=owner,
-            role=ev.role,
-            confidence=round(confidence, 4),
-            matched=ev.matched,
-            field=ev.field,
-            snippet=ev.snippet,
-            evidence=(
-                Evidence(ev.role, ev.field, ev.matched, ev.snippet, round(ev.confidence, 4)),
-            ),
-            is_me=owner is _ME,
-        )
     role = max((e.role for e in real), key=lambda r: ROLE_STRENGTH[r])
     primary = max((e for e in real if e.role == role), key=lambda e: e.confidence)
     confidence = primary.confidence
@@ -1150,6 +1133,16 @@ def _detection(owner: int | None, evs: list[_Ev]) -> Detection | None:
 
 def _evidence_list(primary: _Ev, evs: list[_Ev]) -> tuple[Evidence, ...]:
     """Primary first, then the rest by strength; one per (role, field, matched form)."""
+    if len(evs) == 1:  # the common case: nothing to order or fold
+        return (
+            Evidence(
+                primary.role,
+                primary.field,
+                primary.matched,
+                primary.snippet,
+                round(primary.confidence, 4),
+            ),
+        )
     rest = sorted(
         (e for e in evs if e is not primary),
         key=lambda e: (-ROLE_STRENGTH[e.role], -e.confidence),
