@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape, quoteattr
 from sqlalchemy import func, insert, select
 
 from benchmarks.bench_detection import make_contacts, make_entries
+from benchmarks.rows import contact_row
 from planner.domain.entry import ParsedEntry
 from planner.services import Workspace, detections, feeds, ingest, open_workspace
 from planner.storage.schema import ContactRow, DetectionRow, InteractionRow, ProfileRow
@@ -65,20 +66,7 @@ def _workspace(directory: Path, name: str, n_contacts: int) -> Workspace:
     ws = open_workspace(f"sqlite:///{directory / name}")
     now = datetime(2026, 11, 25)
     rows = [
-        {
-            "name": c.name,
-            "aliases": list(c.aliases),
-            "email": "",
-            "domains": list(c.domains),
-            "handles": list(c.handles),
-            "tags": [],
-            "tier": "network",
-            "notes": "",
-            "archived": False,
-            "source": "manual",
-            "created_at": now,
-            "updated_at": now,
-        }
+        contact_row(c.name, now=now, domains=c.domains, aliases=c.aliases, handles=c.handles)
         for c in make_contacts(n_contacts)
     ]
     with ws.write() as s:

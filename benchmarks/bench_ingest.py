@@ -68,6 +68,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from benchmarks.bench_feeds import FEEDS, blog_rss
+from benchmarks.rows import contact_row
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = Path(__file__).resolve().parent / ".work" / "ingest"
@@ -252,23 +253,7 @@ def _contact_rows() -> list[dict[str, Any]]:
     now = datetime(2026, 10, 1)
     people = [(f"Guest {i}", [f"guest{i}.example"]) for i in range(N_CONTACTS - 1)]
     people.append(("Jane Doe", []))
-    return [
-        {
-            "name": name,
-            "aliases": [],
-            "email": "",
-            "domains": domains,
-            "handles": [],
-            "tags": [],
-            "tier": "network",
-            "notes": "",
-            "archived": False,
-            "source": "manual",
-            "created_at": now,
-            "updated_at": now,
-        }
-        for name, domains in people
-    ]
+    return [contact_row(name, now=now, domains=domains) for name, domains in people]
 
 
 class _Phases:
@@ -602,8 +587,8 @@ def run(
     return results
 
 
-def _flag(ok: bool) -> str:
-    return "" if ok else " MISSED"
+def _flag(ok: bool, what: str) -> str:
+    return "" if ok else f" MISSED {what}"
 
 
 def report(results: dict[str, dict[str, Any]], entries: int) -> str:
@@ -641,14 +626,10 @@ def report(results: dict[str, dict[str, Any]], entries: int) -> str:
             f"{r['detect_share']:>12.1%} {r['refresh_304_frac']:>8.2%} "
             f"{r['same_bytes_frac']:>10.2%} | {r['ingest_vs_feedparser']:>9.2f} "
             f"{r['reader_vs_ingest']:>13.2f}"
-            + _flag(r["store_vs_feedparser"] <= g["store_vs_feedparser"]).replace(
-                "MISSED", "MISSED store/fp"
-            )
-            + _flag(r["reader_vs_store"] >= g["reader_vs_store"]).replace(
-                "MISSED", "MISSED reader/store"
-            )
-            + _flag(r["detect_share"] <= g["detect_share"]).replace("MISSED", "MISSED detect")
-            + _flag(r["refresh_304_frac"] < g["refresh_304_frac"]).replace("MISSED", "MISSED 304")
+            + _flag(r["store_vs_feedparser"] <= g["store_vs_feedparser"], "store/fp")
+            + _flag(r["reader_vs_store"] >= g["reader_vs_store"], "reader/store")
+            + _flag(r["detect_share"] <= g["detect_share"], "detect")
+            + _flag(r["refresh_304_frac"] < g["refresh_304_frac"], "304")
         )
     lines.append(
         f"goals: store/fp ≤ {g['store_vs_feedparser']:.1f}, reader/store ≥ "
