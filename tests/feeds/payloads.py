@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+#: THREATS F1: feed addresses refused before any I/O (no open, no fetch).
+F1_REFUSED_URLS = (
+    "file:///etc/passwd",
+    "/etc/passwd",
+    "/dev/zero",
+    "ftp://x/",
+    "feed:file:///etc/passwd",
+    "http://user:pw@host.example/",
+)
+
 
 def quad_payload(n: int = 10_000, m: int = 3_000) -> bytes:
     """QUAD: one "safe" entity of n A's referenced m times (19 KB → 30 MB if unguarded)."""

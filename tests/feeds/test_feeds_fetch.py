@@ -37,6 +37,7 @@ from planner.feeds.fetch import (
     parse_retry_after,
 )
 from tests.feeds.httpserver import ETAG, FEED, LAST_MODIFIED, TestServer
+from tests.feeds.payloads import F1_REFUSED_URLS
 
 # -- the happy path and conditional GET -------------------------------------------------
 
@@ -305,17 +306,7 @@ def test_cookies_stay_within_one_origin(
 # -- refusals before any I/O (F1, F2) --------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "file:///etc/passwd",
-        "/etc/passwd",
-        "/dev/zero",
-        "ftp://x/",
-        "feed:file:///etc/passwd",
-        "http://user:pw@host.example/",
-    ],
-)
+@pytest.mark.parametrize("url", F1_REFUSED_URLS)
 def test_bad_urls_are_refused_before_any_io(
     url: str, opts: FetchOptions, monkeypatch: pytest.MonkeyPatch
 ):

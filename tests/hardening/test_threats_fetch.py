@@ -27,6 +27,7 @@ from planner.services import Workspace, feeds, ingest, settings
 from planner.storage.schema import EntryRow, FeedRow
 from tests.conftest import ROOT
 from tests.feeds.httpserver import ETAG, SECRET, TestServer
+from tests.feeds.payloads import F1_REFUSED_URLS
 from tests.hardening.conftest import Clock
 
 
@@ -321,17 +322,7 @@ def test_bozo_feed_entries_are_stored_with_a_readable_warning(
 # -- F1 as written: a spy on open() and on the fetcher sees 0 calls ------------------------
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "file:///etc/passwd",
-        "/etc/passwd",
-        "/dev/zero",
-        "ftp://x/",
-        "feed:file:///etc/passwd",
-        "http://user:pw@host.example/",
-    ],
-)
+@pytest.mark.parametrize("url", F1_REFUSED_URLS)
 def test_f1_rejected_feed_urls_cause_no_open_and_no_fetch(
     ws: Workspace, url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
