@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -387,10 +386,7 @@ def _mark_ok(ws: Workspace, feed: FeedRow) -> None:
     feed.last_error_at = None
     feed.error_count = 0
     feed.next_fetch_after = None
-
-
-#: What :func:`planner.feeds.fetch.fetch` appends to a 429/503 error with a Retry-After.
-_RETRY_AFTER = re.compile(r"; retry after (\d+(?:\.\d+)?) s")
+    feed.host_wait_until = None
 
 
 def _netloc(url: str) -> str:
@@ -406,12 +402,8 @@ def _rate_limited_hosts(feeds: Sequence[FeedRow], now: datetime) -> dict[str, da
     """
     waits: dict[str, datetime] = {}
     for feed in feeds:
-        match = _RETRY_AFTER.search(feed.last_error or "")
-        if match is None or feed.last_error_at is None:
-            continue
-        until = feed.last_error_at + timedelta(seconds=float(match.group(1)))
-        host = _netloc(feed.url)
-        if until > now and host:
+        until, host = feed.host_wait_until, _netloc(feed.url)
+        if until is not None and until > now and host:
             waits[host] = max(until, waits.get(host, until))
     return waits
 
@@ -427,7 +419,10 @@ def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcom
         wait = min(BACKOFF_BASE * 2 ** (feed.error_count - 1), BACKOFF_CAP)
         retry_after = getattr(error, "retry_after", None)
         if isinstance(error, HTTPStatusError) and retry_after:
+            feed.host_wait_until = now + timedelta(seconds=float(retry_after))
             wait = max(wait, timedelta(seconds=float(retry_after)))
+        else:
+            feed.host_wait_until = None
         feed.next_fetch_after = now + wait
         return FeedOutcome(feed.id, feed.url, "failed", message=str(error))
 

@@ -106,6 +106,8 @@ class FeedRow(Base):
     warning: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: Backoff after errors / Retry-After: don't fetch before this time.
     next_fetch_after: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: A 429/503 Retry-After from this feed's host: no feed of that host is fetched before.
+    host_wait_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
