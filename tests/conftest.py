@@ -1,18 +1,32 @@
-"""Shared fixtures: a throwaway database per test, a fixed clock, Streamlit caches cleared."""
+"""Shared fixtures: a throwaway database per test, one fixed clock, Streamlit caches cleared.
+
+One clock for everything under test: TODAY, at noon UTC. Services opened by a test get it
+through ``fixed_clock``; everything that opens a workspace by itself (the app under AppTest,
+`streamlit run` for the browser tests, the CLI in a subprocess) gets it through
+$PLANNER_CLOCK, set here for the whole run. Expectations are computed from the same clock.
+
+$PLANNER_TEST_TRAVEL_DAYS moves the wall clock of the test process (time-machine) by that
+many days, so `make test-time-travel` can show that no test depends on the real date.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from planner.services import Workspace, open_workspace
+from planner.services.workspace import CLOCK_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 25)
+TRAVEL_ENV = "PLANNER_TEST_TRAVEL_DAYS"
+_TRAVELLER = pytest.StashKey[object]()
+
+os.environ[CLOCK_ENV] = TODAY.isoformat()
 
 #: Set to a PostgreSQL URL (e.g. by .ci/run) to run the database tests there as well.
 POSTGRES_URL = os.environ.get("PLANNER_TEST_POSTGRES_URL", "")
@@ -21,6 +35,31 @@ POSTGRES_URL = os.environ.get("PLANNER_TEST_POSTGRES_URL", "")
 def fixed_clock(day: date = TODAY):
     moment = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
     return lambda: moment
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    days = os.environ.get(TRAVEL_ENV, "").strip()
+    if not days:
+        return
+    import time_machine
+
+    # tick=True: time goes on from the new moment, so timeouts and back-offs still pass
+    traveller = time_machine.travel(datetime.now(UTC) + timedelta(days=int(days)), tick=True)
+    traveller.start()
+    config.stash[_TRAVELLER] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_TRAVELLER, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    header = f"test clock: {TODAY.isoformat()} 12:00 UTC (${CLOCK_ENV})"
+    if _TRAVELLER in config.stash:
+        header += f", wall clock moved to {datetime.now(UTC):%Y-%m-%d}"
+    return header
 
 
 def _reset_postgres(url: str) -> None:

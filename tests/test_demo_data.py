@@ -35,6 +35,7 @@ from planner.domain.model import (
     Tier,
     Trust,
 )
+from tests.conftest import TODAY
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 FEEDS = DEMO / "feeds"
@@ -67,7 +68,6 @@ EXPECTED_ASKS = {
 }
 
 SETTINGS = Settings()
-TODAY = date.today()
 
 
 # --------------------------------------------------------------------------- loading

@@ -542,7 +542,7 @@ def rows(text: str) -> list[dict[str, str]]:
 
 
 def test_cli_gives(capsys: pytest.CaptureFixture[str], db_url: str, ws: Workspace) -> None:
-    today = date.today()  # the CLI runs on the real clock
+    today = TODAY  # the CLI opens its workspace on the test clock ($PLANNER_CLOCK)
     person(ws, "Ann Lee")
     code, out, _ = cli(
         capsys, db_url, "gives", "add", "--kind", "mention", "--contact", "Ann Lee",
@@ -575,7 +575,7 @@ def test_cli_gives(capsys: pytest.CaptureFixture[str], db_url: str, ws: Workspac
 def test_cli_asks_and_plan(
     capsys: pytest.CaptureFixture[str], db_url: str, ws: Workspace, tmp_path
 ) -> None:
-    today = date.today()
+    today = TODAY
     person(ws, "Ann Lee")
     log(ws, "Ann Lee", "received", "share", today - timedelta(days=1))
     code, out, _ = cli(
@@ -617,7 +617,7 @@ def test_cli_plan_reports_unreachable_asks(
     asks.add(
         ws,
         asks.AskInput(
-            kind="referral", contact="Bo Chen", target=date.today() + timedelta(days=30),
+            kind="referral", contact="Bo Chen", target=TODAY + timedelta(days=30),
             status="planned",
         ),
     )  # fmt: skip
@@ -630,7 +630,7 @@ def test_cli_requests_and_next(
     capsys: pytest.CaptureFixture[str], db_url: str, ws: Workspace
 ) -> None:
     person(ws, "Lena Ko")
-    log(ws, "Lena Ko", "received", "interview", date.today() - timedelta(days=3))
+    log(ws, "Lena Ko", "received", "interview", TODAY - timedelta(days=3))
     code, out, _ = cli(
         capsys, db_url, "requests", "add", "--contact", "Lena Ko", "--kind", "testimonial",
         "--title", "A testimonial",
@@ -648,7 +648,7 @@ def test_cli_requests_and_next(
     assert code == 0 and "give 1 (testimonial) planned for" in out
     code, _, err = cli(capsys, db_url, "requests", "add", "--contact", "Nobody", "--kind", "help")
     assert code == 2 and "no contact named 'Nobody'" in err
-    code, out, _ = cli(capsys, db_url, "next", "--as-of", date.today().isoformat())
+    code, out, _ = cli(capsys, db_url, "next", "--as-of", TODAY.isoformat())
     moves = rows(out)
     assert code == 0 and moves[0]["kind"] == "owe" and moves[0]["contact"] == "Lena Ko"
     assert moves[0]["action"] == "draft:reciprocate"

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from planner.domain.model import Profile, Settings, settings_from_dict
+from planner.errors import InvalidInput
 from planner.storage import migrate
 from planner.storage.convert import profile_from_row
 from planner.storage.db import READ_ONLY, integrity_problems, make_engine, session_factory
@@ -66,11 +68,50 @@ class Workspace:
         return profile_from_row(row) if row else Profile()
 
 
+#: For tests and demos only: freeze "now" at this moment (see ``clock_from_env``).
+CLOCK_ENV = "PLANNER_CLOCK"
+
+
+def frozen_clock(moment: datetime) -> Callable[[], datetime]:
+    return lambda: moment
+
+
+def clock_from_env() -> Callable[[], datetime] | None:
+    """The clock that $PLANNER_CLOCK freezes, or None when it is unset.
+
+    It holds an ISO date (``2026-11-25``, read as noon UTC, the same moment ``--as-of``
+    uses) or an ISO date-time with an offset. It exists so that the app run by the test
+    suite and by recorded demos sees the same day as the test that checks it; a real
+    workspace leaves it unset and runs on the wall clock.
+    """
+    value = os.environ.get(CLOCK_ENV, "").strip()
+    if not value:
+        return None
+    try:
+        if "T" in value or " " in value:
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("no UTC offset")
+        else:
+            moment = datetime.combine(date.fromisoformat(value), time(12), tzinfo=UTC)
+    except ValueError:
+        raise InvalidInput(
+            f"{CLOCK_ENV}={value!r} is neither a date (YYYY-MM-DD) nor a date-time with "
+            "an offset (YYYY-MM-DDTHH:MM:SS+00:00); unset it to use the real clock",
+            field=CLOCK_ENV,
+        ) from None
+    return frozen_clock(moment)
+
+
 def open_workspace(
     url: str | None = None, *, clock: Callable[[], datetime] | None = None, upgrade: bool = True
 ) -> Workspace:
     """Open (and by default migrate) the database at ``url`` / $PLANNER_DATABASE_URL,
-    then check it (``ws.problems``: broken pages or rows pointing at nothing)."""
+    then check it (``ws.problems``: broken pages or rows pointing at nothing).
+
+    The clock is ``clock`` if given, else the one $PLANNER_CLOCK freezes, else the wall clock.
+    """
+    clock = clock or clock_from_env()
     engine = make_engine(url)
     if upgrade:
         migrate.upgrade(engine)

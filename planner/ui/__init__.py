@@ -35,7 +35,11 @@ def workspace() -> Workspace:
     start, a deep link (/plan) runs the page file without the entry point.
     """
     require_login()
-    ws = _workspace()
+    try:
+        ws = _workspace()
+    except PlannerError as error:  # e.g. a malformed $PLANNER_CLOCK: say so, not a traceback
+        st.error(plain(f"The workspace cannot be opened: {error}"), icon=":material/error:")
+        st.stop()
     if ws.problems:  # found by the integrity check at open (THREATS D4)
         shown = "; ".join(ws.problems[:5]) + (" …" if len(ws.problems) > 5 else "")
         st.warning(plain(f"The database check found problems: {shown}"), icon=":material/warning:")
