@@ -77,7 +77,12 @@ def test_x3_no_markdown_image_from_feed_text_is_fetched(
         # The hostile text is on the page, as text (else 0 hits would prove nothing):
         page.goto(f"{hostile_app}/review", wait_until="domcontentloaded")
         pending = PENDING_TITLE.format(px=px)
-        expect(page.get_by_text(pending).first).to_be_visible(timeout=60_000)
+        # Pick the hostile detection in "Look closer" as a user would (not the first text
+        # match, which can be a hidden data-grid cell), then see its title as plain text.
+        page.get_by_role("combobox", name="Detection").click()
+        page.get_by_role("option").filter(has_text=pending[:40]).click()
+        shown = page.get_by_test_id("stText").filter(has_text=pending)
+        expect(shown).to_be_visible(timeout=60_000)
         page.wait_for_timeout(1500)
         hits = pixel_server.paths()
         # Control: this browser can reach I, so 0 above means nothing asked.
