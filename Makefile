@@ -11,7 +11,7 @@ UV     ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 # Never download a Python: use the machine's.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test test-fast test-postgres e2e bench lint format lock demo browser clean
+.PHONY: install run test test-fast test-time-travel test-postgres e2e e2e-repeat bench lint format lock demo browser clean
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -43,6 +43,12 @@ browser:
 test: $(VENV)/.installed browser
 	$(BIN)/python -m pytest -q -m "not postgres" -p no:cacheprovider
 
+# The whole suite again with the wall clock a year ahead, then a year back (time-machine,
+# see tests/conftest.py): no test may depend on today's date.
+test-time-travel: $(VENV)/.installed browser
+	PLANNER_TEST_TRAVEL_DAYS=365 $(BIN)/python -m pytest -q -m "not postgres" -p no:cacheprovider
+	PLANNER_TEST_TRAVEL_DAYS=-365 $(BIN)/python -m pytest -q -m "not postgres" -p no:cacheprovider
+
 test-fast: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -m "not postgres and not e2e"
 
@@ -52,6 +58,10 @@ test-postgres: $(VENV)/.installed
 
 e2e: $(VENV)/.installed browser
 	$(BIN)/python -m pytest -q -m e2e
+
+# The browser tests five times in a row under two busy processes (RUNS=, LOAD= to change).
+e2e-repeat: $(VENV)/.installed browser
+	PYTHON=$(BIN)/python bash .ci/e2e-repeat
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks
