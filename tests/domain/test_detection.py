@@ -23,23 +23,29 @@ from planner.domain.names import fold, fold_text
 AUTO = Settings().detection_auto_confirm
 
 JANE = Contact(1, "Jane Doe", aliases=("J. Doe",), domains=("janedoe.com",), handles=("@janedoe",))
-JOSE = Contact(2, "José Álvarez", domains=("josealvarez.com",), handles=("@josealvarez",))
-ANN = Contact(3, "Ann Lee", aliases=("A. Lee",), domains=("annlee.com",))
-CAROL = Contact(4, "Carol Lee", aliases=("C. Lee",))
-ANGELA = Contact(5, "Angela Warren", domains=("angelawarren.com",))
-ZOE = Contact(6, "Zoë Kim", aliases=("Zoe Kim",))
-SEAN = Contact(7, "Sean O'Brien", domains=("substack.com/@seanob", "sean.medium.com"))
-GRACE = Contact(8, "Grace Hopper", aliases=("Grace",))
-MARY = Contact(9, "Mary-Jane Watson")
-VINCENT = Contact(10, "Vincent van Gogh")
-SAM = Contact(11, "Sam Writer", handles=("linkedin.com/in/samwriter", "x.com/samw"))
-ME = Profile(
-    name="Casey Host",
-    brand="Give First Media",
-    domains=("caseyhost.com",),
-    handles=("@caseyhost",),
+# The names below are invented for these tests and must not come from the labelled dev set
+# (/work/shared/detection-dev, synthetic and real feeds): the traps here are independent
+# evidence of the same difficulties (near-miss surnames, accents, hyphens, apostrophes,
+# common-word names, a name inside another), not copies of the dev set's traps.
+BEGONA = Contact(2, "Begoña Ordóñez", domains=("begonaordonez.com",), handles=("@begonaordonez",))
+LIA = Contact(3, "Lia Brenn", aliases=("L. Brenn",), domains=("liabrenn.com",))
+COLM = Contact(4, "Colm Brenn", aliases=("C. Brenn",))
+PETRA = Contact(5, "Petra Quennell", domains=("petraquennell.com",))
+ANAIS = Contact(6, "Anaïs Brack", aliases=("Anais Brack",))
+CORMAC = Contact(7, "Cormac O'Fallon", domains=("substack.com/@cormacof", "cormac.medium.com"))
+JOY = Contact(8, "Joy Halvorsen", aliases=("Joy",))
+ANNE_SOPHIE = Contact(9, "Anne-Sophie Delorme")
+MAARTEN = Contact(10, "Maarten van Kessel")
+EVANDER = Contact(
+    11, "Evander Penfold", handles=("linkedin.com/in/evanderpenfold", "x.com/epenfold")
 )
-CONTACTS = [JANE, JOSE, ANN, CAROL, ANGELA, ZOE, SEAN, GRACE, MARY, VINCENT, SAM]
+ME = Profile(
+    name="Sunniva Tallis",
+    brand="Open Hand Media",
+    domains=("sunnivatallis.com",),
+    handles=("@sunnivatallis",),
+)
+CONTACTS = [JANE, BEGONA, LIA, COLM, PETRA, ANAIS, CORMAC, JOY, ANNE_SOPHIE, MAARTEN, EVANDER]
 
 
 @pytest.fixture(scope="module")
@@ -79,22 +85,22 @@ def found(
 
 
 def test_full_name_mention_is_confident(index: DetectionIndex) -> None:
-    d = found(index, entry("Shout-out to Jane Doe for the idea."))[1]
+    d = found(index, entry("Hats off to Jane Doe for the nudge."))[1]
     assert d.role is Role.MENTION
     assert d.confidence >= 0.9
     assert d.matched == "Jane Doe"
     assert d.field == "text"
-    assert "Shout-out to Jane Doe" in d.snippet
+    assert "Hats off to Jane Doe" in d.snippet
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "Joann Leeds wrote a thread.",
-        "Suzann Leeman wrote a thread.",
-        "Mary-Ann Lee wrote a thread.",
-        "Ann Lee-Smith wrote a thread.",
-        "Ann Leeway wrote a thread.",
+        "Ophelia Brennock sent over the slides.",  # "lia brenn" across two longer words
+        "Aurelia Brennick sent over the slides.",
+        "Rhea-Lia Brenn sent over the slides.",  # hyphenated first name
+        "Lia Brenn-Okafor sent over the slides.",  # hyphenated double surname
+        "Lia Brennwald sent over the slides.",  # the surname is a prefix
     ],
 )
 def test_name_inside_a_longer_word_or_name_never_matches(index: DetectionIndex, text: str) -> None:
@@ -104,9 +110,9 @@ def test_name_inside_a_longer_word_or_name_never_matches(index: DetectionIndex, 
 @pytest.mark.parametrize(
     "text",
     [
-        "Zoë Kimball wrote a thread.",
-        "José Álvarez-Ruiz wrote a thread.",
-        "Sean O'Briens wrote a thread.",
+        "Anaïs Brackett sent over the slides.",
+        "Begoña Ordóñez-Prat sent over the slides.",
+        "Cormac O'Fallons sent over the slides.",
     ],
 )
 def test_substring_traps(index: DetectionIndex, text: str) -> None:
@@ -116,10 +122,10 @@ def test_substring_traps(index: DetectionIndex, text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Jose Alvarez argued that…",
-        "JOSÉ ÁLVAREZ argued that…",
-        "JOSE ALVAREZ argued that…",
-        "Jose\u0301 A\u0301lvarez argued that…",  # decomposed accents
+        "Begona Ordonez took issue with that…",
+        "BEGOÑA ORDÓÑEZ took issue with that…",
+        "BEGONA ORDONEZ took issue with that…",
+        "Begon\u0303a Ordo\u0301n\u0303ez took issue with that…",  # decomposed accents
     ],
 )
 def test_accents_and_case_are_folded(index: DetectionIndex, text: str) -> None:
@@ -129,12 +135,12 @@ def test_accents_and_case_are_folded(index: DetectionIndex, text: str) -> None:
 
 
 def test_contact_written_without_accents_matches_text_with_them() -> None:
-    index = DetectionIndex.build([Contact(1, "Jose Nunez")], Profile())
-    assert 1 in found(index, entry("As José Núñez said."))
+    index = DetectionIndex.build([Contact(1, "Aurele Lemaitre")], Profile())
+    assert 1 in found(index, entry("Quoting Aurèle Lemaître here."))
 
 
 @pytest.mark.parametrize(
-    "text", ["Jane Doe's latest essay", "Jane Doe’s latest essay", "As Jane Doe’s team found"]
+    "text", ["Jane Doe's keynote slides", "Jane Doe’s keynote slides", "Ask Jane Doe’s customers"]
 )
 def test_possessives(index: DetectionIndex, text: str) -> None:
     d = found(index, entry(text))[1]
@@ -143,7 +149,7 @@ def test_possessives(index: DetectionIndex, text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Thanks to Jane\nDoe for this.", "Jane\u00a0Doe said", "Jane \n  Doe said"]
+    "text", ["Kudos to Jane\nDoe for this.", "Jane\u00a0Doe said", "Jane \n  Doe said"]
 )
 def test_name_split_by_line_break_or_odd_spaces(index: DetectionIndex, text: str) -> None:
     d = found(index, entry(text))[1]
@@ -152,13 +158,13 @@ def test_name_split_by_line_break_or_odd_spaces(index: DetectionIndex, text: str
 
 
 def test_curly_apostrophe_in_the_name(index: DetectionIndex) -> None:
-    assert 7 in found(index, entry("Sean O’Brien wrote a thread."))
+    assert 7 in found(index, entry("Cormac O’Fallon sent over the slides."))
 
 
 def test_hyphenated_name_and_particles(index: DetectionIndex) -> None:
-    assert 9 in found(index, entry("Mary-Jane Watson wrote."))
-    assert 9 in found(index, entry("Mary Jane Watson wrote."))  # hyphen left out
-    assert 10 in found(index, entry("Vincent Van Gogh painted."))
+    assert 9 in found(index, entry("Anne-Sophie Delorme wrote."))
+    assert 9 in found(index, entry("Anne Sophie Delorme wrote."))  # hyphen left out
+    assert 10 in found(index, entry("Maarten Van Kessel sketched."))
 
 
 def test_honorifics_and_middle_initials_in_the_contact_name() -> None:
@@ -173,55 +179,74 @@ def test_too_short_single_word_alias_is_ignored() -> None:
 
 
 def test_first_name_or_surname_alone_never_matches(index: DetectionIndex) -> None:
-    assert not found(index, entry("Thanks to Jane for the coffee. Doe was late. Lee too."))
+    assert not found(index, entry("Jane brought the snacks. Doe stayed late. Brenn left early."))
 
 
 def test_shared_surname_does_not_cross_match(index: DetectionIndex) -> None:
-    dets = found(index, entry("Carol Warren (our intern) asked a question."))
-    assert 5 not in dets
-    dets = found(index, entry("Thanks, C. Lee!"))
-    assert set(dets) == {4}  # not Ann Lee, whose alias is "A. Lee"
+    dets = found(index, entry("Colm Quennell (the new hire) had a question."))
+    assert 5 not in dets  # not Petra Quennell
+    dets = found(index, entry("Hat tip: C. Brenn!"))
+    assert set(dets) == {4}  # not Lia Brenn, whose alias is "L. Brenn"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "detection bug: in 'Lia Brenn, Colm Brenn' the inverted key 'Brenn, Colm' (Colm "
+        "Brenn written 'Surname, First') is longer than both full names it overlaps, so "
+        "longest-match-wins drops them: Lia Brenn is not detected and Colm Brenn only at "
+        "0.6 (inverted 0.75 x run-on 0.8)"
+    ),
+)
+def test_two_contacts_sharing_a_surname_in_a_comma_list(index: DetectionIndex) -> None:
+    dets = found(index, entry("Thanks to Lia Brenn, Colm Brenn and the team."))
+    assert set(dets) == {3, 4}
+    assert dets[3].confidence >= AUTO
+    assert dets[4].confidence >= AUTO
 
 
 def test_longest_match_wins() -> None:
-    index = DetectionIndex.build([Contact(1, "Jane Smith"), Contact(2, "Mary Jane Smith")], None)
-    assert set(found(index, entry("Mary Jane Smith spoke."))) == {2}
+    index = DetectionIndex.build(
+        [Contact(1, "Maud Penhallow"), Contact(2, "Eira Maud Penhallow")], None
+    )
+    assert set(found(index, entry("Eira Maud Penhallow spoke."))) == {2}
 
 
 def test_alias_is_weaker_than_the_full_name(index: DetectionIndex) -> None:
-    d = found(index, entry("(Thanks, J. Doe!)"))[1]
+    d = found(index, entry("(Hat tip: J. Doe.)"))[1]
     assert d.role is Role.MENTION
     assert d.confidence < AUTO
 
 
 def test_common_word_alias_is_low_confidence(index: DetectionIndex) -> None:
-    d = found(index, entry("We asked, and Grace said yes."))[8]
+    d = found(index, entry("When we rang, Joy agreed at once."))[8]
     assert d.confidence < 0.5
-    assert 8 not in found(index, entry("She handled it with grace."))
+    assert 8 not in found(index, entry("She took the news with joy."))
 
 
 def test_lower_case_full_name_goes_to_review(index: DetectionIndex) -> None:
-    d = found(index, entry("thanks jane doe"))[1]
+    d = found(index, entry("cheers jane doe"))[1]
     assert d.confidence < AUTO
 
 
 def test_same_name_for_two_contacts_is_ambiguous_unless_other_evidence() -> None:
-    a = Contact(1, "John Smith", domains=("johnsmith.com",))
-    b = Contact(2, "John Smith", domains=("jsmith.io",))
+    a = Contact(1, "Joost Achterberg", domains=("joostachterberg.com",))
+    b = Contact(2, "Joost Achterberg", domains=("jachterberg.io",))
     index = DetectionIndex.build([a, b], None)
-    both = found(index, entry("John Smith spoke."))
+    both = found(index, entry("Joost Achterberg spoke."))
     assert set(both) == {1, 2}
     assert all(d.confidence < AUTO for d in both.values())
-    one = found(index, entry("John Smith spoke.", links=("https://jsmith.io/talk",)))
+    one = found(index, entry("Joost Achterberg spoke.", links=("https://jachterberg.io/talk",)))
     assert set(one) == {2}
     assert one[2].confidence >= AUTO
 
 
 def test_a_namesake_linking_elsewhere_lowers_confidence(index: DetectionIndex) -> None:
-    e = entry("Read Jane Doe on pricing.", anchors=(("Jane Doe", "https://janedoe.net/"),))
+    e = entry("Slides from Jane Doe on funding.", anchors=(("Jane Doe", "https://janedoe.net/"),))
     assert found(index, e)[1].confidence <= 0.5
-    assert found(index, entry("Jane Doe (no relation) asked a question."))[1].confidence <= 0.5
-    assert found(index, entry("Jane Doe, not to be confused with ours."))[1].confidence <= 0.5
+    assert found(index, entry("Jane Doe (not our Jane) chimed in."))[1].confidence <= 0.5
+    text = "Jane Doe — not to be confused with the novelist — chimed in."
+    assert found(index, entry(text))[1].confidence <= 0.5
     assert found(index, entry("Jane Doe not that long ago said so."))[1].confidence >= AUTO
 
 
@@ -235,14 +260,14 @@ def test_a_wikipedia_link_on_the_name_is_not_a_namesake(index: DetectionIndex) -
 def test_name_running_on_into_another_capitalised_word_goes_to_review(
     index: DetectionIndex,
 ) -> None:
-    assert found(index, entry("Ann Lee Bradshaw wrote."))[3].confidence < AUTO
-    assert found(index, entry("Ann Lee, PhD, wrote."))[3].confidence >= AUTO
+    assert found(index, entry("Lia Brenn Whitcombe wrote."))[3].confidence < AUTO
+    assert found(index, entry("Lia Brenn, PhD, wrote."))[3].confidence >= AUTO
 
 
 def test_name_inside_a_longer_capitalised_run_goes_to_review(index: DetectionIndex) -> None:
-    assert found(index, entry("I met Mary Ann Lee yesterday."))[3].confidence < AUTO
-    assert found(index, entry("Yesterday Ann Lee spoke."))[3].confidence >= AUTO
-    assert found(index, entry("Thanks to CEO Ann Lee."))[3].confidence >= AUTO
+    assert found(index, entry("I met Rhea Lia Brenn yesterday."))[3].confidence < AUTO
+    assert found(index, entry("Yesterday Lia Brenn spoke."))[3].confidence >= AUTO
+    assert found(index, entry("A toast to CEO Lia Brenn."))[3].confidence >= AUTO
 
 
 def test_inverted_name(index: DetectionIndex) -> None:
@@ -254,7 +279,7 @@ def test_inverted_name(index: DetectionIndex) -> None:
 # --- handles and links ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["Thanks, @janedoe!", "via @JaneDoe.", "(@janedoe)"])
+@pytest.mark.parametrize("text", ["Big props, @janedoe!", "via @JaneDoe.", "(@janedoe)"])
 def test_handle_mention(index: DetectionIndex, text: str) -> None:
     d = found(index, entry(text))[1]
     assert d.role is Role.MENTION
@@ -264,11 +289,11 @@ def test_handle_mention(index: DetectionIndex, text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Parody account @janedoe_fan posted again.",
-        "Parody account @janedoehq posted again.",
-        "Parody account @janedoe2 posted again.",
-        "Write to me@janedoe.com today.",
-        "Fan club @janedoe.fans is fun.",
+        "Lookalike profile @janedoe_official chimed in.",
+        "Lookalike profile @janedoepod chimed in.",
+        "Lookalike profile @janedoe99 chimed in.",
+        "Mail hello@janedoe.com for a copy.",
+        "The @janedoe.club page is fun.",
     ],
 )
 def test_handle_prefix_traps(index: DetectionIndex, text: str) -> None:
@@ -294,9 +319,9 @@ def test_link_to_domain_and_subdomains(index: DetectionIndex, href: str) -> None
 @pytest.mark.parametrize(
     "href",
     [
-        "https://notjanedoe.com/",
-        "https://janedoe.com.evil.net/",
-        "https://myjanedoe.com/",
+        "https://getjanedoe.com/",
+        "https://janedoe.com.mirror-site.net/",
+        "https://realjanedoe.com/",
         "https://janedoe.co/",
         "mailto:jane@janedoe.com",
     ],
@@ -306,15 +331,16 @@ def test_domain_suffix_traps(index: DetectionIndex, href: str) -> None:
 
 
 def test_shared_platform_needs_the_path(index: DetectionIndex) -> None:
-    assert found(index, entry(links=("https://substack.com/@seanob/p/post",)))[7].role is Role.LINK
-    assert 7 in found(index, entry(links=("https://sean.medium.com/a-post",)))
-    assert not found(index, entry(links=("https://substack.com/@seanobfan",)))
+    e = entry(links=("https://substack.com/@cormacof/p/post",))
+    assert found(index, e)[7].role is Role.LINK
+    assert 7 in found(index, entry(links=("https://cormac.medium.com/a-post",)))
+    assert not found(index, entry(links=("https://substack.com/@cormacofclub",)))
     assert not found(index, entry(links=("https://medium.com/@someone",)))
     assert not found(index, entry(links=("https://www.youtube.com/watch?v=abc",)))
 
 
 def test_a_bare_shared_platform_owns_nothing() -> None:
-    index = DetectionIndex.build([Contact(1, "Pat Video", domains=("youtube.com",))], None)
+    index = DetectionIndex.build([Contact(1, "Wren Video", domains=("youtube.com",))], None)
     assert not found(index, entry(links=("https://youtube.com/@anyone",)))
 
 
@@ -324,8 +350,8 @@ def test_a_bare_shared_platform_owns_nothing() -> None:
         ("https://x.com/janedoe", 1),
         ("https://twitter.com/JaneDoe/status/123", 1),
         ("https://mobile.twitter.com/janedoe", 1),
-        ("https://www.linkedin.com/in/samwriter/", 11),
-        ("https://twitter.com/samw", 11),
+        ("https://www.linkedin.com/in/evanderpenfold/", 11),
+        ("https://twitter.com/epenfold", 11),
     ],
 )
 def test_profile_urls(index: DetectionIndex, href: str, contact: int) -> None:
@@ -345,25 +371,26 @@ def test_a_site_linking_to_itself_is_not_evidence(index: DetectionIndex) -> None
     )
     assert not found(index, e)
     on_platform = dataclasses.replace(
-        entry(links=("https://substack.com/@seanob",)), link="https://substack.com/home/post/1"
+        entry(links=("https://substack.com/@cormacof",)), link="https://substack.com/home/post/1"
     )
     assert 7 in found(index, on_platform)
 
 
 def test_link_evidence_shows_the_anchor_context(index: DetectionIndex) -> None:
     e = entry(
-        "Read her newsletter for more.", anchors=(("her newsletter", "https://janedoe.com/n"),)
+        "Her churn checklist is worth a read.",
+        anchors=(("churn checklist", "https://janedoe.com/n"),),
     )
     d = found(index, e)[1]
     assert d.matched == "https://janedoe.com/n"
-    assert "her newsletter" in d.snippet
+    assert "churn checklist" in d.snippet
 
 
 # --- podcasts: guests ----------------------------------------------------------------------
 
 
 def test_podcast_person_guest(index: DetectionIndex) -> None:
-    e = entry(title="Ep. 12: Pricing", people=(Person("Jane Doe", "guest"),))
+    e = entry(title="Ep. 12: Funding", people=(Person("Jane Doe", "guest"),))
     d = found(index, e, FeedKind.PODCAST)[1]
     assert d.role is Role.GUEST
     assert d.field == "people"
@@ -376,7 +403,7 @@ def test_podcast_person_guest_by_href(index: DetectionIndex) -> None:
 
 
 def test_podcast_person_host_credit_is_not_evidence(index: DetectionIndex) -> None:
-    e = entry(people=(Person("Jane Doe", "host"), Person("Ann Lee", "Guest Host")))
+    e = entry(people=(Person("Jane Doe", "host"), Person("Lia Brenn", "Guest Co-host")))
     dets = found(index, e, FeedKind.PODCAST)
     assert 1 not in dets  # host credits repeat on every episode
     assert dets[3].role is Role.GUEST
@@ -385,25 +412,25 @@ def test_podcast_person_host_credit_is_not_evidence(index: DetectionIndex) -> No
 @pytest.mark.parametrize(
     ("title", "kind"),
     [
-        ("Pricing with Jane Doe", FeedKind.PODCAST),
-        ("Jane Doe on Pricing", FeedKind.PODCAST),
+        ("Funding with Jane Doe", FeedKind.PODCAST),
+        ("Jane Doe on Funding", FeedKind.PODCAST),
         ("Interview: Jane Doe", FeedKind.BLOG),
-        ("Interview with Jane Doe: Pricing", FeedKind.BLOG),
-        ("Interview with Dr. Jane Doe about Pricing", FeedKind.BLOG),
-        ("Ep. 12: Pricing ft. Jane Doe", FeedKind.PODCAST),
-        ("Episode 12: Pricing feat. Jane Doe", FeedKind.PODCAST),
-        ("#123: Jane Doe — Pricing", FeedKind.PODCAST),
-        ("#123 Jane Doe on Pricing", FeedKind.BLOG),
-        ("Ep 12 - Jane Doe: Pricing", FeedKind.PODCAST),
-        ("12 – Interview with Jane Doe", FeedKind.PODCAST),
-        ("Jane Doe | The Give-First Show", FeedKind.PODCAST),
-        ("Pricing (with Jane Doe)", FeedKind.PODCAST),
-        ("Pricing, a conversation with Jane Doe", FeedKind.BLOG),
-        ("Q&A: Jane Doe on Pricing", FeedKind.BLOG),
+        ("Interview with Jane Doe: Funding", FeedKind.BLOG),
+        ("Interview with Dr. Jane Doe on Funding", FeedKind.BLOG),
+        ("Ep. 7: Funding ft. Jane Doe", FeedKind.PODCAST),
+        ("Episode 7: Funding feat. Jane Doe", FeedKind.PODCAST),
+        ("#58: Jane Doe — Funding", FeedKind.PODCAST),
+        ("#58 Jane Doe on Funding", FeedKind.BLOG),
+        ("Ep 7 - Jane Doe: Funding", FeedKind.PODCAST),
+        ("7 – Interview with Jane Doe", FeedKind.PODCAST),
+        ("Jane Doe | The Open Hand Hour", FeedKind.PODCAST),
+        ("Funding (with Jane Doe)", FeedKind.PODCAST),
+        ("Funding, a conversation with Jane Doe", FeedKind.BLOG),
+        ("Q&A: Jane Doe on Funding", FeedKind.BLOG),
         ("The Jane Doe Interview", FeedKind.BLOG),
-        ("Jane Doe (Acme) on Pricing", FeedKind.PODCAST),
-        ("PRICING (WITH JANE DOE)", FeedKind.PODCAST),
-        ("[Replay] Jane Doe on Pricing", FeedKind.PODCAST),
+        ("Jane Doe (Kindred Labs) on Funding", FeedKind.PODCAST),
+        ("FUNDING (WITH JANE DOE)", FeedKind.PODCAST),
+        ("[Replay] Jane Doe on Funding", FeedKind.PODCAST),
         ("[Interview] Jane Doe", FeedKind.BLOG),
         ("S2E4: Jane Doe, Author of Giving First", FeedKind.BLOG),
     ],
@@ -418,13 +445,13 @@ def test_interview_title_patterns_make_a_guest(
 
 
 def test_possessive_after_with_is_not_an_interview(index: DetectionIndex) -> None:
-    e = entry(title="Building a Brand with Jane Doe's Framework")
+    e = entry(title="Growing a Team with Jane Doe's Playbook")
     assert found(index, e, FeedKind.PODCAST)[1].role is Role.FEATURE
-    assert index.suggest_guests(entry(title="Pricing with Tom Example's Method")) == []
+    assert index.suggest_guests(entry(title="Funding with Ansel Example's Method")) == []
 
 
 def test_second_guest_joined_by_and(index: DetectionIndex) -> None:
-    dets = found(index, entry(title="Pricing with Jane Doe and Ann Lee"), FeedKind.PODCAST)
+    dets = found(index, entry(title="Funding with Jane Doe and Lia Brenn"), FeedKind.PODCAST)
     assert dets[1].role is Role.GUEST
     assert dets[3].role is Role.GUEST
 
@@ -432,12 +459,12 @@ def test_second_guest_joined_by_and(index: DetectionIndex) -> None:
 @pytest.mark.parametrize(
     ("title", "kind"),
     [
-        ("What Jane Doe Taught Us About Pricing", FeedKind.BLOG),
-        ("Lessons From JANE DOE", FeedKind.BLOG),
-        ("Jane Doe's Take on Pricing", FeedKind.BLOG),
-        ("Why Jane Doe Rethinks Pricing", FeedKind.BLOG),
-        ("Jane Doe on Pricing", FeedKind.BLOG),  # a blog post about her views
-        ("Ep. 12: What Jane Doe Taught Us", FeedKind.PODCAST),
+        ("What I Learned From Jane Doe About Funding", FeedKind.BLOG),
+        ("Rereading JANE DOE", FeedKind.BLOG),
+        ("Jane Doe's Favourite Funding Mistakes", FeedKind.BLOG),
+        ("How Jane Doe Rebuilt Her Funnel", FeedKind.BLOG),
+        ("Jane Doe on Funding", FeedKind.BLOG),  # a blog post about her views
+        ("Ep. 7: What We Borrowed From Jane Doe", FeedKind.PODCAST),
     ],
 )
 def test_name_in_title_outside_an_interview_is_a_feature(
@@ -449,7 +476,10 @@ def test_name_in_title_outside_an_interview_is_a_feature(
 
 
 def test_text_mainly_about_someone_is_a_feature(index: DetectionIndex) -> None:
-    text = "Jane Doe started small. Later Jane Doe grew. Today Jane Doe leads. Ann Lee agrees."
+    text = (
+        "Jane Doe began at a kitchen table. By 2019 Jane Doe had a team. "
+        "Now Jane Doe runs the firm. Lia Brenn concurs."
+    )
     dets = found(index, entry(text))
     assert dets[1].role is Role.FEATURE
     assert dets[3].role is Role.MENTION
@@ -463,8 +493,8 @@ def test_author_is_a_feature(index: DetectionIndex) -> None:
 
 def test_strongest_role_kept_with_all_evidence(index: DetectionIndex) -> None:
     e = entry(
-        "This week Jane Doe joins us. Follow @janedoe.",
-        title="Pricing (with Jane Doe)",
+        "Jane Doe sat in with us today; find her as @janedoe.",
+        title="Funding (with Jane Doe)",
         anchors=(("her site", "https://janedoe.com/"),),
     )
     dets = index.detect(e, FeedKind.PODCAST)
@@ -482,7 +512,7 @@ def test_strongest_role_kept_with_all_evidence(index: DetectionIndex) -> None:
 
 def test_feed_kind_is_guessed_from_the_entry(index: DetectionIndex) -> None:
     e = dataclasses.replace(
-        entry(title="Jane Doe on Pricing"), enclosure=Enclosure("https://cdn.example/1.mp3")
+        entry(title="Jane Doe on Funding"), enclosure=Enclosure("https://cdn.example/1.mp3")
     )
     assert found(index, e, None)[1].role is Role.GUEST  # type: ignore[arg-type]
 
@@ -492,9 +522,9 @@ def test_feed_kind_is_guessed_from_the_entry(index: DetectionIndex) -> None:
 
 def test_detect_me_in_a_contacts_feed(index: DetectionIndex) -> None:
     e = entry(
-        "Thanks to Casey Host for the intro.",
-        title="#40 Casey Host on Giving First",
-        anchors=(("Casey's site", "https://www.caseyhost.com/"),),
+        "Sunniva Tallis made the intro, so credit where due.",
+        title="#40 Sunniva Tallis on Giving First",
+        anchors=(("Sunniva's site", "https://www.sunnivatallis.com/"),),
     )
     me = index.detect_me(e, FeedKind.PODCAST)
     assert me is not None
@@ -506,9 +536,9 @@ def test_detect_me_in_a_contacts_feed(index: DetectionIndex) -> None:
 
 
 def test_detect_me_by_brand_handle_and_nothing(index: DetectionIndex) -> None:
-    me = index.detect_me(entry("Loved the Give First Media newsletter."))
+    me = index.detect_me(entry("Loved the Open Hand Media newsletter."))
     assert me is not None and me.role is Role.MENTION
-    assert index.detect_me(entry("via @caseyhost")) is not None
+    assert index.detect_me(entry("via @sunnivatallis")) is not None
     assert index.detect_me(entry("Nothing about anyone here.")) is None
 
 
@@ -516,11 +546,11 @@ def test_detect_me_by_brand_handle_and_nothing(index: DetectionIndex) -> None:
 
 
 def test_unknown_podcast_person_guest_is_suggested(index: DetectionIndex) -> None:
-    e = entry(people=(Person("Rita Newcomer", "guest", "https://rita.example"),), guid="ep-9")
+    e = entry(people=(Person("Hester Newcomer", "guest", "https://hester.example"),), guid="ep-9")
     (s,) = index.suggest_guests(e, FeedKind.PODCAST)
     assert s == GuestSuggestion(
-        name="Rita Newcomer",
-        href="https://rita.example",
+        name="Hester Newcomer",
+        href="https://hester.example",
         evidence=s.evidence,
         entry_guid="ep-9",
         field="people",
@@ -532,13 +562,16 @@ def test_unknown_podcast_person_guest_is_suggested(index: DetectionIndex) -> Non
 @pytest.mark.parametrize(
     ("title", "names"),
     [
-        ("Interview with Tom Example about Pricing", ["Tom Example"]),
-        ("Pricing (with Rita Newcomer and Omar Farouk)", ["Rita Newcomer", "Omar Farouk"]),
-        ("#12 Ludwig van Beethoven on Rhythm", ["Ludwig van Beethoven"]),
-        ("Interview: Building Habits", []),
-        ("Ep. 299: Link Building", []),
-        ("Ep. 12: Growth ft. Adam", []),
-        ("Ep. 12: SEO Tips with AI Tools", []),
+        ("Interview with Ansel Example about Funding", ["Ansel Example"]),
+        (
+            "Funding (with Hester Newcomer and Thaddeus Farouk)",
+            ["Hester Newcomer", "Thaddeus Farouk"],
+        ),
+        ("#12 Hendrik van Oosterzee on Etching", ["Hendrik van Oosterzee"]),
+        ("Interview: Writing Habits", []),
+        ("Ep. 87: Hiring Advice", []),
+        ("Ep. 12: Funding ft. Noor", []),
+        ("Ep. 12: Budget Tips with CRM Templates", []),
     ],
 )
 def test_title_guest_suggestions(index: DetectionIndex, title: str, names: list[str]) -> None:
@@ -548,7 +581,7 @@ def test_title_guest_suggestions(index: DetectionIndex, title: str, names: list[
 
 
 def test_known_guest_is_not_suggested(index: DetectionIndex) -> None:
-    e = entry(title="Pricing (with Jane Doe)", people=(Person("Jane Doe", "guest"),))
+    e = entry(title="Funding (with Jane Doe)", people=(Person("Jane Doe", "guest"),))
     assert index.suggest_guests(e, FeedKind.PODCAST) == []
 
 
@@ -556,7 +589,7 @@ def test_known_guest_is_not_suggested(index: DetectionIndex) -> None:
 def test_guest_resembling_a_contact_is_an_alias_suggestion(
     index: DetectionIndex, name: str
 ) -> None:
-    e = entry(title="Ep. 3: Pricing", people=(Person(name, "guest"),))
+    e = entry(title="Ep. 3: Funding", people=(Person(name, "guest"),))
     analysis = index.analyse(e, FeedKind.PODCAST)
     if fold(name) == "jane doe":  # accents only: that is simply Jane Doe
         assert analysis.suggestions == ()
@@ -572,7 +605,7 @@ def test_guest_resembling_a_contact_is_an_alias_suggestion(
 
 
 def test_fuzzy_typo_alias_suggestion(index: DetectionIndex) -> None:
-    analysis = index.analyse(entry(people=(Person("Vincent van Gohg", "guest"),)))
+    analysis = index.analyse(entry(people=(Person("Maarten van Kessle", "guest"),)))
     (s,) = analysis.suggestions
     assert s.similar_contact_id == 10
     assert 90 <= s.similarity < 100
@@ -595,18 +628,18 @@ def test_make_snippet_at_the_edges() -> None:
 
 
 def test_highlight_spans() -> None:
-    pieces = highlight_spans("As JOSÉ  Álvarez said, jose alvarez agreed.", "José Álvarez")
+    pieces = highlight_spans("As BEGOÑA  Ordóñez said, begona ordonez agreed.", "Begoña Ordóñez")
     assert pieces == [
         ("As ", False),
-        ("JOSÉ  Álvarez", True),
+        ("BEGOÑA  Ordóñez", True),
         (" said, ", False),
-        ("jose alvarez", True),
+        ("begona ordonez", True),
         (" agreed.", False),
     ]
     assert highlight_spans("nothing here", "Jane Doe") == [("nothing here", False)]
-    assert highlight_spans("Joann Leeds and Ann Lee", "Ann Lee") == [
-        ("Joann Leeds and ", False),
-        ("Ann Lee", True),
+    assert highlight_spans("Ophelia Brennock and Lia Brenn", "Lia Brenn") == [
+        ("Ophelia Brennock and ", False),
+        ("Lia Brenn", True),
     ]
     assert highlight_spans("", "x") == []
     assert highlight_spans("see <b>Jane Doe</b>", "Jane Doe")[1] == ("Jane Doe", True)
@@ -674,16 +707,16 @@ def test_dev_set_meets_the_accuracy_goals() -> None:
 
 
 def test_co_guests_opening_the_title(index: DetectionIndex) -> None:
-    dets = found(index, entry(title="Jane Doe & Ann Lee on Pricing"), FeedKind.PODCAST)
+    dets = found(index, entry(title="Jane Doe & Lia Brenn on Funding"), FeedKind.PODCAST)
     assert dets[1].role is Role.GUEST
     assert dets[3].role is Role.GUEST
     names = [
         s.name
         for s in index.suggest_guests(
-            entry(title="Tom Example and Rita Newcomer on Pricing"), FeedKind.PODCAST
+            entry(title="Ansel Example and Hester Newcomer on Funding"), FeedKind.PODCAST
         )
     ]
-    assert names == ["Tom Example", "Rita Newcomer"]
+    assert names == ["Ansel Example", "Hester Newcomer"]
 
 
 def test_guest_with_an_apposition(index: DetectionIndex) -> None:
