@@ -13,6 +13,8 @@ Routes (query parameters in brackets):
     /cookie-then?u=      sets a cookie, 302 to u
     /slow[?interval=&n=] 200, then one byte per interval
     /hang                accepts, never answers (until the server stops)
+    /gate?key=&n=        holds each request until n requests with that key are held at
+                         once, then answers all of them with the feed (proves parallelism)
     /huge                endless body, no Content-Length
     /big-declared        Content-Length: 10 GiB (never sent)
     /gzip /deflate       the feed, compressed
@@ -124,6 +126,9 @@ class TestServer:
     counters: dict[str, int] = field(default_factory=dict)
     stopping: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Requests held at /gate, by key; guarded by ``gate``.
+    gates: dict[str, int] = field(default_factory=dict)
+    gate: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def port(self) -> int:
@@ -139,6 +144,8 @@ class TestServer:
         with self.lock:
             self.hits.clear()
             self.counters.clear()
+        with self.gate:
+            self.gates.clear()
 
     def paths(self) -> list[str]:
         with self.lock:
@@ -146,6 +153,8 @@ class TestServer:
 
     def stop(self) -> None:
         self.stopping.set()
+        with self.gate:
+            self.gate.notify_all()  # release whatever waits at /gate
         self.server.shutdown()
         self.server.server_close()
 
@@ -237,6 +246,17 @@ def _make_handler(state: TestServer) -> type[BaseHTTPRequestHandler]:
     def hang(h: Handler, q: dict[str, str]) -> None:
         state.stopping.wait(30)
 
+    def gate(h: Handler, q: dict[str, str]) -> None:
+        key, n = q.get("key", "default"), int(q.get("n", "2"))
+        with state.gate:
+            state.gates[key] = state.gates.get(key, 0) + 1
+            state.gate.notify_all()
+            opened = state.gate.wait_for(
+                lambda: state.gates.get(key, 0) >= n or state.stopping.is_set(), timeout=30
+            )
+        if opened and not state.stopping.is_set():
+            h._send(200, FEED)
+
     def huge(h: Handler, q: dict[str, str]) -> None:
         h.send_response(200)
         h.send_header("Content-Type", "application/rss+xml")
@@ -309,6 +329,7 @@ def _make_handler(state: TestServer) -> type[BaseHTTPRequestHandler]:
         "/cookie-then": cookie_then,
         "/slow": slow,
         "/hang": hang,
+        "/gate": gate,
         "/huge": huge,
         "/big-declared": big_declared,
         "/gzip": gz,
