@@ -10,6 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from planner.services import Workspace, demo, open_workspace
 from tests.conftest import ROOT, fixed_clock
+from tests.pages.downloads import downloads_fixture
+
+__all__ = ["downloads_fixture"]  # the ``downloads`` fixture: the bytes behind a button
 
 APP = str(ROOT / "streamlit_app.py")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.services import Workspace, feeds, ingest
 from tests.feeds.httpserver import FEED, PODCAST
+from tests.pages.downloads import Downloads, csv_table
 
 HOSTILE_TITLE = "![x](http://evil.example/p.gif) **bold** <img src=x>"
 HOSTILE = f"""<?xml version="1.0"?><rss version="2.0"><channel>
@@ -58,22 +60,31 @@ def markdown_like(at: AppTest) -> list[str]:
     return out
 
 
-def test_renders_on_an_empty_database(open_page: Callable[[str], AppTest]) -> None:
+def test_the_empty_feeds_page_shows_zero_counts_and_invites_to_add_a_feed(
+    open_page: Callable[[str], AppTest],
+) -> None:
     at = open_page("feeds")
     assert not at.error
+    assert [t.value for t in at.title] == ["Feeds"]
+    assert [t.label for t in at.tabs] == ["By URL", "Upload a feed file", "Import OPML"]
+    assert at.button(key="feed_add_submit").label == "Add feed"
+    assert not at.dataframe and not at.download_button
     assert metrics(at) == {"Feeds": "0", "Entries": "0", "With errors": "0", "With warnings": "0"}
     assert any("No feeds yet" in i.value for i in at.info)
     assert at.button(key="feed_refresh_all").disabled
 
 
-def test_renders_on_the_demo_before_and_after_ingest(
+def test_the_demo_feeds_are_listed_unfetched_then_ok_with_their_entries(
     demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
+    demo_feeds = feeds.list_feeds(demo_app_ws)
+    n = len(demo_feeds)
     at = open_page("feeds")
     assert not at.error
     table = feeds_table(at)
-    assert list(table["status"]) == ["not fetched yet"] * 4
-    assert metrics(at)["Feeds"] == "4" and metrics(at)["Entries"] == "0"
+    assert table["title"].tolist() == [f.title for f in demo_feeds]
+    assert list(table["status"]) == ["not fetched yet"] * n
+    assert metrics(at)["Feeds"] == str(n) and metrics(at)["Entries"] == "0"
 
     ingest.refresh(demo_app_ws)
     at = open_page("feeds")
@@ -81,9 +92,11 @@ def test_renders_on_the_demo_before_and_after_ingest(
     total = sum(f.entries for f in feeds.list_feeds(demo_app_ws))
     assert metrics(at)["Entries"] == str(total) and total > 0
     table = feeds_table(at)
-    assert list(table["status"]) == ["ok"] * 4
-    assert set(table["owner"]) == {"me", "Maya Lindqvist", "industry"}
-    assert list(table["open"]) == [""] * 4  # local files: nothing clickable
+    assert list(table["status"]) == ["ok"] * n
+    assert table["entries"].tolist() == [f.entries for f in feeds.list_feeds(demo_app_ws)]
+    assert set(table["owner"]) == {f.owner_name for f in demo_feeds}
+    assert "Maya Lindqvist" in set(table["owner"])
+    assert list(table["open"]) == [""] * n  # local files: nothing clickable
     assert {"title", "url", "kind", "status", "last error", "error count", "entries"} <= set(
         table.columns
     )
@@ -104,24 +117,28 @@ def test_adding_a_file_url_is_refused_and_stores_nothing(
 def test_refresh_all_on_the_demo_shows_a_complete_status(
     demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
+    n = len(feeds.list_feeds(demo_app_ws))
     at = open_page("feeds")
     at.button(key="feed_refresh_all").click().run()
     assert not at.exception and not at.error
     [status] = at.status
-    assert (status.state, status.label) == ("complete", "Refreshed 4 feed(s)")
+    assert (status.state, status.label) == ("complete", f"Refreshed {n} feed(s)")
     lines = texts(at)
     new = sum(f.entries for f in feeds.list_feeds(demo_app_ws))
-    assert f"fetched 4, unchanged 0, failed 0, new entries {new}, updated entries 0" in lines
-    assert sum(line.startswith("✓ fetched: ") for line in lines) == 4
-    assert feeds_table(at)["status"].tolist() == ["ok"] * 4
+    assert new > 0
+    assert f"fetched {n}, unchanged 0, failed 0, new entries {new}, updated entries 0" in lines
+    assert sum(line.startswith("✓ fetched: ") for line in lines) == n
+    assert feeds_table(at)["status"].tolist() == ["ok"] * n
     assert metrics(at)["Entries"] == str(new)
 
     at.button(key="feed_refresh_all").click().run()  # again: nothing changed
     assert at.status[0].state == "complete"
-    assert any(line.startswith("fetched 0, unchanged 4") for line in texts(at))
+    assert any(line.startswith(f"fetched 0, unchanged {n}") for line in texts(at))
 
 
-def test_refresh_one_feed(demo_app_ws: Workspace, open_page: Callable[[str], AppTest]) -> None:
+def test_refreshing_one_feed_fetches_only_that_feed(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
     podcast = next(f for f in feeds.list_feeds(demo_app_ws) if f.kind == "podcast")
     at = open_page("feeds")
     at.selectbox(key="feed_refresh_pick").select(podcast.id).run()
@@ -153,8 +170,8 @@ def test_failures_are_listed_with_their_message_and_the_private_hint(
     assert metrics(at)["With errors"] == "2"
 
 
-def test_the_entries_browser_shows_entry_text(
-    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+def test_the_entries_browser_shows_entry_text_and_downloads_the_feed_s_entries(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
 ) -> None:
     ingest.refresh(demo_app_ws)
     podcast = next(f for f in feeds.list_feeds(demo_app_ws) if f.kind == "podcast")
@@ -172,6 +189,12 @@ def test_the_entries_browser_shows_entry_text(
     assert chosen.title in lines
     assert (chosen.text or "(no text)") in lines
     assert "Text of the entry" in [e.label for e in at.expander]
+    got = downloads(at, "dl_entries")
+    assert got.file_name == "entries.csv"
+    header, rows = csv_table(got.data)
+    assert header == list(feeds.entries_frame(demo_app_ws, feed_id=podcast.id).columns)
+    assert [r["title"] for r in rows] == [e.title for e in episodes]
+    assert {r["feed_id"] for r in rows} == {str(podcast.id)}
 
 
 def test_feed_text_is_never_rendered_as_markdown(
@@ -193,7 +216,9 @@ def test_feed_text_is_never_rendered_as_markdown(
         assert "evil.example" not in shown and "javascript" not in shown, shown
 
 
-def test_uploading_a_feed_file(app_ws: Workspace, open_page: Callable[[str], AppTest]) -> None:
+def test_uploading_a_feed_file_stores_it_and_a_new_version_updates_it(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
     at = open_page("feeds")
     at.file_uploader(key="feed_upload_file").set_value(("cast.xml", PODCAST, "application/rss+xml"))
     at.run()
@@ -230,7 +255,9 @@ def test_uploading_a_file_that_is_not_a_feed_keeps_nothing(
     assert feeds.list_feeds(app_ws) == []
 
 
-def test_opml_import_and_export(app_ws: Workspace, open_page: Callable[[str], AppTest]) -> None:
+def test_opml_import_then_the_opml_and_csv_downloads_list_the_feeds(
+    app_ws: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
+) -> None:
     at = open_page("feeds")
     at.file_uploader(key="feed_opml_file").set_value(("reader.opml", OPML, "text/x-opml"))
     at.run()
@@ -243,7 +270,22 @@ def test_opml_import_and_export(app_ws: Workspace, open_page: Callable[[str], Ap
     }
     table = feeds_table(at)
     assert table["open"].tolist() == ["https://one.example/feed", "https://two.example/feed"]
-    assert at.get("download_button")  # OPML and CSV downloads
+    opml = downloads(at, "dl_feeds_opml")
+    assert (opml.label, opml.file_name, opml.mimetype) == (
+        "Download OPML",
+        "feeds.opml",
+        "text/x-opml",
+    )
+    root = ElementTree.fromstring(opml.data)
+    assert (root.tag, root.get("version")) == ("opml", "2.0")
+    assert sorted(o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")) == [
+        "https://one.example/feed",
+        "https://two.example/feed",
+    ]
+    header, rows = csv_table(downloads(at, "dl_feeds").data)
+    assert header == list(feeds.feeds_frame(app_ws).columns)
+    assert [r["url"] for r in rows] == table["url"].tolist()
+    assert [int(r["id"]) for r in rows] == table["id"].tolist()
 
 
 def test_removing_a_feed_needs_the_confirmation(
@@ -263,7 +305,7 @@ def test_removing_a_feed_needs_the_confirmation(
     assert metrics(at)["Feeds"] == "0"
 
 
-def test_changing_kind_and_owner(
+def test_changing_a_feed_s_kind_and_owner_is_saved(
     demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
     digest = next(f for f in feeds.list_feeds(demo_app_ws) if f.owner == "industry")
@@ -276,6 +318,8 @@ def test_changing_kind_and_owner(
     assert not at.exception and not at.error
     changed = next(f for f in feeds.list_feeds(demo_app_ws) if f.id == digest.id)
     assert (changed.kind, changed.owner_name) == ("podcast", "Maya Lindqvist")
+    row = feeds_table(at).set_index("id").loc[digest.id]
+    assert (row["kind"], row["owner"]) == ("podcast", "Maya Lindqvist")
 
 
 @pytest.mark.parametrize("kind", ["blog", "podcast"])

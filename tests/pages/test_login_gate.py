@@ -12,6 +12,7 @@ def test_without_auth_settings_the_app_opens(app_db: str) -> None:
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Dashboard"
+    assert "login_button" not in {b.key for b in at.button}
 
 
 def test_with_auth_settings_a_stranger_sees_only_the_login(app_db: str) -> None:
@@ -39,6 +40,7 @@ def test_with_auth_settings_a_logged_in_user_sees_the_app(app_db: str) -> None:
     at.run()
     assert not at.exception
     assert at.title[0].value == "Dashboard"
+    assert "login_button" not in {b.key for b in at.button}
 
 
 def test_a_page_opened_directly_is_gated_too(app_db: str) -> None:

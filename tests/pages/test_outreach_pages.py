@@ -1,15 +1,37 @@
-"""Outreach and Import & export through AppTest, empty and with the demo."""
+"""Outreach and Import & export through AppTest, empty and with the demo.
+
+Every download is read as the browser would get it (tests/pages/downloads.py) and parsed:
+CSV with csv, .eml with email, .ics with icalendar, zips with zipfile.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.services import Workspace, contacts, imports, outreach
-
-PAGES = ["outreach", "data"]
+from planner.outreach.csv_export import CONTACT_COLUMNS, LEDGER_COLUMNS
+from planner.services import (
+    Workspace,
+    calendar,
+    contacts,
+    exports,
+    imports,
+    ingest,
+    ledger,
+    outreach,
+)
+from tests.conftest import TODAY
+from tests.pages.downloads import (
+    Downloads,
+    csv_table,
+    eml,
+    eml_text,
+    ics_events,
+    zip_members,
+)
 
 GOOD_CONTACTS = (
     b"name,email,domains,tier,reach\r\n"
@@ -24,22 +46,68 @@ BAD_CONTACTS = (
 )
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_pages_render_on_an_empty_database(open_page: Callable[[str], AppTest], page: str) -> None:
-    at = open_page(page)
-    assert not at.error
+def lines(text: str) -> list[str]:
+    """Lines without their endings (an .eml body is CRLF, a rendered draft LF)."""
+    return text.replace("\r\n", "\n").rstrip("\n").split("\n")
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_pages_render_on_the_demo(
-    demo_app_ws: Workspace, open_page: Callable[[str], AppTest], page: str
+# --- outreach ---------------------------------------------------------------------------
+
+
+def test_the_empty_outreach_page_asks_for_a_contact_first(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
-    at = open_page(page)
+    at = open_page("outreach")
     assert not at.error
+    assert [t.value for t in at.title] == ["Outreach"]
+    assert [t.label for t in at.tabs] == ["One draft", "Many drafts", "Templates"]
+    assert [i.value for i in at.info] == [
+        "Add a contact first (Contacts page): drafts are written to someone."
+    ]
+    assert not at.download_button  # no draft without a contact
+    assert "0 contact(s) selected" in [c.value for c in at.caption]
+    assert at.button(key="batch_make").disabled
+    # the template editor still works, on a made-up contact
+    names = [t.name for t in outreach.list_templates(app_ws)]
+    assert at.selectbox(key="tpl_pick").value == names[0]
+    variables = next(d.value for d in at.dataframe if "variable" in d.value.columns)
+    assert variables["variable"].tolist() == list(outreach.context_doc())
 
 
-def test_previewing_a_draft_shows_its_subject(
-    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+def test_the_demo_draft_is_addressed_previewed_and_offered_as_eml_and_mailto(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
+) -> None:
+    first = contacts.list_contacts(demo_app_ws)[0]
+    assert first.email
+    draft = outreach.render_draft(demo_app_ws, "featured_you", first.id)
+    at = open_page("outreach")
+    assert not at.error
+    assert at.selectbox(key="draft_template").value == "featured_you"
+    assert at.selectbox(key="draft_contact").value == first.id
+    assert f"To: {first.name} <{first.email}>" in [t.value for t in at.text]
+    shown = [c.value for c in at.code]
+    assert draft.subject in shown
+    assert lines(draft.text) in [lines(s) for s in shown]
+    [mail_link] = at.get("link_button")
+    assert mail_link.proto.label == "Open in my mail app"
+    assert mail_link.proto.url == outreach.mailto(draft)
+
+    got = downloads(at, "draft_download")
+    assert (got.label, got.file_name, got.mimetype) == (
+        "Download .eml draft",
+        draft.filename,
+        "message/rfc822",
+    )
+    message = eml(got.data)
+    assert message["To"].addresses[0].addr_spec == first.email
+    assert message["To"].addresses[0].display_name == first.name
+    assert message["From"].addresses[0].addr_spec == demo_app_ws.profile().email
+    assert message["Subject"] == draft.subject
+    assert lines(eml_text(message)) == lines(draft.text)
+
+
+def test_choosing_a_template_and_contact_previews_that_draft_and_its_eml(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
 ) -> None:
     target = next(
         c for c in contacts.list_contacts(demo_app_ws) if outreach.asks_for(demo_app_ws, c.id)
@@ -52,7 +120,48 @@ def test_previewing_a_draft_shows_its_subject(
     shown = [c.value for c in at.code]
     assert expected.subject in shown
     assert expected.text.rstrip() in [s.rstrip() for s in shown]
-    assert at.get("download_button")  # the .eml download is offered
+    # the .eml offered is this draft, for this contact
+    message = eml(downloads(at, "draft_download").data)
+    assert message["Subject"] == expected.subject
+    assert message["To"].addresses[0].display_name == target.name
+    assert lines(eml_text(message)) == lines(expected.text)
+
+
+def test_many_drafts_for_a_tier_come_as_a_zip_of_one_eml_per_contact(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
+) -> None:
+    at = open_page("outreach")
+    tier = at.selectbox(key="batch_tier").value
+    chosen = outreach.select_tier(demo_app_ws, tier)
+    people = {c.id: c for c in contacts.list_contacts(demo_app_ws)}
+    assert f"{len(chosen)} contact(s) selected" in [c.value for c in at.caption]
+    recipients = next(d.value for d in at.dataframe if list(d.value.columns) == ["contact"])
+    assert recipients["contact"].tolist() == [people[r.contact_id].name for r in chosen]
+    assert len(chosen) > 1
+    assert "batch_download" not in {b.key for b in at.download_button}  # not made yet
+
+    at.button(key="batch_make").click().run()
+    assert not at.exception and not at.error
+    template = at.selectbox(key="batch_template_tier").value
+    made = outreach.drafts_zip(demo_app_ws, template, chosen)
+    assert made.describe() in [t.value for t in at.text]
+    got = downloads(at, "batch_download")
+    assert (got.file_name, got.mimetype) == (
+        f"drafts-{template}-{TODAY.isoformat()}.zip",
+        "application/zip",
+    )
+    members = zip_members(got.data)
+    assert len(members) == len(made.drafts) == len(chosen)
+    assert all(name.endswith(".eml") for name in members)
+    messages = [eml(data) for data in members.values()]
+    assert sorted(m["To"].addresses[0].display_name for m in messages) == sorted(
+        people[r.contact_id].name for r in chosen
+    )
+    by_name = {d.contact_name: d for d in made.drafts}
+    for message in messages:
+        draft = by_name[message["To"].addresses[0].display_name]
+        assert message["Subject"] == draft.subject
+        assert lines(eml_text(message)) == lines(draft.text)
 
 
 def test_the_template_editor_shows_the_line_of_a_problem_and_saves_nothing(
@@ -67,7 +176,7 @@ def test_the_template_editor_shows_the_line_of_a_problem_and_saves_nothing(
     assert not outreach.get_template(demo_app_ws, "featured_you").stored
 
 
-def test_saving_then_reverting_a_template(
+def test_saving_a_template_stores_my_version_and_reverting_removes_it(
     demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
     at = open_page("outreach")
@@ -78,9 +187,179 @@ def test_saving_then_reverting_a_template(
     assert not at.exception and not at.error
     stored = outreach.get_template(demo_app_ws, "thank_you")
     assert stored.stored and stored.subject == "Thanks, {{ contact.first_name }}!"
+    assert at.button(key="tpl_revert").label == "Revert to the built-in version"
     at.button(key="tpl_revert").click().run()
     assert not at.exception and not at.error
     assert not outreach.get_template(demo_app_ws, "thank_you").stored
+
+
+def test_a_draft_button_elsewhere_preselects_template_and_contact(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    target = contacts.list_contacts(demo_app_ws)[3]
+    at = open_page("outreach")
+    at.session_state["outreach_template"] = "reciprocate"
+    at.session_state["outreach_contact_id"] = target.id
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="draft_template").value == "reciprocate"
+    assert at.selectbox(key="draft_contact").value == target.id
+    expected = outreach.render_draft(demo_app_ws, "reciprocate", target.id)
+    assert expected.subject in [c.value for c in at.code]
+
+
+# --- import & export --------------------------------------------------------------------
+
+
+def test_the_empty_import_export_page_offers_examples_an_empty_export_and_calendar(
+    app_ws: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
+) -> None:
+    at = open_page("data")
+    assert not at.error
+    assert [t.value for t in at.title] == ["Import & export"]
+    assert [t.label for t in at.tabs] == ["Import", "Export"]
+    assert at.radio(key="import_kind").value == "contacts"
+    assert at.selectbox(key="export_table").value == "contacts"
+    assert at.selectbox(key="export_table").options == sorted(exports.tables())
+    assert at.date_input(key="export_as_of").value == TODAY
+    assert not at.get("button")  # nothing to import, nothing to undo
+
+    export = downloads(at, "export_download")
+    assert (export.file_name, export.mimetype) == (f"contacts-{TODAY}.csv", "text/csv")
+    header, rows = csv_table(export.data)
+    assert header == list(exports.contacts_frame(app_ws).columns) and rows == []
+
+    ics = downloads(at, "export_ics")
+    assert (ics.label, ics.file_name, ics.mimetype) == (
+        "Download the plan (.ics)",
+        calendar.ics_file_name(app_ws),
+        "text/calendar",
+    )
+    assert ics_events(ics.data) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "columns"), [("contacts", CONTACT_COLUMNS), ("ledger", LEDGER_COLUMNS)]
+)
+def test_the_example_file_of_each_import_is_valid_and_imports_back(
+    app_ws: Workspace,
+    open_page: Callable[[str], AppTest],
+    downloads: Downloads,
+    kind: str,
+    columns: tuple[str, ...],
+) -> None:
+    at = open_page("data")
+    at.radio(key="import_kind").set_value(kind).run()
+    example = downloads(at, f"import_example_{kind}")
+    assert (example.label, example.file_name) == (
+        "Download an example file",
+        f"example-{kind}.csv",
+    )
+    header, rows = csv_table(example.data)
+    assert header == list(columns) and len(rows) > 1
+    # upload what was downloaded: the page finds it valid (a ledger row must name a stored
+    # contact, so the people of the ledger example come from the contacts example)
+    if kind == "ledger":
+        imports.import_contacts(app_ws, outreach.example_csv("contacts"))
+    at.file_uploader(key=f"import_file_{kind}").set_value(
+        (example.file_name, example.data, "text/csv")
+    )
+    at.run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == [
+        "The file is valid. Check the rows below, then import them."
+    ]
+    assert [len(d.value) for d in at.dataframe] == [len(rows)]  # the rows; no problems
+    before = contacts.count(app_ws) if kind == "contacts" else len(ledger.list_interactions(app_ws))
+    at.button(key="import_go").click().run()
+    assert not at.exception and not at.error
+    after = contacts.count(app_ws) if kind == "contacts" else len(ledger.list_interactions(app_ws))
+    assert after - before == len(rows)
+
+
+def test_the_demo_export_and_calendar_hold_the_demo_data(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
+) -> None:
+    at = open_page("data")
+    assert not at.error
+    header, rows = csv_table(downloads(at, "export_download").data)
+    frame = exports.contacts_frame(demo_app_ws)
+    assert header == list(frame.columns)
+    assert [int(r["id"]) for r in rows] == frame["id"].tolist()
+    known = next(c for c in contacts.list_contacts(demo_app_ws) if c.email and c.domains)
+    row = next(r for r in rows if r["id"] == str(known.id))
+    assert (row["name"], row["email"], row["tier"]) == (known.name, known.email, known.tier.value)
+    assert row["domains"] == "|".join(known.domains)
+
+    events = ics_events(downloads(at, "export_ics").data)
+    expected = calendar.plan_events(demo_app_ws)
+    assert len(events) == len(expected) > 0
+    assert [str(e["UID"]) for e in events] == [e.uid for e in expected]
+    for got, want in zip(events, expected, strict=True):
+        assert str(got["SUMMARY"]) == want.title
+        assert got["DTSTART"].dt == want.day and type(got["DTSTART"].dt) is date  # all-day
+
+
+@pytest.fixture
+def full_demo(demo_app_ws: Workspace) -> Workspace:
+    """The demo with its feeds read and one template of mine: no exportable table empty
+    except those the demo leaves empty on purpose."""
+    ingest.refresh(demo_app_ws)
+    outreach.save_template(demo_app_ws, "thank_you", subject="Thanks!", body="Thank you.\n")
+    return demo_app_ws
+
+
+def test_every_table_downloads_with_the_rows_of_its_export(
+    full_demo: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
+) -> None:
+    at = open_page("data")
+    tables = at.selectbox(key="export_table").options
+    assert tables == sorted(exports.tables())
+    non_empty = set()
+    for table in tables:
+        at.selectbox(key="export_table").select(table).run()
+        assert not at.exception and not at.error, table
+        got = downloads(at, "export_download")
+        assert got.file_name == f"{table}-{TODAY.isoformat()}.csv"
+        header, rows = csv_table(got.data)
+        frame = exports.export_frame(full_demo, table, as_of=TODAY)
+        assert header == list(frame.columns), table
+        assert len(rows) == len(frame), table
+        first = frame.columns[0]  # an id, a name or a priority: rows in the export's order
+        assert [r[first] for r in rows] == [_cell(v) for v in frame[first]], table
+        if rows:
+            non_empty.add(table)
+    # the demo (with its feeds read) fills all but the auto-plan's proposals
+    assert set(tables) - non_empty == {"plan"}
+    assert "thank_you" in _column(at, downloads, "templates", "name")
+    assert contacts.list_contacts(full_demo)[0].name in _column(
+        at, downloads, "balances", "contact"
+    )
+
+
+def _cell(value: object) -> str:
+    """How a CSV cell of an id, name or number reads back."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _column(at: AppTest, downloads: Downloads, table: str, column: str) -> list[str]:
+    at.selectbox(key="export_table").select(table).run()
+    _, rows = csv_table(downloads(at, "export_download").data)
+    return [r[column] for r in rows]
+
+
+def test_the_bom_option_starts_the_export_with_a_bom(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
+) -> None:
+    at = open_page("data")
+    plain_header, plain_rows = csv_table(downloads(at, "export_download").data)
+    at.checkbox(key="export_bom").check().run()
+    header, rows = csv_table(downloads(at, "export_download").data, bom=True)
+    assert (header, rows) == (plain_header, plain_rows)
 
 
 def _upload(at: AppTest, data: bytes) -> AppTest:
@@ -122,25 +401,3 @@ def test_a_good_contacts_file_imports_and_undo_removes_it(
     assert not at.exception and not at.error
     assert contacts.count(app_ws) == 0
     assert imports.last_import(app_ws) is None
-
-
-def test_every_table_can_be_downloaded(
-    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
-) -> None:
-    at = open_page("data")
-    for table in ("ledger", "templates", "asks"):
-        at.selectbox(key="export_table").select(table).run()
-        assert not at.exception and not at.error
-
-
-def test_a_draft_button_elsewhere_preselects_template_and_contact(
-    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
-) -> None:
-    target = contacts.list_contacts(demo_app_ws)[3]
-    at = open_page("outreach")
-    at.session_state["outreach_template"] = "reciprocate"
-    at.session_state["outreach_contact_id"] = target.id
-    at.run()
-    assert not at.exception
-    assert at.selectbox(key="draft_template").value == "reciprocate"
-    assert at.selectbox(key="draft_contact").value == target.id

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.services import Workspace, contacts, detections, ingest, ledger, merge
+from tests.pages.downloads import Downloads, csv_table
 
 
 @pytest.fixture
@@ -20,14 +21,31 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def test_review_renders_on_an_empty_database(open_page: Callable[[str], AppTest]) -> None:
+def test_the_empty_review_page_shows_zero_counts_and_how_to_find_detections(
+    open_page: Callable[[str], AppTest], downloads: Downloads
+) -> None:
     at = open_page("review")
     assert not at.error
-    assert metrics(at)["To review"] == "0"
+    assert [t.value for t in at.title] == ["Review"]
+    assert metrics(at) == {
+        "To review": "0",
+        "Auto-confirmed": "0",
+        "Confirmed by you": "0",
+        "Dismissed": "0",
+        "Guest suggestions": "0",
+    }
+    assert [i.value for i in at.info] == [
+        "Nothing to review. Refresh your feeds (Feeds page or `planner ingest`) to find more."
+    ]
+    assert "No guest suggestions: every guest found in your episodes is a contact." in [
+        c.value for c in at.caption
+    ]
     assert not at.data_editor
+    header, rows = csv_table(downloads(at, "dl_detections").data)
+    assert header == detections.DETECTION_COLUMNS and rows == []
 
 
-def test_review_renders_on_the_demo_before_and_after_ingest(
+def test_the_review_queue_of_the_demo_fills_once_its_feeds_are_read(
     demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
     at = open_page("review")
@@ -35,11 +53,18 @@ def test_review_renders_on_the_demo_before_and_after_ingest(
     ingest.refresh(demo_app_ws)
     at = open_page("review")
     assert not at.error
-    shown = metrics(at)
     totals = detections.counts(demo_app_ws)
-    assert shown["To review"] == "2" and shown["Auto-confirmed"] == str(totals.auto)
-    assert shown["Guest suggestions"] == "3"
+    assert totals.pending > 0 and totals.auto > 0 and totals.suggestions > 0
+    assert metrics(at) == {
+        "To review": str(totals.pending),
+        "Auto-confirmed": str(totals.auto),
+        "Confirmed by you": str(totals.confirmed),
+        "Dismissed": str(totals.dismissed),
+        "Guest suggestions": str(totals.suggestions),
+    }
     editor = at.data_editor(key="review_gave")
+    queue = [d for d in detections.review_queue(demo_app_ws) if d.direction == "gave"]
+    assert editor.value["id"].tolist() == [d.id for d in queue]
     assert set(editor.value["contact"]) == {"Sunita Vasquez", "Oliver Pratt"}
     assert any("«Sunny»" in e for e in editor.value["evidence"])
     labels = {b.label for b in at.button}
@@ -51,6 +76,7 @@ def test_confirming_a_pending_detection_creates_the_interaction(
     fed_app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
     sunny = next(d for d in detections.review_queue(fed_app_ws) if d.contact == "Sunita Vasquez")
+    confirmed_before = detections.counts(fed_app_ws).confirmed
     at = open_page("review")
     at.selectbox(key="review_pick").select(sunny.id).run()
     at.button(key="review_one_confirm").click().run()
@@ -59,7 +85,9 @@ def test_confirming_a_pending_detection_creates_the_interaction(
     assert confirmed.status == "confirmed" and confirmed.interaction_id is not None
     rows = ledger.list_interactions(fed_app_ws, contact_id=sunny.contact_id)
     assert [(r.kind.value, r.source.value) for r in rows] == [("feature", "feed")]
-    assert metrics(at)["To review"] == "1"
+    assert metrics(at)["To review"] == str(detections.counts(fed_app_ws).pending)
+    assert metrics(at)["Confirmed by you"] == str(detections.counts(fed_app_ws).confirmed)
+    assert detections.counts(fed_app_ws).confirmed == confirmed_before + 1
 
 
 def test_bulk_dismiss_through_the_checkbox_column(
@@ -77,19 +105,21 @@ def test_bulk_dismiss_through_the_checkbox_column(
     at.button(key="review_gave_dismiss").click().run()
     assert not at.exception and not at.error
     assert detections.review_queue(fed_app_ws) == []
-    assert detections.counts(fed_app_ws).dismissed == len(rows) == 2
+    assert detections.counts(fed_app_ws).dismissed == len(rows) > 0
+    assert metrics(at)["Dismissed"] == str(len(rows)) and metrics(at)["To review"] == "0"
 
 
 def test_accepting_a_suggested_guest_adds_the_contact(
     fed_app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
     iris = next(g for g in detections.list_suggestions(fed_app_ws) if g.name == "Iris Calloway")
+    before = detections.counts(fed_app_ws).suggestions
     at = open_page("review")
     at.button(key=f"sugg_accept_{iris.id}").click().run()
     assert not at.exception and not at.error
     added = [c for c in contacts.list_contacts(fed_app_ws) if c.name == "Iris Calloway"]
     assert [c.domains for c in added] == [("iriscalloway.example",)]
-    assert metrics(at)["Guest suggestions"] == "2"
+    assert metrics(at)["Guest suggestions"] == str(before - 1)
 
 
 def test_contact_detail_lists_what_the_feeds_found(
@@ -125,3 +155,23 @@ def test_merging_and_undoing_from_the_contacts_page(
     assert not at.exception and not at.error
     assert not contacts.get(fed_app_ws, daniel.id).archived
     assert merge.last_merge(fed_app_ws) is None
+
+
+def test_the_detections_download_is_every_detection_with_its_status(
+    fed_app_ws: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
+) -> None:
+    at = open_page("review")
+    got = downloads(at, "dl_detections")
+    assert (got.file_name, got.mimetype) == ("detections.csv", "text/csv")
+    header, rows = csv_table(got.data)
+    every = detections.list_detections(fed_app_ws)
+    assert header == detections.DETECTION_COLUMNS
+    assert [int(r["id"]) for r in rows] == [d.id for d in every] and len(every) > 0
+    pending = detections.review_queue(fed_app_ws)[0]
+    row = next(r for r in rows if r["id"] == str(pending.id))
+    assert (row["contact"], row["status"], row["direction"]) == (
+        pending.contact,
+        "pending",
+        pending.direction,
+    )
+    assert row["entry_title"] == pending.entry_title
