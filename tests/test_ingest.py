@@ -642,6 +642,7 @@ def test_opml_export_then_import_round_trips(ws: Workspace, tmp_path: Path) -> N
     feeds.import_opml(ws, NESTED_OPML)
     feeds.add_upload(ws, "local.xml")  # local feeds are not exported
     exported = feeds.export_opml(ws)
+    assert b"<dateCreated>Wed, 25 Nov 2026 12:00:00 +0000</dateCreated>" in exported  # ws clock
     other = open_workspace(f"sqlite:///{tmp_path / 'other.db'}", clock=fixed_clock())
     try:
         result = feeds.import_opml(other, exported)

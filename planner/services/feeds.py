@@ -360,4 +360,4 @@ def export_opml(ws: Workspace) -> bytes:
         )
         for f in feeds
     ]
-    return opml.write_opml(items, title="Give First feeds")
+    return opml.write_opml(items, title="Give First feeds", now=ws.clock())
