@@ -12,14 +12,14 @@ many days, so `make test-time-travel` can show that no test depends on the real 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from planner.services import Workspace, open_workspace
-from planner.services.workspace import CLOCK_ENV
+from planner.services.workspace import CLOCK_ENV, noon_utc
 
 ROOT = Path(__file__).resolve().parents[1]
 TODAY = date(2026, 11, 25)
@@ -32,9 +32,8 @@ os.environ[CLOCK_ENV] = TODAY.isoformat()
 POSTGRES_URL = os.environ.get("PLANNER_TEST_POSTGRES_URL", "")
 
 
-def fixed_clock(day: date = TODAY):
-    moment = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-    return lambda: moment
+def fixed_clock(day: date = TODAY) -> Callable[[], datetime]:
+    return noon_utc(day)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +12,7 @@ import pandas as pd
 from planner.errors import InvalidInput
 from planner.outreach.csv_export import to_csv_bytes
 from planner.services import Workspace, open_workspace
+from planner.services.workspace import noon_utc
 
 
 def iso_date(value: str) -> date:
@@ -27,8 +28,7 @@ def workspace(args: argparse.Namespace) -> Workspace:
     for problem in ws.problems:  # the integrity check at open (THREATS D4)
         print(f"warning: database check: {problem}", file=sys.stderr)
     if as_of is not None:
-        moment = datetime.combine(as_of, time(12), tzinfo=UTC)
-        ws.clock = lambda: moment
+        ws.clock = noon_utc(as_of)
     return ws
 
 

@@ -76,6 +76,13 @@ def frozen_clock(moment: datetime) -> Callable[[], datetime]:
     return lambda: moment
 
 
+def noon_utc(day: date) -> Callable[[], datetime]:
+    """A clock frozen at noon UTC of ``day``: what a bare date means for ``--as-of``,
+    $PLANNER_CLOCK and the test suite (noon keeps the date the same in every time zone
+    within ±12 h)."""
+    return frozen_clock(datetime.combine(day, time(12), tzinfo=UTC))
+
+
 def clock_from_env() -> Callable[[], datetime] | None:
     """The clock that $PLANNER_CLOCK freezes, or None when it is unset.
 
@@ -88,12 +95,11 @@ def clock_from_env() -> Callable[[], datetime] | None:
     if not value:
         return None
     try:
-        if "T" in value or " " in value:
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise ValueError("no UTC offset")
-        else:
-            moment = datetime.combine(date.fromisoformat(value), time(12), tzinfo=UTC)
+        if "T" not in value and " " not in value:
+            return noon_utc(date.fromisoformat(value))
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            raise ValueError("no UTC offset")
     except ValueError:
         raise InvalidInput(
             f"{CLOCK_ENV}={value!r} is neither a date (YYYY-MM-DD) nor a date-time with "
