@@ -5,6 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from planner.domain import values
 from planner.domain.model import Kind, Tier, Trust, WeeklyCapacity
 from planner.services import backup as backup_service
 from planner.services import settings as settings_service
@@ -61,7 +62,11 @@ with tab_model, st.form("model_form"):
     edited = st.data_editor(weights, hide_index=True, disabled=["kind"], key="weights_editor")
     m1, m2, m3 = st.columns(3)
     half_life = m1.number_input(
-        "Half-life (days)", min_value=14.0, value=float(current.half_life_days), key="half_life"
+        "Half-life (days)",
+        min_value=values.MIN_HALF_LIFE_DAYS,
+        max_value=values.MAX_HALF_LIFE_DAYS,
+        value=float(current.half_life_days),
+        key="half_life",
     )
     exp_min = m2.number_input(
         "Exposure minimum",

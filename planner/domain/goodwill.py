@@ -43,11 +43,11 @@ from planner.domain.model import (
     Trust,
     trust_rank,
 )
+from planner.domain.values import MIN_HALF_LIFE_DAYS
 
 #: Day zero of the growth column. With half-lives of at least MIN_HALF_LIFE_DAYS the
 #: growth factor stays far below float overflow until well past 2100.
 GROWTH_EPOCH = date(2020, 1, 1)
-MIN_HALF_LIFE_DAYS = 14.0
 
 
 def exposure(

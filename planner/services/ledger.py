@@ -44,7 +44,7 @@ def add(
     direction = validate.choice(data.direction, Direction, "direction")
     kind = validate.choice(data.kind, Kind, "kind")
     day = validate.day(data.occurred_on, "date")
-    magnitude = validate.number(data.magnitude, "magnitude", default=1.0)
+    magnitude = validate.magnitude(data.magnitude)
     contact: ContactRow | None = None
     if data.contact not in (None, ""):
         contact = resolve(session, data.contact)  # type: ignore[arg-type]

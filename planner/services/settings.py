@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from planner.domain import values
 from planner.domain.model import Profile, Settings, settings_to_dict
 from planner.errors import InvalidInput
 from planner.services import validate
@@ -20,8 +21,9 @@ VALUE_FIELDS = ("weights", "half_life_days", "exposure_min", "exposure_max")
 
 def check(settings: Settings) -> None:
     """Refuse settings the model cannot work with, naming the field."""
-    if settings.half_life_days < 14:
-        raise InvalidInput("half-life must be at least 14 days", field="half_life_days")
+    problem = values.half_life_problem(settings.half_life_days)
+    if problem:
+        raise InvalidInput(f"half-life {problem}", field="half_life_days")
     if not 0 < settings.exposure_min <= 1 <= settings.exposure_max:
         raise InvalidInput("exposure bounds must satisfy 0 < min ≤ 1 ≤ max", field="exposure")
     for kind, weight in settings.weights.items():

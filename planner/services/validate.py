@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from planner.domain import values
 from planner.errors import InvalidInput
 
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
@@ -49,13 +50,19 @@ def choice(value: object, enum: type[E], field: str) -> E:
 
 
 def day(value: object, field: str = "date") -> date:
+    """A date in YYYY-MM-DD form within the stored-date window (planner.domain.values)."""
     if isinstance(value, date):
-        return value
-    raw = text(value, field, required=True)
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(f"{field} {raw!r} is not a date (YYYY-MM-DD)", field=field) from None
+        out = value
+    else:
+        raw = text(value, field, required=True)
+        try:
+            out = date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidInput(f"{field} {raw!r} is not a date (YYYY-MM-DD)", field=field) from None
+    problem = values.date_problem(out)
+    if problem:
+        raise InvalidInput(f"{field} {problem}", field=field)
+    return out
 
 
 def optional_day(value: object, field: str) -> date | None:
@@ -82,12 +89,21 @@ def number(
     return out
 
 
+def magnitude(value: object) -> float:
+    out = number(value, "magnitude", minimum=None, default=1.0)
+    problem = values.magnitude_problem(out)
+    if problem:
+        raise InvalidInput(f"magnitude {problem}", field="magnitude")
+    return out
+
+
 def reach(value: object) -> int | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     n = number(str(value).replace(",", "").replace("_", ""), "reach")
-    if n != int(n):
-        raise InvalidInput("reach must be a whole number", field="reach")
+    problem = values.reach_problem(n)
+    if problem:
+        raise InvalidInput(f"reach {problem}", field="reach")
     return int(n)
 
 
