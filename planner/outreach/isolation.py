@@ -1,4 +1,4 @@
-"""Render user templates in a separate, limited process that can be stopped.
+"""Compile and render user templates in a separate, limited process that can be stopped.
 
 The sandbox stops a template from reaching Python internals but not from looping for
 hours or allocating gigabytes (THREATS T2: ``{{ 'A' * 10**9 }}`` renders inside the
@@ -10,7 +10,12 @@ from outside, so user templates render in one:
 * inside it, ``RLIMIT_AS`` (memory), ``RLIMIT_CPU`` and an interval timer are set
   before the template is touched; the parent kills it when its wall clock runs out;
 * the request goes in and the answer comes out as JSON, never pickle: even a worker
-  that escaped the sandbox could only send back text, not code.
+  that escaped the sandbox could only send back text, not code;
+* the worker *compiles* too, and the app's process never does: Jinja folds constant
+  expressions while compiling, so ``{{ '%999999999s' % 1 }}`` or
+  ``{{ 'x'|center(1000000000) }}`` cost 20 s and 5 GB at compile time (issue 13).
+  A save check is a compile-only request (:func:`check_isolated`); a message's text and
+  HTML parts go in one request (:func:`render_isolated_many`), one worker start.
 
 Why not ``multiprocessing``: its spawn and forkserver children re-run the parent's main
 script (Streamlit's or pytest's launcher) before every job, and ``fork`` in the threaded
@@ -23,13 +28,14 @@ import json
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from planner.outreach.errors import TemplateProblem, TemplateTooExpensive
-from planner.outreach.sandbox import DEFAULT_LIMITS, Limits
+from planner.outreach.sandbox import DEFAULT_LIMITS, Limits, check_size
 
-__all__ = ["render_isolated"]
+__all__ = ["IsolatedTemplate", "check_isolated", "render_isolated", "render_isolated_many"]
 
 #: Interpreter start-up and imports are not the template's fault: granted on top of the
 #: render timeout before the parent gives up on the worker.
@@ -40,6 +46,32 @@ _BOOT = (
 )
 
 Result = str | TemplateProblem
+
+
+@dataclass(frozen=True, slots=True)
+class IsolatedTemplate:
+    """One template source for the worker: its text, its name in messages, its variant."""
+
+    source: str
+    name: str
+    html: bool = False
+
+
+def check_isolated(
+    templates: Sequence[IsolatedTemplate], *, limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """Compile ``templates`` in the limited worker and render nothing.
+
+    Jinja folds constant expressions while it compiles, so compiling
+    ``{{ 'x'|center(10**9) }}`` already allocates the gigabyte: user text is compiled
+    only where the time and memory limits apply, never in the app's process.
+
+    Raises:
+        TemplateProblem: the first template that does not compile, with its line.
+        TemplateTooExpensive: compiling ran out of time or memory.
+    """
+    if templates:
+        _run_batch(templates, [], limits, name=templates[0].name)
 
 
 def render_isolated(
@@ -65,11 +97,49 @@ def render_isolated(
     """
     if not contexts:
         return []
+    return render_isolated_many([IsolatedTemplate(source, name, html)], contexts, limits=limits)[0]
+
+
+def render_isolated_many(
+    templates: Sequence[IsolatedTemplate],
+    contexts: Sequence[Mapping[str, Any]],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+) -> list[list[Result]]:
+    """Render several templates (a message's text and HTML parts) in one worker start.
+
+    Every template is compiled before any is rendered, so a syntax error in the HTML part
+    is reported before a value the text part lacks, as a save check would.
+
+    Returns:
+        Per template, one entry per context (see :func:`render_isolated`).
+
+    Raises:
+        TemplateProblem: a template does not compile, or the worker failed (the problem
+            names the template at fault).
+        TemplateTooExpensive: the batch ran out of time, memory or output.
+    """
+    if not templates:
+        return []
+    if not contexts:
+        return [[] for _ in templates]
+    return _run_batch(templates, contexts, limits, name=templates[0].name)
+
+
+def _run_batch(
+    templates: Sequence[IsolatedTemplate],
+    contexts: Sequence[Mapping[str, Any]],
+    limits: Limits,
+    *,
+    name: str,
+) -> list[list[Result]]:
+    for template in templates:
+        # Cheap and compile-free, so it stays here: an oversized source never even
+        # travels to the worker.
+        check_size(template.source, name=template.name, limits=limits)
     request = {
-        "source": source,
+        "templates": [{"source": t.source, "name": t.name, "html": t.html} for t in templates],
         "contexts": list(contexts),
-        "name": name,
-        "html": html,
         "limits": {
             "max_source_bytes": limits.max_source_bytes,
             "max_output_chars": limits.max_output_chars,
@@ -82,7 +152,7 @@ def render_isolated(
     except (TypeError, ValueError) as exc:
         raise TypeError(f"template contexts must be plain JSON data: {exc}") from None
     out = _run_worker(payload, name, limits)
-    return _decode_answer(out, name)
+    return _decode_answer(out, [t.name for t in templates], len(contexts))
 
 
 def _run_worker(payload: bytes, name: str, limits: Limits) -> bytes:
@@ -105,7 +175,7 @@ def _run_worker(payload: bytes, name: str, limits: Limits) -> bytes:
         process.kill()
         process.communicate()
         raise TemplateTooExpensive(
-            name, None, f"rendering took longer than {limits.timeout_seconds:g} s (stopped)"
+            name, None, f"the template took longer than {limits.timeout_seconds:g} s (stopped)"
         ) from None
     finally:
         if process.poll() is None:
@@ -114,25 +184,40 @@ def _run_worker(payload: bytes, name: str, limits: Limits) -> bytes:
     if process.returncode != 0 and not out:
         # Killed by SIGXCPU or SIGKILL, or died of memory before it could answer.
         raise TemplateTooExpensive(
-            name, None, f"rendering used too much time or memory (worker exit {process.returncode})"
+            name,
+            None,
+            f"the template used too much time or memory (worker exit {process.returncode})",
         )
     return out
 
 
-def _decode_answer(out: bytes, name: str) -> list[Result]:
+def _decode_answer(out: bytes, names: Sequence[str], n_contexts: int) -> list[list[Result]]:
     try:
         answer = json.loads(out.decode("utf-8"))
         status = answer["status"]
-    except (ValueError, KeyError, TypeError):
-        raise TemplateProblem(name, None, "the template worker gave no usable answer") from None
-    if status == "problem":
-        raise _problem(answer["problem"], name)
-    results: list[Result] = []
-    for item in answer["results"]:
-        if "text" in item and isinstance(item["text"], str):
-            results.append(item["text"])
-        else:
-            results.append(_problem(item.get("problem", {}), name))
+        if status == "problem":
+            problem = answer["problem"]
+            culprit = problem.get("template")
+            raise _problem(problem, culprit if culprit in names else names[0])
+        per_template = answer["templates"]
+        if len(per_template) != len(names):
+            raise ValueError("one answer per template")
+        results: list[list[Result]] = []
+        for name, items in zip(names, per_template, strict=True):
+            if len(items) != n_contexts:
+                raise ValueError("one result per context")
+            results.append(
+                [
+                    item["text"]
+                    if isinstance(item.get("text"), str)
+                    else _problem(item.get("problem", {}), name)
+                    for item in items
+                ]
+            )
+    except TemplateProblem:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise TemplateProblem(names[0], None, "the template worker gave no usable answer") from None
     return results
 
 

@@ -12,9 +12,10 @@ User templates come from the database (the caller passes them), keyed ``<name>.t
 text template replaces the built-in text *and* drops the built-in HTML alternative,
 which would no longer say the same thing; a user HTML template replaces just the HTML.
 
-Built-in templates are trusted and render in-process; user templates render in a child
-process with time and memory limits (:mod:`planner.outreach.isolation`). Both go
-through the same sandbox and output cap.
+Built-in templates are trusted and compile and render in-process; user templates are
+compiled and rendered only in a child process with time and memory limits
+(:mod:`planner.outreach.isolation`), because compiling alone can exhaust the server
+(issue 13). Both go through the same sandbox and output cap.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from typing import Any, Literal
 from jinja2 import Template
 
 from planner.outreach.errors import TemplateProblem, TemplateTooExpensive
-from planner.outreach.isolation import render_isolated
+from planner.outreach.isolation import IsolatedTemplate, render_isolated_many
 from planner.outreach.sandbox import DEFAULT_LIMITS, Limits, compile_source, render_compiled
 
 __all__ = [
@@ -164,9 +165,10 @@ class TemplateLibrary:
             never resolved against the working directory).
         user_templates: ``{"featured_you.txt": source, ...}`` from the database.
         limits: size, output, time and memory limits.
-        isolate_user_templates: render user templates in a limited child process. Turn
-            off only where processes cannot be started; the sandbox and the size caps
-            still apply, but a runaway loop can no longer be stopped.
+
+    User templates are compiled and rendered only in the limited worker process, never
+    here: even compiling user text can cost seconds and gigabytes (constant folding,
+    issue 13). There is deliberately no switch to render them in-process.
 
     Raises:
         TemplateProblem: a user template key is not a valid name.
@@ -178,10 +180,8 @@ class TemplateLibrary:
         user_templates: Mapping[str, str] | None = None,
         *,
         limits: Limits = DEFAULT_LIMITS,
-        isolate_user_templates: bool = True,
     ) -> None:
         self._limits = limits
-        self._isolate = isolate_user_templates
         self._builtin: dict[tuple[str, Variant], str] = {}
         for path in sorted(Path(builtin_dir).glob("*.j2")):
             name, variant = template_key(path.name)
@@ -264,7 +264,8 @@ class TemplateLibrary:
     def render_many(
         self, name: str, contexts: Sequence[Mapping[str, Any]]
     ) -> list[RenderedDraft | TemplateProblem]:
-        """Render one template for many contacts: one worker start for the whole batch.
+        """Render one template for many contacts: one worker start per batch of contacts,
+        for the text and the HTML part together.
 
         A problem with one contact (say, a value it lacks) is returned in its place.
 
@@ -276,11 +277,13 @@ class TemplateLibrary:
         if text_source is None:
             raise TemplateProblem(name, None, f"there is no template named '{name}'")
         html_source = self._source(name, "html")
-        texts = self._render_variant(name, "txt", text_source, contexts)
+        parts: list[tuple[Variant, _Source]] = [("txt", text_source)]
+        if html_source is not None:
+            parts.append(("html", html_source))
+        rendered = self._render_parts(name, parts, contexts)
+        texts = rendered["txt"]
         htmls: Sequence[str | TemplateProblem | None] = (
-            self._render_variant(name, "html", html_source, contexts)
-            if html_source is not None
-            else [None] * len(contexts)
+            rendered["html"] if html_source is not None else [None] * len(contexts)
         )
         drafts: list[RenderedDraft | TemplateProblem] = []
         for text, html in zip(texts, htmls, strict=True):
@@ -297,38 +300,54 @@ class TemplateLibrary:
                 drafts.append(RenderedDraft(name, subject, body, html))
         return drafts
 
-    def _render_variant(
+    def _render_parts(
         self,
         name: str,
-        variant: Variant,
-        source: _Source,
+        parts: Sequence[tuple[Variant, _Source]],
         contexts: Sequence[Mapping[str, Any]],
-    ) -> list[str | TemplateProblem]:
-        label = f"{name}.{variant}"
-        html = variant == "html"
-        if source.user and self._isolate:
-            # Batches keep each answer (≤ max_output per message) within a sane size.
-            results: list[str | TemplateProblem] = []
+    ) -> dict[Variant, list[str | TemplateProblem]]:
+        """Each part rendered for every context: user parts in the worker, built-in
+        parts here. The user's parts are checked (compiled) before any built-in part
+        renders, so their syntax error is the one reported, as at save time."""
+        out: dict[Variant, list[str | TemplateProblem]] = {}
+        user = [(variant, source) for variant, source in parts if source.user]
+        if user:
+            jobs = [
+                IsolatedTemplate(source.text, f"{name}.{variant}", variant == "html")
+                for variant, source in user
+            ]
+            for variant, _ in user:
+                out[variant] = []
+            # Batches keep each answer (≤ max_output per message and part) a sane size.
             for start in range(0, len(contexts), _BATCH):
-                results += render_isolated(
-                    source.text,
-                    contexts[start : start + _BATCH],
-                    name=label,
-                    html=html,
-                    limits=self._limits,
+                results = render_isolated_many(
+                    jobs, contexts[start : start + _BATCH], limits=self._limits
                 )
-            return results
-        template = self._compiled.get((name, variant)) if not source.user else None
-        if template is None:
-            template = compile_source(source.text, name=label, html=html, limits=self._limits)
+                for (variant, _), texts in zip(user, results, strict=True):
+                    out[variant] += texts
+        for variant, source in parts:
             if not source.user:
-                self._compiled[(name, variant)] = template
+                out[variant] = self._render_builtin(name, variant, source.text, contexts)
+        return out
+
+    def _render_builtin(
+        self, name: str, variant: Variant, source: str, contexts: Sequence[Mapping[str, Any]]
+    ) -> list[str | TemplateProblem]:
+        # Built-in files are trusted (they ship with the app), so they compile here,
+        # once per library; user text never reaches this method.
+        label = f"{name}.{variant}"
+        template = self._compiled.get((name, variant))
+        if template is None:
+            template = compile_source(
+                source, name=label, html=variant == "html", limits=self._limits
+            )
+            self._compiled[(name, variant)] = template
         out: list[str | TemplateProblem] = []
         for context in contexts:
             try:
                 out.append(
                     render_compiled(
-                        template, context, name=label, source=source.text, limits=self._limits
+                        template, context, name=label, source=source, limits=self._limits
                     )
                 )
             except TemplateTooExpensive:

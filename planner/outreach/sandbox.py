@@ -12,6 +12,10 @@ Why each choice (THREATS T1–T4):
 * Size caps on the source and on the output, and operator guards for the cheap blow-ups
   (``'A' * 10**9``, ``9**9**9``). Time and memory limits for user templates live in
   :mod:`planner.outreach.isolation`, because a sandbox cannot stop a loop.
+* User text is never *compiled* in the app's process either: Jinja folds constant
+  expressions at compile time (``{{ 'x'|center(10**9) }}``), so :func:`check_source`
+  compiles in the limited worker and :func:`compile_source` is for trusted files and
+  for the worker itself.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from planner.outreach.errors import TemplateProblem, TemplateTooExpensive
 __all__ = [
     "DEFAULT_LIMITS",
     "Limits",
+    "check_size",
     "check_source",
     "compile_source",
     "describe_exception",
@@ -151,28 +156,48 @@ def _env(html: bool) -> _GuardedSandbox:
     return _HTML_ENV if html else _TEXT_ENV
 
 
-def check_source(
-    source: str, *, name: str, html: bool = False, limits: Limits = DEFAULT_LIMITS
-) -> None:
-    """Refuse a template that is too big, does not parse or uses a forbidden construct.
-
-    Cheap and side-effect free: safe to call in the app process on any user text.
+def check_size(source: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a source above the size cap. Compiles nothing: safe on any user text.
 
     Raises:
-        TemplateProblem: with the line of the first problem.
+        TemplateProblem: the source is too big.
     """
-    compile_source(source, name=name, html=html, limits=limits)
-
-
-def compile_source(
-    source: str, *, name: str, html: bool = False, limits: Limits = DEFAULT_LIMITS
-) -> Template:
-    """Check and compile a template (see :func:`check_source`)."""
     size = len(source.encode("utf-8", "surrogatepass"))
     if size > limits.max_source_bytes:
         raise TemplateProblem(
             name, None, f"the template is {size:,} bytes; the limit is {limits.max_source_bytes:,}"
         )
+
+
+def check_source(
+    source: str, *, name: str, html: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """Refuse a template that is too big, does not parse or uses a forbidden construct.
+
+    The compile runs in the limited worker (:mod:`planner.outreach.isolation`), never in
+    this process: Jinja folds constants while compiling, so ``{{ '%999999999s' % 1 }}``
+    costs a gigabyte before anything renders (issue 13).
+
+    Raises:
+        TemplateProblem: with the line of the first problem
+            (:class:`TemplateTooExpensive` when compiling ran out of time or memory).
+    """
+    # Imported here: the isolation module imports this one.
+    from planner.outreach.isolation import IsolatedTemplate, check_isolated
+
+    check_isolated([IsolatedTemplate(source, name, html)], limits=limits)
+
+
+def compile_source(
+    source: str, *, name: str, html: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> Template:
+    """Check and compile a template **in this process**.
+
+    Only for trusted sources (the built-in files in ``templates/``) and inside the limited
+    worker: compiling folds constant expressions, which on user text can take seconds and
+    gigabytes (use :func:`check_source` or the isolation module for those).
+    """
+    check_size(source, name=name, limits=limits)
     env = _env(html)
     try:
         tree = env.parse(source)
@@ -189,6 +214,9 @@ def compile_source(
         return env.from_string(source)
     except TemplateProblem:
         raise
+    except MemoryError:
+        # In the worker, a constant folded at compile time can exceed the memory limit.
+        raise TemplateTooExpensive(name, None, "the template uses too much memory") from None
     except Exception as exc:
         line, message = describe_exception(exc, source)
         raise TemplateProblem(name, line, message) from None

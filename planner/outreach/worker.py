@@ -1,7 +1,9 @@
 """The template worker: run by :mod:`planner.outreach.isolation` in its own process.
 
-Reads one JSON request on stdin, sets its own limits, renders, writes one JSON answer
-on stdout and exits. Imports only what rendering needs, so it starts quickly.
+Reads one JSON request on stdin (one or more template sources and the contexts to render
+them with; no contexts means "compile only"), sets its own limits, compiles every
+source, renders, writes one JSON answer on stdout and exits. Imports only what rendering
+needs, so it starts quickly.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import os
 import sys
 from typing import Any
 
+from jinja2 import Template
+
 from planner.outreach.errors import TemplateProblem, TemplateTooExpensive
 from planner.outreach.sandbox import Limits, compile_source, render_compiled
 
@@ -20,49 +24,69 @@ class _OutOfTime(BaseException):
     """Raised by the interval timer; a BaseException so no handler on the way eats it."""
 
 
+class _Progress:
+    """Which template the worker is busy with, so a limit names the one at fault."""
+
+    name = "<template>"
+
+
 def main() -> None:
     request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     limits = Limits(**request["limits"])
-    name = str(request["name"])
+    progress = _Progress()
+    # The limits go on before any template is touched: compiling is as dangerous as
+    # rendering, because Jinja folds constant expressions while it compiles.
     _apply_limits(limits)
     try:
-        answer = _render(request, name, limits)
+        answer = _run(request, limits, progress)
     except _OutOfTime:
         answer = _problem_answer(
             TemplateTooExpensive(
-                name, None, f"rendering took longer than {limits.timeout_seconds:g} s (stopped)"
+                progress.name,
+                None,
+                f"the template took longer than {limits.timeout_seconds:g} s (stopped)",
             )
         )
     except MemoryError:
         answer = _problem_answer(
-            TemplateTooExpensive(name, None, "the template uses too much memory (stopped)")
+            TemplateTooExpensive(progress.name, None, "the template uses too much memory (stopped)")
         )
     _cancel_timer()
     sys.stdout.buffer.write(json.dumps(answer, ensure_ascii=False).encode("utf-8"))
     sys.stdout.buffer.flush()
 
 
-def _render(request: dict[str, Any], name: str, limits: Limits) -> dict[str, Any]:
-    source = str(request["source"])
-    try:
-        template = compile_source(source, name=name, html=bool(request["html"]), limits=limits)
-    except TemplateProblem as problem:
-        return _problem_answer(problem)
-    results: list[dict[str, Any]] = []
-    for context in request["contexts"]:
+def _run(request: dict[str, Any], limits: Limits, progress: _Progress) -> dict[str, Any]:
+    specs = [(str(t["source"]), str(t["name"]), bool(t["html"])) for t in request["templates"]]
+    # Every part compiles before any renders: a syntax error anywhere comes first.
+    compiled: list[tuple[Template, str, str]] = []
+    for source, name, html in specs:
+        progress.name = name
         try:
-            text = render_compiled(template, context, name=name, source=source, limits=limits)
-        except TemplateTooExpensive as problem:
-            return _problem_answer(problem)  # the template, not this contact, is at fault
+            template = compile_source(source, name=name, html=html, limits=limits)
         except TemplateProblem as problem:
-            results.append({"problem": _problem_data(problem)})
-        else:
-            results.append({"text": text})
-    return {"status": "ok", "results": results}
+            return _problem_answer(problem)
+        compiled.append((template, source, name))
+    answers: list[list[dict[str, Any]]] = []
+    for template, source, name in compiled:
+        progress.name = name
+        results: list[dict[str, Any]] = []
+        for context in request["contexts"]:
+            try:
+                text = render_compiled(template, context, name=name, source=source, limits=limits)
+            except TemplateTooExpensive as problem:
+                return _problem_answer(problem)  # the template, not this contact, is at fault
+            except TemplateProblem as problem:
+                results.append({"problem": _problem_data(problem)})
+            else:
+                results.append({"text": text})
+        answers.append(results)
+    return {"status": "ok", "templates": answers}
 
 
 def _problem_data(problem: TemplateProblem) -> dict[str, Any]:
     return {
+        "template": problem.template_name,
         "line": problem.line,
         "message": problem.message,
         "expensive": isinstance(problem, TemplateTooExpensive),

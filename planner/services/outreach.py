@@ -50,7 +50,7 @@ from planner.outreach.render import (
     template_key,
 )
 from planner.outreach.samples import sample_context
-from planner.outreach.sandbox import check_source
+from planner.outreach.sandbox import check_size
 from planner.services import asks as asks_service
 from planner.services import balances, exports, imports
 from planner.services.contacts import resolve
@@ -313,16 +313,20 @@ def get_template(ws: Workspace, name: str) -> TemplateSource:
 
 
 def _check_template(name: str, subject: str, body: str, html: str) -> dict[str, str]:
-    """The library entries of a template typed in three boxes, or TemplateError."""
+    """The library entries of a template typed in three boxes, or TemplateError.
+
+    Only checks that compile nothing run here. The syntax and sandbox checks happen when
+    the caller renders the entries, in the limited worker: compiling user text in this
+    process could take seconds and gigabytes (Jinja folds constants, issue 13).
+    """
     if not subject.strip():
         raise TemplateError(name, "subject", None, "a subject is required")
     if not body.strip():
         raise TemplateError(name, "body", None, "a body is required")
     entries = compose_user_template(name, subject=subject, body=body, html=html)
     try:
-        check_source(entries[f"{name}.txt"], name=f"{name}.txt")
-        if f"{name}.html" in entries:
-            check_source(entries[f"{name}.html"], name=f"{name}.html", html=True)
+        for key, source in entries.items():
+            check_size(source, name=key)
     except TemplateProblem as problem:
         raise _template_error(problem, name, user=True) from None
     return entries
@@ -335,7 +339,8 @@ def save_template(
 
     The template is checked (syntax, sandbox rules, size) and rendered once against a
     made-up contact, so a typo such as ``{{ contact.nmae }}`` or a sandbox escape is
-    refused here with its line, not when a draft is made.
+    refused here with its line, not when a draft is made. Compiling and rendering happen
+    in one start of the limited worker (time and memory limits), never in this process.
 
     Raises:
         InvalidInput: a bad name.

@@ -100,9 +100,13 @@ def test_security_error_has_a_human_message() -> None:
 
 def test_context_cannot_be_mutated() -> None:
     source = "Subject: x\n\n{% set _ = contact.update({'name': 'Eve'}) %}{{ contact.name }}"
+    # In-process on purpose (test text, not user text): the worker gets a JSON copy of
+    # the context, so only here could a mutation reach the caller's dict.
     with pytest.raises(TemplateProblem, match=r"unsafe|not allowed"):
-        _user_library(source, isolate_user_templates=False).render("evil", CTX)
+        render_compiled(compile_source(source, name="t"), CTX, name="t", source=source)
     assert CTX["contact"]["name"] == "Jane Doe"
+    with pytest.raises(TemplateProblem, match=r"unsafe|not allowed"):
+        _user_library(source).render("evil", CTX)
 
 
 @pytest.mark.parametrize("payload", EXPENSIVE)

@@ -227,7 +227,6 @@ def test_user_template_overrides_builtin_and_drops_its_html() -> None:
     lib = TemplateLibrary(
         TEMPLATES_DIR,
         {"featured_you.txt": "{# mine #}\nSubject: Hey {{ contact.first_name }}\n\nShort one.\n"},
-        isolate_user_templates=False,
     )
     draft = lib.render("featured_you", context_for("featured_you"))
     assert draft.subject == "Hey Jane" and draft.text == "Short one.\n" and draft.html is None
@@ -240,7 +239,6 @@ def test_user_html_only_override_keeps_builtin_text() -> None:
     lib = TemplateLibrary(
         TEMPLATES_DIR,
         {"thank_you.html.j2": "<p>{{ contact.name }}</p>"},
-        isolate_user_templates=False,
     )
     draft = lib.render("thank_you", context_for("thank_you"))
     assert draft.subject == "Thank you, Jane" and draft.html == "<p>Jane Doe</p>"
@@ -337,7 +335,7 @@ def test_templates_stored_as_separate_fields() -> None:
     assert entries == {
         "pitch.txt": "Subject: Hi {{ contact.first_name }} Bcc: x\n\nBody {{ me.name }}\n"
     }
-    lib = TemplateLibrary(TEMPLATES_DIR, entries, isolate_user_templates=False)
+    lib = TemplateLibrary(TEMPLATES_DIR, entries)
     draft = lib.render("pitch", context_for("pitch"))
     assert (draft.subject, draft.text) == ("Hi Jane Bcc: x", "Body Pat Planner\n")
     assert "pitch.html" in compose_user_template("pitch", subject="s", body="b", html="<p>b</p>")
