@@ -176,6 +176,24 @@ def test_the_template_editor_shows_the_line_of_a_problem_and_saves_nothing(
     assert not outreach.get_template(demo_app_ws, "featured_you").stored
 
 
+@pytest.mark.parametrize(
+    "payload", ["{{ '%999999999s' % 1 }}", "{{ 'x'|center(1000000000) }}"], ids=["format", "center"]
+)
+def test_a_template_that_folds_into_gigabytes_is_refused_by_the_editor(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest], payload: str
+) -> None:
+    """THREATS T2: Jinja folds constant expressions while compiling; the editor's check
+    runs in the limited worker, so the page names the limit and the app process never
+    builds the gigabyte string (the run would take 20-30 s and 5 GB otherwise)."""
+    at = open_page("outreach")
+    at.selectbox(key="tpl_pick").select("featured_you").run()
+    at.text_area(key="tpl_body_featured_you").input(f"Hello\n{payload}\n").run()
+    assert not at.exception
+    assert any("body line 2" in e.value and "too much memory" in e.value for e in at.error)
+    assert at.button(key="tpl_save").disabled
+    assert not outreach.get_template(demo_app_ws, "featured_you").stored
+
+
 def test_saving_a_template_stores_my_version_and_reverting_removes_it(
     demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
