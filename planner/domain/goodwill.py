@@ -21,6 +21,13 @@ Exponential decay factors as ``0.5 ** (t_event/H) / 0.5 ** (t_asof/H)``, so a pe
 a balance at any date by one multiplication (see :func:`growth` and
 :func:`balance_from_growth`). Storage keeps that column so a million rows aggregate in SQL.
 
+No fixed epoch keeps ``2^(days/H)`` inside a float for every allowed date and half-life
+(1970..2199 at H = 14 spans exponents from about −1300 to +4700), so :func:`growth` clamps
+its exponent to ±``GROWTH_LIMIT``; it never overflows, for any date. The clamp makes the
+sum exact only where no row it counts was clamped in a way that matters:
+:func:`growth_is_exact` says when (always at the default half-life; at H = 14 from 1985 to
+2056), and elsewhere a balance is summed row by row with :func:`decayed_sum`.
+
 Nothing here reads the clock or does I/O; ``as_of`` is always an argument.
 """
 
@@ -45,9 +52,16 @@ from planner.domain.model import (
 )
 from planner.domain.values import MIN_HALF_LIFE_DAYS
 
-#: Day zero of the growth column. With half-lives of at least MIN_HALF_LIFE_DAYS the
-#: growth factor stays far below float overflow until well past 2100.
+#: Day zero of the growth column.
 GROWTH_EPOCH = date(2020, 1, 1)
+#: The exponent of 2 in a stored growth value stays within ±GROWTH_LIMIT. Headroom: a sum of
+#: a billion rows of base 10^4 each (about 2^43) times 2^960 is still far below the float
+#: maximum (about 2^1024), so the SQL sum cannot overflow either.
+GROWTH_LIMIT = 960.0
+#: A row clamped at −GROWTH_LIMIT is worth less than 2^-GROWTH_MARGIN of its base, both as
+#: stored and truly, when the as-of exponent is at least −GROWTH_LIMIT + GROWTH_MARGIN: far
+#: below anything shown (balances show one decimal).
+GROWTH_MARGIN = 64.0
 
 
 def exposure(
@@ -109,16 +123,61 @@ def value(
     return base * decay(age, settings.half_life_days)
 
 
+def growth_exponent(day: date, half_life_days: float) -> float:
+    """Half-lives from GROWTH_EPOCH to ``day`` (unclamped; negative before the epoch)."""
+    return (day - GROWTH_EPOCH).days / max(half_life_days, MIN_HALF_LIFE_DAYS)
+
+
 def growth(base: float, occurred_on: date, half_life_days: float) -> float:
-    """``base × 2^(days since GROWTH_EPOCH / H)``: summable, see the module docstring."""
-    days = (occurred_on - GROWTH_EPOCH).days
-    return base * 2.0 ** (days / max(half_life_days, MIN_HALF_LIFE_DAYS))
+    """``base × 2^(days since GROWTH_EPOCH / H)``: summable, see the module docstring.
+
+    The exponent is clamped to ±GROWTH_LIMIT, so any date at any half-life gives a finite
+    value (a 9999-12-31 row from an old database included).
+    """
+    exponent = growth_exponent(occurred_on, half_life_days)
+    return base * 2.0 ** min(max(exponent, -GROWTH_LIMIT), GROWTH_LIMIT)
+
+
+def growth_is_exact(as_of: date, half_life_days: float) -> bool:
+    """Whether a sum of stored :func:`growth` values of the rows dated ≤ ``as_of`` gives
+    their balance as of ``as_of`` through :func:`balance_from_growth`.
+
+    True when the as-of exponent ``a`` is within [−GROWTH_LIMIT + GROWTH_MARGIN,
+    GROWTH_LIMIT]: then no counted row (exponent ≤ a) was clamped at the top, and a row
+    clamped at the bottom is worth < 2^-GROWTH_MARGIN of its base both truly and as stored.
+    """
+    exponent = growth_exponent(as_of, half_life_days)
+    return -GROWTH_LIMIT + GROWTH_MARGIN <= exponent <= GROWTH_LIMIT
 
 
 def balance_from_growth(growth_sum: float, as_of: date, half_life_days: float) -> float:
-    """Turn a sum of :func:`growth` values into decayed points as of ``as_of``."""
-    days = (as_of - GROWTH_EPOCH).days
-    return growth_sum * 2.0 ** (-days / max(half_life_days, MIN_HALF_LIFE_DAYS))
+    """Turn a sum of :func:`growth` values into decayed points as of ``as_of``.
+
+    Meaningful where :func:`growth_is_exact`; never raises, whatever the date.
+    """
+    return _scale_by_power_of_two(growth_sum, -growth_exponent(as_of, half_life_days))
+
+
+def _scale_by_power_of_two(value: float, exponent: float) -> float:
+    """``value × 2^exponent`` without OverflowError (``2.0 ** 1100`` raises; the product
+    may still be representable): ±inf when it truly overflows, 0 when it underflows."""
+    if exponent < 1000:  # the plain formula: the numbers every balance has always had
+        return value * 2.0**exponent
+    if value == 0 or not math.isfinite(value):
+        return value
+    whole = math.floor(exponent)
+    try:
+        return math.ldexp(value * 2.0 ** (exponent - whole), whole)
+    except OverflowError:
+        return math.copysign(math.inf, value)
+
+
+def decayed_sum(rows: Iterable[tuple[date, float]], as_of: date, half_life_days: float) -> float:
+    """Σ base × decay(age) of (day, base) rows dated ≤ ``as_of``: the exact balance
+    where :func:`growth_is_exact` is false (slower: every row, or every row's day, is read)."""
+    return sum(
+        base * decay((as_of - day).days, half_life_days) for day, base in rows if day <= as_of
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ restores on any later day, and the goodwill maths (planner.domain.goodwill) can 
 from __future__ import annotations
 
 import math
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 #: The earliest and latest day any stored date (ledger, asks, gives, requests) may hold.
@@ -84,3 +84,36 @@ def length_problem(text: str, max_len: int) -> str | None:
     if len(text) > max_len:
         return f"is longer than {max_len:,} characters"
     return None
+
+
+#: A published entry cannot be from the future: a feed entry dated more than this after it
+#: was fetched has a wrong date (the slack covers time zones and clocks a little off).
+PUBLISHED_FUTURE_SLACK_DAYS = 2
+
+
+def published_problem(published: datetime, fetched_at: datetime) -> str | None:
+    """Why a feed entry's publication time cannot be its date, or None.
+
+    Outside the stored-date window (:func:`date_problem`), or more than
+    ``PUBLISHED_FUTURE_SLACK_DAYS`` after ``fetched_at``. Aware times are compared in UTC;
+    naive ones are taken as UTC (as stored).
+    """
+    published, fetched_at = _naive_utc(published), _naive_utc(fetched_at)
+    problem = date_problem(published.date())
+    if problem:
+        return problem
+    if published - fetched_at > timedelta(days=PUBLISHED_FUTURE_SLACK_DAYS):
+        return (
+            f"{published.date().isoformat()} is more than {PUBLISHED_FUTURE_SLACK_DAYS} days "
+            f"after it was fetched ({fetched_at.date().isoformat()})"
+        )
+    return None
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        return moment
+    try:
+        return moment.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # within hours of year 1 or 9999: far outside the window anyway
+        return moment.replace(tzinfo=None)

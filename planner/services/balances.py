@@ -3,10 +3,15 @@
 The heavy part is one SQL aggregate over the stored ``growth`` column, so a million ledger
 rows are summed by the database instead of loaded into Python (see
 planner.domain.goodwill.growth for why a sum of growth values is a decayed balance).
+
+Where that sum is not exact (:func:`~planner.domain.goodwill.growth_is_exact`: an as-of
+date far from 2020 at a short half-life, or a sum that overflowed), the decayed parts are
+summed again from the rows' days and bases, exactly and more slowly.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,19 +69,31 @@ def summaries(
     if contact_ids is not None:
         agg = agg.where(InteractionRow.contact_id.in_(contact_ids))
     acc: dict[int | None, dict[str, tuple]] = {}
-    for cid, direction, g, b, n, first, last, quarters in session.execute(agg):
-        acc.setdefault(cid, {})[direction] = (g or 0.0, b or 0.0, n, first, last, quarters)
-    out: dict[int | None, tuple[BalanceSummary, int]] = {}
     half_life = settings.half_life_days
+    exact = goodwill.growth_is_exact(as_of, half_life)
+    for cid, direction, g, b, n, first, last, quarters in session.execute(agg):
+        g = g or 0.0
+        exact = exact and math.isfinite(g)
+        acc.setdefault(cid, {})[direction] = (g, b or 0.0, n, first, last, quarters)
+    decayed = (
+        None if exact else _decayed_from_rows(session, as_of, half_life, contact_ids=contact_ids)
+    )
+    out: dict[int | None, tuple[BalanceSummary, int]] = {}
     for cid, parts in acc.items():
         gave = parts.get("gave", (0.0, 0.0, 0, None, None, 0))
         recv = parts.get("received", (0.0, 0.0, 0, None, None, 0))
         firsts = [d for d in (gave[3], recv[3]) if d is not None]
         lasts = [d for d in (gave[4], recv[4]) if d is not None]
+        if decayed is None:
+            given = goodwill.balance_from_growth(gave[0], as_of, half_life)
+            received = goodwill.balance_from_growth(recv[0], as_of, half_life)
+        else:
+            given = decayed.get((cid, "gave"), 0.0)
+            received = decayed.get((cid, "received"), 0.0)
         summary = BalanceSummary(
             contact_id=cid,
-            given=goodwill.balance_from_growth(gave[0], as_of, half_life),
-            received=goodwill.balance_from_growth(recv[0], as_of, half_life),
+            given=given,
+            received=received,
             lifetime_given=gave[1],
             lifetime_received=recv[1],
             gives_count=gave[2],
@@ -86,6 +103,32 @@ def summaries(
         )
         out[cid] = (summary, recv[5])
     return out
+
+
+def _decayed_from_rows(
+    session: Session, as_of: date, half_life: float, *, contact_ids: list[int] | None
+) -> dict[tuple[int | None, str], float]:
+    """(contact, direction) → decayed points as of ``as_of``, summed row by row (per day).
+
+    The exact path for when the stored growth sum is not (see the module docstring): one
+    pass over the rows grouped by day, each day's bases decayed in Python.
+    """
+    query = (
+        select(
+            InteractionRow.contact_id,
+            InteractionRow.direction,
+            InteractionRow.occurred_on,
+            func.sum(InteractionRow.base),
+        )
+        .where(InteractionRow.occurred_on <= as_of)
+        .group_by(InteractionRow.contact_id, InteractionRow.direction, InteractionRow.occurred_on)
+    )
+    if contact_ids is not None:
+        query = query.where(InteractionRow.contact_id.in_(contact_ids))
+    rows: dict[tuple[int | None, str], list[tuple[date, float]]] = {}
+    for cid, direction, day, base in session.execute(query):
+        rows.setdefault((cid, direction), []).append((day, base or 0.0))
+    return {key: goodwill.decayed_sum(days, as_of, half_life) for key, days in rows.items()}
 
 
 def _empty(contact_id: int | None) -> BalanceSummary:

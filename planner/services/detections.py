@@ -59,6 +59,7 @@ from planner.domain.model import (
     Tier,
 )
 from planner.domain.names import clean_person_name
+from planner.domain.values import published_problem
 from planner.errors import Conflict, InvalidInput, NotFound, PlannerError
 from planner.feeds.urls import http_url_or_empty
 from planner.services import contacts as contacts_service
@@ -595,7 +596,18 @@ def _suggestions(
 
 
 def _entry_day(run: _Run, entry: EntryRow) -> date:
-    return entry.published.date() if entry.published else run.today
+    """The ledger date of an entry's detections: its publication day, else the run's day.
+
+    Ingest drops impossible dates (planner.services.ingest.undate_impossible_entries), but
+    an entry stored before it did may still say 9999-12-31: dated like an undated entry,
+    its row is logged instead of refused by the ledger's date window.
+    """
+    published = entry.published
+    if published is None:
+        return run.today
+    if published_problem(published, entry.first_seen_at or run.now) is not None:
+        return run.today
+    return published.date()
 
 
 def _web_link(url: str) -> str:

@@ -39,7 +39,12 @@ def check(settings: Settings) -> None:
 
 
 def save_settings(ws: Workspace, settings: Settings) -> Settings:
-    """Store settings; recompute ledger values when a value-shaping setting changed."""
+    """Store settings; recompute ledger values when a value-shaping setting changed.
+
+    The settings row and every recomputed ledger row are written in one transaction: a
+    failure part-way (a bug, the disk) leaves the stored settings and rows as they were.
+    The recompute itself cannot fail on a row's date (goodwill.growth never overflows).
+    """
     check(settings)
     with ws.write() as s:
         old = ws.settings(s)

@@ -2,7 +2,8 @@
 
 The columns exist so balances aggregate in SQL (see planner.domain.goodwill.growth); they
 must be recomputed whenever what they derive from changes: weights, half-life, exposure
-bounds, my reach or a contact's reach.
+bounds, my reach or a contact's reach. Callers recompute inside the transaction that makes
+the change, so the columns never disagree with the stored settings.
 """
 
 from __future__ import annotations

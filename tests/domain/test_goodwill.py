@@ -183,6 +183,102 @@ def test_growth_sum_equals_the_direct_decayed_sum() -> None:
     assert growth(3.0, goodwill.GROWTH_EPOCH + timedelta(days=180), 180) == 6.0
 
 
+# --- far dates: the growth column never overflows ----------------------------------------
+
+LATEST = date(2199, 12, 31)  # planner.domain.values.LATEST_DATE
+EARLIEST = date(1970, 1, 1)  # planner.domain.values.EARLIEST_DATE
+
+
+def test_growth_of_far_dates_is_finite_and_clamped() -> None:
+    # 9999-12-31 is 2,913,718 days after 2020-01-01: 2^(2913718/14) would overflow (it
+    # did: issue 13); the exponent is clamped to GROWTH_LIMIT = 960 instead.
+    assert growth(1.0, date(9999, 12, 31), 14) == 2.0**960
+    assert growth(1.0, date(9999, 12, 31), 180) == 2.0**960
+    # 2199-12-31 at H = 14: 65,744 days / 14 = 4696 half-lives → clamped to 960 too
+    assert growth(2.5, LATEST, 14) == 2.5 * 2.0**960
+    # the far past underflows to the floor, never to an error
+    assert growth(1.0, date(1, 1, 1), 14) == 2.0**-960
+    assert growth(1.0, EARLIEST, 14) == 2.0**-960  # −18,262 / 14 = −1304 → −960
+    # inside the clamp nothing changes: 2056-10-18 is 13,440 days = 960 × 14
+    assert growth(1.0, goodwill.GROWTH_EPOCH + timedelta(days=13_440), 14) == 2.0**960
+    assert growth(1.0, goodwill.GROWTH_EPOCH + timedelta(days=1_400), 14) == 2.0**100
+
+
+def test_growth_is_exact_where_no_counted_row_is_clamped() -> None:
+    # at the default half-life every allowed date is inside: 65,744 / 180 = 365 ≤ 960
+    assert goodwill.growth_is_exact(LATEST, 180)
+    assert goodwill.growth_is_exact(EARLIEST, 180)  # −18,262 / 180 = −101
+    # at H = 14: up to 13,440 days after 2020-01-01 (2056-10-18), from −896 × 14 = −12,544
+    # days (1985-08-28): below that, a clamped row would not be < 2^-64 of its base
+    epoch = goodwill.GROWTH_EPOCH
+    assert goodwill.growth_is_exact(date(2026, 11, 25), 14)
+    assert goodwill.growth_is_exact(epoch + timedelta(days=13_440), 14)
+    assert not goodwill.growth_is_exact(epoch + timedelta(days=13_441), 14)
+    assert goodwill.growth_is_exact(epoch - timedelta(days=12_544), 14)
+    assert not goodwill.growth_is_exact(epoch - timedelta(days=12_545), 14)
+    assert not goodwill.growth_is_exact(LATEST, 14)
+    assert not goodwill.growth_is_exact(EARLIEST, 14)
+
+
+def test_balance_from_growth_never_raises() -> None:
+    # as of 1900 at H = 14 the factor is 2^(43,829 / 14) = 2^3130.6: 1 × that overflows, so
+    # the answer is inf rather than an OverflowError; a sum of floor values fits again.
+    assert balance_from_growth(1.0, date(1900, 1, 1), 14) == math.inf
+    assert balance_from_growth(-1.0, date(1900, 1, 1), 14) == -math.inf
+    assert balance_from_growth(0.0, date(1900, 1, 1), 14) == 0.0
+    # 2^-1000 × 2^1043.5 (1900-01-01 is −43,829 days; at H = 42 that is −1043.5 half-lives):
+    # 2.0 ** 1043.5 alone would raise, the product is an ordinary number
+    assert balance_from_growth(2.0**-1000, date(1900, 1, 1), 42) == pytest.approx(
+        2.0 ** (43_829 / 42 - 1000)
+    )
+    # and the far future only underflows
+    assert balance_from_growth(2.0**960, date(9999, 12, 31), 14) == 0.0
+
+
+def test_decayed_sum_is_the_row_by_row_balance() -> None:
+    rows = [
+        (TODAY, 2.0),  # 2 × 1
+        (TODAY - timedelta(days=180), 3.0),  # 3 × 0.5 = 1.5
+        (TODAY + timedelta(days=1), 10.0),  # after the as-of date: 0
+    ]
+    assert goodwill.decayed_sum(rows, TODAY, 180) == pytest.approx(3.5)
+    # where the growth column is clamped, the row-by-row sum is still right: a 5-point row
+    # on 1972-01-01 at H = 14 seen the same day is 5; its clamped growth says 5 × 2^292.
+    day = date(1972, 1, 1)
+    assert goodwill.decayed_sum([(day, 5.0)], day, 14) == 5.0
+    assert not goodwill.growth_is_exact(day, 14)
+    assert balance_from_growth(growth(5.0, day, 14), day, 14) != pytest.approx(5.0)
+
+
+window_days = st.dates(min_value=EARLIEST, max_value=LATEST)
+half_lives = st.one_of(
+    st.sampled_from([14.0, 180.0, 36_500.0]), st.floats(min_value=14.0, max_value=36_500.0)
+)
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.tuples(window_days, st.floats(min_value=0.01, max_value=10_000.0)),
+        min_size=1,
+        max_size=12,
+    ),
+    window_days,
+    half_lives,
+)
+def test_growth_balance_equals_the_row_by_row_sum_or_says_it_is_not_exact(
+    rows: list[tuple[date, float]], as_of: date, half_life: float
+) -> None:
+    counted = [(day, base) for day, base in rows if day <= as_of]
+    expected = sum(base * decay((as_of - day).days, half_life) for day, base in counted)
+    growths = [growth(base, day, half_life) for day, base in counted]
+    assert all(math.isfinite(g) for g in growths)  # never an overflow, never inf
+    fast = balance_from_growth(sum(growths), as_of, half_life)  # never raises
+    assert goodwill.decayed_sum(rows, as_of, half_life) == pytest.approx(expected)
+    if goodwill.growth_is_exact(as_of, half_life):
+        assert fast == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
 # --- one-sided relationships --------------------------------------------------------------
 
 
