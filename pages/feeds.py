@@ -31,10 +31,6 @@ def _owners() -> dict[str, str]:
     return {"me": "me (my blog or podcast)", "industry": "industry", **people}
 
 
-def _is_private_refusal(message: str) -> bool:
-    return "non-public address" in message
-
-
 def _private_hint() -> None:
     st.info(
         "A feed failed because its address is not public (loopback or a private network). "
@@ -42,6 +38,22 @@ def _private_hint() -> None:
         "Settings → Feeds & detection, then refresh it.",
         icon=":material/lan:",
     )
+
+
+def _add_url(url: str, kind: str | None, owner: str) -> int | None:
+    """Add a feed by URL, checked like its fetch would be: an address the settings do not
+    allow is refused (by its type, not its wording) and nothing is stored."""
+    try:
+        return feeds.add_feed(ws, url, kind=kind, owner=owner, vet_address=True)
+    except feeds.FeedAddressRefused as refused:
+        st.error(plain(refused), icon=":material/error:")
+        if refused.private:
+            st.info(
+                "If this feed is self-hosted on your network, turn on *Allow private network "
+                "addresses* in Settings → Feeds & detection, then add it again.",
+                icon=":material/lan:",
+            )
+        return None
 
 
 def _status(f: feeds.FeedInfo) -> str:
@@ -84,7 +96,7 @@ def _refresh(feed_ids: list[int] | None = None, *, force: bool = False) -> Inges
         n_failed = len(failures)
         for failure in failures:
             st.text(f"failed: {names.get(failure.feed_id, failure.url)}: {failure.message}")
-        if any(_is_private_refusal(f.message) for f in failures):
+        if any(feeds.is_private_refusal(f.message) for f in failures):
             _private_hint()
         n_done = len(summary.outcomes)
         if n_failed:
@@ -124,12 +136,9 @@ with st.expander("Add feeds", icon=":material/add_circle:", expanded=not feeds.l
             )
             fetch_now = st.checkbox("Fetch it now", value=True, key="feed_add_fetch")
             if st.form_submit_button("Add feed", type="primary", key="feed_add_submit"):
-                added = run_action(
-                    lambda: feeds.add_feed(
-                        ws, url, kind=None if kind == "auto" else kind, owner=owner
-                    ),
-                    success="Feed added",
-                )
+                added = run_action(lambda: _add_url(url, None if kind == "auto" else kind, owner))
+                if added is not None:
+                    st.toast("Feed added", icon=":material/check_circle:")
         if added is not None and fetch_now:
             _refresh([added])
 
@@ -279,7 +288,7 @@ else:
             "error count": st.column_config.NumberColumn("errors", width="small"),
         },
     )
-    if any(_is_private_refusal(f.last_error) for f in listed):
+    if any(feeds.is_private_refusal(f.last_error) for f in listed):
         _private_hint()
     d1, d2 = st.columns(2)
     with d1:

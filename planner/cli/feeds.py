@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--allow-private",
         action="store_true",
-        help="allow private/loopback addresses (self-hosted feeds)",
+        help="allow a private/loopback address (a self-hosted feed) for this add and its "
+        "first fetch; later refreshes follow the setting or 'planner ingest --allow-private'",
     )
     p.set_defaults(handler=_add)
 
@@ -88,7 +89,24 @@ def _print_summary(summary: ingest.IngestSummary) -> None:
 
 def _add(args: argparse.Namespace) -> int:
     ws = workspace(args)
-    feed_id = feeds.add_feed(ws, args.url, kind=args.kind, owner=args.owner)
+    try:
+        feed_id = feeds.add_feed(
+            ws,
+            args.url,
+            kind=args.kind,
+            owner=args.owner,
+            vet_address=True,
+            allow_private=args.allow_private or None,
+        )
+    except feeds.FeedAddressRefused as error:
+        if not error.private:
+            raise
+        # Refused by a setting the user controls: say how to allow it from here (exit 2).
+        raise feeds.FeedAddressRefused(
+            f"{error}. If it is your self-hosted feed, add it with "
+            f"'planner feeds add --allow-private {args.url}'",
+            private=True,
+        ) from None
     print(f"added feed {feed_id}: {args.url}")
     if not args.no_fetch:
         _print_summary(

@@ -5,7 +5,8 @@
     FeedError(url)                  anything that stops one feed; never stops the others
     ├── FetchError                  the HTTP exchange failed (connection, TLS, protocol, redirects)
     │   ├── FetchRefused            a non-public address or a forbidden scheme (SSRF guard)
-    │   │   └── FeedURLError        the URL itself is not acceptable (scheme, host, userinfo)
+    │   │   ├── FeedURLError        the URL itself is not acceptable (scheme, host, userinfo)
+    │   │   └── PrivateAddressRefused  a private/loopback address the settings do not allow
     │   ├── FetchTooLarge           more decoded bytes than the cap
     │   ├── FetchTimeout            connect/read timeout or the total deadline
     │   └── HTTPStatusError         a 4xx/5xx answer (status, retry_after)
@@ -20,6 +21,7 @@ where there is one, the fix. ``str(error)`` is the message; ``error.url`` the fe
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 
 class FeedError(Exception):
@@ -52,6 +54,33 @@ class FetchError(FeedError):
 
 class FetchRefused(FetchError):
     """Refused before any byte was sent: forbidden scheme or a non-public address."""
+
+
+class PrivateAddressRefused(FetchRefused):
+    """A private, loopback or link-local address while private addresses are not allowed.
+
+    The user's own setting refused it, not the server: allowing private addresses
+    (Settings, or ``--allow-private``) makes the same URL fetchable at once, so this is
+    not a failure to back off from. Never raised for addresses that stay refused whatever
+    the settings (cloud metadata, multicast…): those are plain :class:`FetchRefused`.
+    ``host`` and ``port`` are where the refused connection would have gone: the feed's
+    own, or a redirect's (see :meth:`is_first_hop`).
+    """
+
+    def __init__(self, url: str, message: str, *, host: str, port: int) -> None:
+        super().__init__(url, message)
+        self.host = host
+        self.port = port
+
+    def is_first_hop(self, feed_url: str) -> bool:
+        """True when ``feed_url`` itself points at the refused address: the user's setting
+        refused the feed. False for a redirect elsewhere (the server led us there)."""
+        parts = urlsplit(feed_url)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            return False
+        return (parts.hostname, port) == (self.host.strip("[]").lower(), self.port)
 
 
 class FeedURLError(FetchRefused, ValueError):
@@ -116,4 +145,5 @@ __all__ = [
     "HTTPStatusError",
     "NotAFeedError",
     "ParseError",
+    "PrivateAddressRefused",
 ]

@@ -16,7 +16,7 @@ import ipaddress
 import socket
 from dataclasses import dataclass, field
 
-from planner.feeds.errors import FetchRefused
+from planner.feeds.errors import FetchRefused, PrivateAddressRefused
 
 __all__ = [
     "AddressPolicy",
@@ -162,7 +162,9 @@ def vet_addresses(
     resolves to a public and a private address is a rebinding setup, not a feed.
 
     Raises:
-        FetchRefused: naming the host, the address and why.
+        PrivateAddressRefused: an address the user's settings could allow (loopback,
+            private, link-local…), naming the host, the address and why.
+        FetchRefused: an address never allowed (cloud metadata, multicast…), likewise.
     """
     if not addresses:
         raise FetchRefused(url, f"refused: {host} resolves to no IPv4/IPv6 address")
@@ -183,7 +185,12 @@ def vet_addresses(
             if _is_literal(host, ip)
             else f"{host} resolves to non-public address {_show(ip)}"
         )
-        raise FetchRefused(url, f"refused: {where} ({reason}; {hint})")
+        message = f"refused: {where} ({reason}; {hint})"
+        if kind in _ALWAYS_REFUSED:
+            raise FetchRefused(url, message)
+        # The settings could allow this one: say so by the type, for callers to tell a
+        # refusal by the user's own settings from a server's failure.
+        raise PrivateAddressRefused(url, message, host=host, port=port)
 
 
 def _is_literal(host: str, ip: IPAddress) -> bool:

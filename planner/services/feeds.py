@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 from sqlalchemy import func, select
@@ -18,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from planner.domain.model import FeedKind, FeedOwner
 from planner.errors import Conflict, InvalidInput, NotFound
-from planner.feeds import opml
-from planner.feeds.errors import FeedError
+from planner.feeds import netguard, opml
+from planner.feeds.errors import FeedError, FetchRefused, PrivateAddressRefused
 from planner.feeds.urls import normalize_url
 from planner.services.contacts import resolve
 from planner.services.exports import exporter
@@ -98,16 +99,91 @@ def _insert(
     return row
 
 
+class FeedAddressRefused(InvalidInput):
+    """A feed URL refused when added because of where its host points; nothing is stored.
+
+    ``private`` is True when the user's settings could allow it (a self-hosted feed on
+    loopback or a private network), False for addresses never allowed (cloud metadata…).
+    Pages and the CLI tell the user how to allow the first kind, each in its own terms.
+    """
+
+    def __init__(self, message: str, *, private: bool) -> None:
+        super().__init__(message, field="url")
+        self.private = private
+
+
+def vet_feed_address(url: str, *, allow_private: bool) -> None:
+    """Refuse a feed whose host resolves to an address the fetch would refuse anyway.
+
+    The same guard as at connect time (planner.feeds.netguard), run once when the feed is
+    added so that a feed that can never be fetched under these settings is not stored
+    with an error. A host that does not resolve now is accepted: DNS may be down for a
+    moment, and the fetch reports it. The connect-time check stays the real guard (a
+    name may resolve elsewhere later).
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        addresses = [ip for _family, ip in netguard.resolve(host, port)]
+    except (OSError, UnicodeError, ValueError):
+        return
+    if not addresses:
+        return
+    try:
+        policy = netguard.AddressPolicy(allow_private=allow_private)
+        netguard.vet_addresses(url, host, port, addresses, policy)
+    except PrivateAddressRefused as error:
+        raise FeedAddressRefused(
+            f"feed not added: {error}; nothing was stored", private=True
+        ) from None
+    except FetchRefused as error:
+        raise FeedAddressRefused(
+            f"feed not added: {error}; nothing was stored", private=False
+        ) from None
+
+
 def add_feed(
-    ws: Workspace, url: str, *, kind: str | None = None, owner: str | None = None, title: str = ""
+    ws: Workspace,
+    url: str,
+    *,
+    kind: str | None = None,
+    owner: str | None = None,
+    title: str = "",
+    vet_address: bool = False,
+    allow_private: bool | None = None,
 ) -> int:
-    """Store a feed URL (checked: http/https, a host, no credentials). Returns its id."""
+    """Store a feed URL (checked: http/https, a host, no credentials). Returns its id.
+
+    With ``vet_address`` (the Feeds page and ``planner feeds add``), a host that resolves
+    to a non-public address is refused with :class:`FeedAddressRefused` and nothing is
+    stored, unless ``allow_private`` (default: the allow-private-addresses setting) lets
+    self-hosted feeds through. Callers that fetch with their own address policy (the
+    tests' allow-list of one loopback port) leave it off.
+    """
     try:
         clean = normalize_url(url)
     except FeedError as error:
         raise InvalidInput(str(error), field="url") from None
+    if vet_address:
+        # The user's other mistakes (kind, owner) first: they are cheaper to find than a
+        # DNS lookup, and fixing them does not depend on a setting.
+        _kind(kind)
+        with ws.read() as s:
+            _owner(s, owner)
+        allowed = ws.settings().allow_private_addresses if allow_private is None else allow_private
+        vet_feed_address(clean, allow_private=allowed)
     with ws.write() as s:
         return _insert(ws, s, url=clean, kind=kind, owner=owner, title=title).id
+
+
+def is_private_refusal(message: str) -> bool:
+    """True when a stored or reported feed error is a refusal by the allow-private setting.
+
+    Only the message is stored with a feed, so this reads it; the wording is netguard's
+    (the one place that writes it), not a page's guess.
+    """
+    return "non-public address" in message and "never allowed" not in message
 
 
 def add_file(

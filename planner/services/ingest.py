@@ -7,14 +7,20 @@
   the first so it is detected once.
 * One feed's failure never stops the others: the error, the count of consecutive failures
   and when are stored on the feed, with a backoff before the next try (or the server's
-  Retry-After).
-* Each feed is stored in its own transaction.
+  Retry-After). That holds for a failure of any kind — an exception while parsing, storing
+  or detecting (a bug, a bad entry) is that feed's error too, never the run's.
+* Each feed is stored in its own transaction: a feed that fails half-way stores nothing.
+* An entry dated outside the stored-date window, or more than two days after it was
+  fetched, is kept without its date (as an undated entry is) and the feed gets a warning
+  naming it (planner.domain.values.published_problem).
 * Every new or changed entry is handed to the detection hooks (:data:`ENTRY_HOOKS`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import logging
 import os
 import stat
 from collections.abc import Callable, Sequence
@@ -26,15 +32,18 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from planner.domain import values
 from planner.domain.entry import ParsedEntry, ParsedFeed
 from planner.domain.model import Settings
 from planner.errors import NotFound
-from planner.feeds.errors import FeedError, FetchTooLarge, HTTPStatusError
+from planner.feeds.errors import FeedError, FetchTooLarge, HTTPStatusError, PrivateAddressRefused
 from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
 from planner.feeds.isolate import parse_feed_auto
-from planner.services.feeds import FILE_PREFIX, UPLOAD_PREFIX
+from planner.services.feeds import FILE_PREFIX, UPLOAD_PREFIX, is_private_refusal
 from planner.services.workspace import Workspace
 from planner.storage.schema import EntryRow, FeedRow
+
+log = logging.getLogger(__name__)
 
 #: Called in the feed's transaction with (workspace, session, feed row, entry ids) for the
 #: entries that are new or changed. Detection registers itself here.
@@ -142,8 +151,13 @@ def refresh(
                 )
             )
         elif feed.url.startswith(FILE_PREFIX):
-            report(_ingest_file(ws, feed))
-        elif not (force or feed_ids) and feed.next_fetch_after and feed.next_fetch_after > now:
+            report(_guarded(ws, feed.id, feed.url, lambda feed=feed: _ingest_file(ws, feed)))
+        elif (
+            not (force or feed_ids)
+            and feed.next_fetch_after
+            and feed.next_fetch_after > now
+            and not _refusal_now_allowed(feed, opts)
+        ):
             report(
                 FeedOutcome(
                     feed.id,
@@ -166,9 +180,9 @@ def refresh(
     ) -> None:
         feed = by_url[request.url]
         if isinstance(outcome, FeedError):
-            report(_record_failure(ws, feed.id, outcome))
+            report(_guarded(ws, feed.id, feed.url, lambda: _record_failure(ws, feed.id, outcome)))
         else:
-            report(_store_fetch(ws, feed.id, outcome))
+            report(_guarded(ws, feed.id, feed.url, lambda: _store_fetch(ws, feed.id, outcome)))
 
     fetch_many(
         [FetchRequest(f.url, f.etag, f.last_modified) for f in remote],
@@ -205,7 +219,30 @@ def _ingest_file(ws: Workspace, feed: FeedRow) -> FeedOutcome:
 
 def ingest_bytes(ws: Workspace, feed_id: int, body: bytes) -> FeedOutcome:
     """Parse and store a feed's bytes that came from an upload."""
-    return store_body(ws, feed_id, body)
+    with ws.read() as s:
+        url = _feed(s, feed_id).url
+    return _guarded(ws, feed_id, url, lambda: store_body(ws, feed_id, body))
+
+
+def _guarded(ws: Workspace, feed_id: int, url: str, work: Callable[[], FeedOutcome]) -> FeedOutcome:
+    """Run one feed's work; whatever it raises becomes that feed's stored failure.
+
+    The work's own transaction has rolled back by then (nothing of it is stored), so the
+    failure is recorded in a fresh one, with the usual backoff. Only when even that cannot
+    be written is the failure reported without being stored; the run still goes on.
+    """
+    try:
+        return work()
+    except Exception as error:  # a bug or a bad entry in one feed must not sink the others
+        log.exception("unexpected error ingesting %s", url)
+        failure = FeedError(url, f"unexpected error: {type(error).__name__}: {error}"[:2000])
+        failure.__cause__ = error
+        try:
+            return _record_failure(ws, feed_id, failure)
+        except Exception as again:  # e.g. the database is gone or the feed was removed
+            log.exception("could not store the failure of %s", url)
+            message = f"{failure} (not stored: {type(again).__name__}: {again})"
+            return FeedOutcome(feed_id, url, "failed", message=message[:2000])
 
 
 def _store_fetch(ws: Workspace, feed_id: int, result: FetchResult) -> FeedOutcome:
@@ -252,20 +289,54 @@ def store_body(
         )
     except FeedError as error:
         return _record_failure(ws, feed_id, error)
+    parsed, dates_note = undate_impossible_entries(parsed, ws.now())
+    warning = "; ".join(w for w in (parsed.warning, dates_note) if w)
     with ws.write() as s:
         feed = _feed(s, feed_id)
         new_ids, updated_ids = _store_entries(ws, s, feed, parsed)
         _apply_feed_fields(feed, parsed)
         feed.body_hash = digest
         feed.etag, feed.last_modified = etag, last_modified
-        feed.warning = parsed.warning or None
+        feed.warning = warning or None
         _mark_ok(ws, feed)
         changed = new_ids + updated_ids
         if changed:
             for hook in ENTRY_HOOKS:
                 hook(ws, s, feed, changed)
-        message = f"warning: {parsed.warning}" if parsed.warning else ""
+        message = f"warning: {warning}" if warning else ""
         return FeedOutcome(feed.id, feed.url, "fetched", len(new_ids), len(updated_ids), message)
+
+
+#: How many entries a dropped-dates warning names before it only counts the rest.
+NAMED_UNDATED = 3
+
+
+def undate_impossible_entries(parsed: ParsedFeed, fetched_at: datetime) -> tuple[ParsedFeed, str]:
+    """Drop dates no published entry can have; return the feed and a warning naming them.
+
+    An entry dated outside planner.domain.values' window (``<pubDate>`` in 9999) or more
+    than two days after ``fetched_at`` is kept, undated: detection then dates its ledger
+    row like any undated entry's, instead of refusing it or crashing the goodwill maths.
+    Its content hash changes with the date, so when a later fetch brings a sane date the
+    entry is updated with it.
+    """
+    kept: list[ParsedEntry] = []
+    notes: list[str] = []
+    for entry in parsed.entries:
+        problem = values.published_problem(entry.published, fetched_at) if entry.published else None
+        if problem is None:
+            kept.append(entry)
+            continue
+        name = entry.title or entry.link or entry.guid
+        notes.append(f"date dropped from entry {name[:80]!r}: {problem}")
+        digest = hashlib.sha256(f"{entry.content_hash}\x1fundated".encode()).hexdigest()
+        kept.append(dataclasses.replace(entry, published=None, content_hash=digest))
+    if not notes:
+        return parsed, ""
+    note = "; ".join(notes[:NAMED_UNDATED])
+    if len(notes) > NAMED_UNDATED:
+        note += f"; dates dropped from {len(notes) - NAMED_UNDATED} more entries"
+    return dataclasses.replace(parsed, entries=tuple(kept)), note
 
 
 def _apply_feed_fields(feed: FeedRow, parsed: ParsedFeed) -> None:
@@ -408,11 +479,29 @@ def _rate_limited_hosts(feeds: Sequence[FeedRow], now: datetime) -> dict[str, da
     return waits
 
 
+def _refusal_now_allowed(feed: FeedRow, opts: FetchOptions) -> bool:
+    """A feed that backs off because the settings refused its private address (stored by
+    a version that still backed such feeds off) is fetched at once when they now allow it."""
+    return opts.allow_private and is_private_refusal(feed.last_error or "")
+
+
 def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcome:
+    """Store ``error`` on the feed with the next backoff (a fresh transaction)."""
     now = ws.now()
     with ws.write() as s:
         feed = _feed(s, feed_id)
         feed.error_count = (feed.error_count or 0) + 1
+        if isinstance(error, PrivateAddressRefused) and error.is_first_hop(feed.url):
+            # The feed's own host is private and the user's settings refused it: not a
+            # server failure, so no back-off: allowing private addresses (Settings,
+            # --allow-private) fetches it at once. A public feed that redirects into a
+            # private network is a server's doing and backs off below.
+            feed.last_error = str(error)[:2000]
+            feed.last_error_at = now
+            feed.last_fetched_at = now
+            feed.next_fetch_after = None
+            feed.host_wait_until = None
+            return FeedOutcome(feed.id, feed.url, "failed", message=str(error))
         feed.last_error = str(error)[:2000]
         feed.last_error_at = now
         feed.last_fetched_at = now

@@ -25,6 +25,7 @@ from planner.feeds.errors import (
     FetchTimeout,
     FetchTooLarge,
     HTTPStatusError,
+    PrivateAddressRefused,
 )
 from planner.feeds.fetch import (
     USER_AGENT,
@@ -433,7 +434,7 @@ def test_fetch_many_isolates_failures_and_reports_progress(
     assert [type(o) for o in outcomes] == [
         FetchResult,
         HTTPStatusError,
-        FetchRefused,
+        PrivateAddressRefused,
         FetchResult,
         FetchTooLarge,
         FeedURLError,
