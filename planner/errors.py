@@ -3,7 +3,8 @@
     PlannerError
     ├── NotFound            a contact, ask, feed … that does not exist
     ├── InvalidInput        a value that cannot be used (names the field)
-    └── Conflict            the change clashes with stored data (duplicates, state)
+    ├── Conflict            the change clashes with stored data (duplicates, state)
+    └── Busy                another writer held the database longer than we wait
 
 Pages show ``str(error)``; the CLI prints it on one line and exits 2. Adapters wrap
 library errors with ``raise … from``; programming errors are not caught.
@@ -28,3 +29,11 @@ class InvalidInput(PlannerError):
 
 class Conflict(PlannerError):
     pass
+
+
+class Busy(PlannerError):
+    """The database stayed locked by another writer for the whole busy timeout.
+
+    Nothing was changed; trying again later is the fix, so it is the user's to see (one
+    line, exit 2 from the CLI), not a traceback.
+    """

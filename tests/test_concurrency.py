@@ -115,3 +115,45 @@ def test_two_processes_writing_the_ledger_lose_nothing(ws: Workspace, db_url: st
     with ws.read() as s:
         total = s.scalar(select(func.count()).select_from(InteractionRow))
     assert total == 300
+
+
+_AUDIENCE_MENTION = {
+    "contact": None,
+    "direction": "gave",
+    "kind": "mention",
+    "occurred_on": date(2026, 11, 1),
+}
+
+
+def test_a_writer_locked_out_for_the_whole_busy_timeout_gets_a_message_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Another process holding the write lock longer than the busy timeout (a long import
+    by an older version, a stuck script) makes a write fail with Busy — exit 2 and one
+    line from the CLI — and nothing is written."""
+    import sqlite3
+
+    from planner.cli import main
+    from planner.errors import Busy
+    from planner.services import open_workspace
+    from planner.storage import db
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    open_workspace(url).engine.dispose()
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    ws = open_workspace(url)
+    holder = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(Busy, match=r"database is busy.*nothing was changed"):
+            ledger.add(ws, LedgerInput(**_AUDIENCE_MENTION))
+        args = ["ledger", "add", "--contact", "audience", "--direction", "gave"]
+        code = main(["--database", url, *args, "--kind", "mention", "--date", "2026-11-01"])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("planner: error: the database is busy") and "Traceback" not in err
+    assert ledger.list_interactions(ws) == []
+    ws.engine.dispose()

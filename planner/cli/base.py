@@ -24,8 +24,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _init(args: argparse.Namespace) -> int:
     ws = workspace(args)
     url = ws.engine.url.render_as_string(hide_password=True)
-    if args.demo_if_empty and demo.is_empty(ws):
-        stats = demo.load(ws)
+    # workspace() has migrated under the setup lock; load_if_empty decides emptiness under
+    # it too, so the app and cron starting together on a new database load the demo once.
+    stats = demo.load_if_empty(ws) if args.demo_if_empty else None
+    if stats is not None:
         print(f"database ready at {url}; demo workspace loaded ({stats})")
         _read_demo_feeds(ws)
     else:

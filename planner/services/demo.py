@@ -21,6 +21,7 @@ from planner.services import ledger as ledger_service
 from planner.services import validate
 from planner.services.workspace import Workspace
 from planner.storage import schema
+from planner.storage.db import hold_setup_lock
 from planner.storage.schema import (
     AskRow,
     ContactRow,
@@ -35,10 +36,18 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 
 
 def is_empty(ws: Workspace) -> bool:
-    """True when the database holds no contacts and no ledger rows."""
+    """True when the database holds no contacts and no ledger rows.
+
+    Only a hint for a page or a message: another process may fill the database a moment
+    later. :func:`load` checks again inside its own transaction, under the setup lock.
+    """
     with ws.read() as s:
-        n = s.scalar(select(func.count()).select_from(ContactRow)) or 0
-        m = s.scalar(select(func.count()).select_from(schema.InteractionRow)) or 0
+        return _is_empty(s)
+
+
+def _is_empty(session: Session) -> bool:
+    n = session.scalar(select(func.count()).select_from(ContactRow)) or 0
+    m = session.scalar(select(func.count()).select_from(schema.InteractionRow)) or 0
     return n == 0 and m == 0
 
 
@@ -60,19 +69,40 @@ def wipe(session: Session) -> None:
         session.execute(delete(table))
 
 
+def load_if_empty(ws: Workspace, *, directory: Path = DEMO_DIR) -> str | None:
+    """Load the demo when the database is empty; None (nothing done) when it is not.
+
+    Safe when several processes start together on a new database (the app and cron):
+    exactly one of them loads the demo, the others find it loaded.
+    """
+    return _load(ws, reset=False, directory=directory, only_if_empty=True)
+
+
 def load(ws: Workspace, *, reset: bool = False, directory: Path = DEMO_DIR) -> str:
     """Load the demo into the database; refuses a non-empty database unless ``reset``."""
-    if not reset and not is_empty(ws):
-        raise Conflict(
-            "the database already holds data; use 'planner demo --reset' to "
-            "replace it with the demo (this deletes everything)"
-        )
+    stats = _load(ws, reset=reset, directory=directory, only_if_empty=False)
+    assert stats is not None  # only_if_empty=False raises instead of returning None
+    return stats
+
+
+def _load(ws: Workspace, *, reset: bool, directory: Path, only_if_empty: bool) -> str | None:
     today = ws.today()
     try:
         profile = json.loads((directory / "profile.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise InvalidInput(f"demo profile unreadable: {error}") from None
     with ws.write() as s:
+        # The emptiness check belongs inside the writing transaction, under the setup
+        # lock: checked before it, two processes starting together both saw an empty
+        # database and the second failed on "UNIQUE constraint failed: profile.id".
+        hold_setup_lock(s.connection())
+        if not reset and not _is_empty(s):
+            if only_if_empty:
+                return None
+            raise Conflict(
+                "the database already holds data; use 'planner demo --reset' to "
+                "replace it with the demo (this deletes everything)"
+            )
         if reset:
             wipe(s)
             s.flush()

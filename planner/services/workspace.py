@@ -9,13 +9,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from planner.domain.model import Profile, Settings, settings_from_dict
-from planner.errors import InvalidInput
+from planner.errors import Busy, InvalidInput
 from planner.storage import migrate
 from planner.storage.convert import profile_from_row
-from planner.storage.db import READ_ONLY, integrity_problems, make_engine, session_factory
+from planner.storage.db import (
+    READ_ONLY,
+    SQLITE_BUSY_TIMEOUT_MS,
+    integrity_problems,
+    is_locked_error,
+    make_engine,
+    session_factory,
+)
 from planner.storage.schema import ProfileRow, SettingRow
 
 
@@ -42,9 +50,21 @@ class Workspace:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A transaction: everything inside commits together or not at all."""
-        with self.sessions() as session, session.begin():
-            yield session
+        """A transaction: everything inside commits together or not at all.
+
+        A SQLite writer that waited the whole busy timeout gets :class:`Busy` (nothing was
+        written) instead of the driver's ``OperationalError``.
+        """
+        try:
+            with self.sessions() as session, session.begin():
+                yield session
+        except OperationalError as error:
+            if not is_locked_error(error):
+                raise
+            raise Busy(
+                "the database is busy: another writer held it for "
+                f"{SQLITE_BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again"
+            ) from error
 
     @contextmanager
     def read(self) -> Iterator[Session]:

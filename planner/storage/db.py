@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +73,25 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+#: Key of the PostgreSQL advisory lock that serialises first-start work (any 64-bit
+#: number no other code uses; these are the bytes of "givefrst").
+SETUP_LOCK_KEY = 0x6769766566727374
+
+
+def hold_setup_lock(conn: Connection) -> None:
+    """Hold the workspace's setup lock until ``conn``'s transaction ends.
+
+    Migrations and the demo load run under it, so that the app and cron starting together
+    on a new database do that work once: whoever comes second waits, then finds it done.
+    PostgreSQL takes a transaction-scoped advisory lock (``CREATE TABLE`` and a check for
+    emptiness are not serialised by themselves there). SQLite needs nothing more: every
+    writing transaction here begins IMMEDIATE (see ``_sqlite_begin``), which already holds
+    the database's single write lock until commit.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SETUP_LOCK_KEY})")
+
+
 def integrity_problems(engine: Engine) -> list[str]:
     """What ``PRAGMA quick_check`` and ``PRAGMA foreign_key_check`` find (THREATS D4).
 
@@ -83,7 +102,8 @@ def integrity_problems(engine: Engine) -> list[str]:
     if engine.dialect.name != "sqlite":
         return []
     problems: list[str] = []
-    with engine.connect() as conn:
+    # A read: it must not queue behind (or fail on) another process's long write.
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         checks = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
         problems += [f"quick_check: {c}" for c in checks if c != "ok"]
         for table, rowid, parent, _ in conn.exec_driver_sql("PRAGMA foreign_key_check"):
@@ -100,3 +120,8 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session whose work commits together or not at all."""
     with factory() as session, session.begin():
         yield session
+
+
+def is_locked_error(error: BaseException) -> bool:
+    """SQLite's "database is locked" / "database table is locked" after the busy timeout."""
+    return "locked" in str(getattr(error, "orig", error)).lower()

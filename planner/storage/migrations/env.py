@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from planner.storage.db import make_engine
+from planner.storage.db import hold_setup_lock, make_engine
 from planner.storage.schema import Base
 
 config = context.config
@@ -13,6 +13,10 @@ target_metadata = Base.metadata
 
 
 def _run(connection: Connection) -> None:
+    # Before Alembic reads the version table: two processes starting on a new database
+    # must not both see "no schema" and both create it (the second waits, then finds
+    # the schema at head and does nothing).
+    hold_setup_lock(connection)
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
