@@ -19,6 +19,7 @@ BENCHMARKS = [
     ("detection accuracy (dev set)", "benchmarks.eval_detection"),
     ("detection inside ingest", "benchmarks.bench_detect_ingest"),
     ("auto-plan", "benchmarks.bench_plan"),
+    ("CSV imports: rows/s and a concurrent writer's wait", "benchmarks.bench_imports"),
 ]
 
 

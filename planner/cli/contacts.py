@@ -88,7 +88,12 @@ def _list(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     ws = workspace(args)
     result = imports.import_contacts(
-        ws, read_file(args.file), dry_run=args.dry_run, on_duplicate=args.on_duplicate
+        ws,
+        read_file(args.file),
+        dry_run=args.dry_run,
+        on_duplicate=args.on_duplicate,
+        # a file on disk, not an upload: the larger limits (the page keeps 20 MB)
+        limits=imports.CLI_LIMITS,
     )
     print(result.describe())
     return 0 if result.ok else 2

@@ -53,6 +53,12 @@ def _add(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     ws = workspace(args)
-    result = imports.import_ledger(ws, read_file(args.file), dry_run=args.dry_run)
+    result = imports.import_ledger(
+        ws,
+        read_file(args.file),
+        dry_run=args.dry_run,
+        # a file on disk, not an upload: a million rows fit (the page keeps 20 MB)
+        limits=imports.CLI_LIMITS,
+    )
     print(result.describe())
     return 0 if result.ok else 2

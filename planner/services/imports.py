@@ -1,8 +1,26 @@
-"""CSV imports of contacts and ledger rows: validated, all or nothing, undoable.
+"""CSV imports of contacts and ledger rows: validated, all or nothing, undoable, in batches.
 
-The file format and the row-by-row validation live in planner.outreach.csv_import; this
-module matches rows against stored contacts, commits in one transaction and remembers what
-it takes to undo the import (an entry in the undo log).
+The file format and the row-by-row validation live in planner.outreach.csv_import. An
+import runs in three steps, so that it takes time linear in the rows and never holds the
+database's write lock for long (issue 13):
+
+1. parse and validate the file — no database at all;
+2. plan, inside one *read* (no write lock on SQLite): load once what matching needs
+   (contacts by e-mail, domain and name), match and clean every row in memory. A dry run
+   stops here, so it writes nothing and never keeps another writer waiting;
+3. write the plan in short transactions of a few thousand rows (Core ``insert`` with
+   executemany), pausing between them so that a waiting writer (``ledger add``, ``ingest``)
+   gets the lock. A pending entry in the undo log records each batch in the batch's own
+   transaction; any failure part-way removes what the committed batches wrote, so the import
+   stays all or nothing. Only the last step turns the entry into an undoable import. A
+   process killed mid-import leaves a pending entry whose heartbeat stops: the next import
+   rolls it back.
+
+Between the plan and a batch another writer may add or edit contacts; every contacts batch
+re-checks the contacts changed since the plan and refuses the import cleanly (nothing kept)
+when one of them would change how a row of the batch matches. Ledger batches read each
+contact's reach, my reach and the settings in the batch's own transaction, so the stored
+values (base, growth) are those of the moment the rows are written.
 
 Duplicates of stored contacts are matched by email, then website domain, then name (case
 folded); the user chooses to skip them or update them with the file's values.
@@ -11,17 +29,22 @@ folded); the user chooses to skip them or update them with the file's values.
 from __future__ import annotations
 
 import contextlib
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from datetime import datetime
+from typing import Any, Literal
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from planner.errors import Conflict, InvalidInput, NotFound, PlannerError
+from planner.domain import goodwill
+from planner.errors import Conflict, InvalidInput
 from planner.outreach.csv_import import (
     ContactRow as ContactImportRow,
 )
 from planner.outreach.csv_import import (
+    ImportLimits,
     ImportReport,
     RowProblem,
     parse_contacts_csv,
@@ -31,13 +54,29 @@ from planner.outreach.csv_import import (
     LedgerRow as LedgerImportRow,
 )
 from planner.services import contacts as contacts_service
-from planner.services import ledger as ledger_service
-from planner.services.valuation import recompute
+from planner.services.valuation import base_of, recompute
 from planner.services.workspace import Workspace
 from planner.storage.schema import ContactRow, InteractionRow, UndoRow
 
 OnDuplicate = Literal["skip", "update"]
 UNDO_ACTIONS = ("import_contacts", "import_ledger")
+#: The undo-log action of an import still being written: invisible to last_import and undo.
+PENDING = {"import_contacts": "import_contacts_open", "import_ledger": "import_ledger_open"}
+#: Undo-log rows holding one batch's snapshots of the contacts it updated.
+PART = "import_part"
+#: A pending import whose heartbeat is older than this belongs to a process that died.
+STALE_AFTER_S = 600.0
+#: Each write transaction aims at this duration; the batch size adapts to the machine.
+TARGET_BATCH_S = 0.25
+FIRST_BATCH = 2_000
+MIN_BATCH, MAX_BATCH = 200, 50_000
+#: Pause between batches on SQLite. A waiting writer polls the lock (its busy handler
+#: sleeps up to 100 ms between tries), and SQLite does not queue writers: without a gap at
+#: least that long the importer would take the lock back before the waiter woke up.
+YIELD_S = 0.11
+#: The command line reads files from disk, not through the 20 MB upload of the page; a
+#: million ledger rows are ~60 MB.
+CLI_LIMITS = ImportLimits(max_bytes=1024 * 1024 * 1024, max_rows=5_000_000)
 _SNAPSHOT_FIELDS = (
     "name",
     "aliases",
@@ -107,108 +146,214 @@ def _result(kind: str, report: ImportReport[object], dry_run: bool) -> ImportRes
     )
 
 
+# --- contacts: the plan --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """What matching looks at in one contact, case folded."""
+
+    name: str
+    email: str
+    domains: frozenset[str]
+    archived: bool = False
+
+    @staticmethod
+    def of(name: object, email: object, domains: Sequence[object] | None, archived: bool) -> _Keys:
+        return _Keys(
+            name=str(name).strip().lower(),
+            email=str(email or "").lower(),
+            domains=frozenset(str(d).lower() for d in domains or ()),
+            archived=bool(archived),
+        )
+
+
+class _ContactIndex:
+    """Stored contacts by e-mail, domain and name, kept in step with the plan.
+
+    Every lookup returns the lowest id among the matches: what the database's first match in
+    id order was when matching ran one query per row. New contacts of the plan get ids above
+    every stored one, so they rank after stored contacts and in file order, as they did.
+    """
+
+    def __init__(self) -> None:
+        self.keys: dict[int, _Keys] = {}
+        self.names: dict[int, str] = {}
+        self._email: dict[str, set[int]] = {}
+        self._domain: dict[str, set[int]] = {}
+        self._name: dict[str, set[int]] = {}
+        self._active_name: dict[str, set[int]] = {}
+
+    def put(self, cid: int, name: str, keys: _Keys) -> None:
+        self.keys[cid], self.names[cid] = keys, name
+        if keys.email:
+            self._email.setdefault(keys.email, set()).add(cid)
+        for domain in keys.domains:
+            self._domain.setdefault(domain, set()).add(cid)
+        self._name.setdefault(keys.name, set()).add(cid)
+        if not keys.archived:
+            self._active_name.setdefault(keys.name, set()).add(cid)
+
+    def drop(self, cid: int) -> None:
+        keys = self.keys.pop(cid)
+        del self.names[cid]
+        self._email.get(keys.email, set()).discard(cid)
+        for domain in keys.domains:
+            self._domain[domain].discard(cid)
+        self._name[keys.name].discard(cid)
+        self._active_name.get(keys.name, set()).discard(cid)
+
+    def match(self, row: ContactImportRow) -> int | None:
+        """A contact with the same email, a shared domain, or the same name."""
+        if row.email:
+            ids = self._email.get(row.email.lower())
+            if ids:
+                return min(ids)
+        found: set[int] = set()
+        for domain in row.domains:
+            found |= self._domain.get(domain.lower(), set())
+        if found:
+            return min(found)
+        ids = self._name.get(row.name.strip().lower())
+        return min(ids) if ids else None
+
+    def active_named(self, name: str) -> int | None:
+        ids = self._active_name.get(name.strip().lower())
+        return min(ids) if ids else None
+
+
+@dataclass(frozen=True, slots=True)
+class _ContactOp:
+    """One row to write: a new contact (``target`` None) or new values for a stored one."""
+
+    row: ContactImportRow
+    values: dict[str, object]
+    target: int | None
+
+
+@dataclass(slots=True)
+class _ContactPlan:
+    ops: list[_ContactOp]
+    #: The highest contact id when the plan was made: anything above is someone else's.
+    max_id: int
+    #: ``ws.now()`` when the plan was made: contacts edited since are re-checked.
+    taken_at: datetime
+    #: Each stored contact's keys at plan time, to tell an edit made meanwhile.
+    stored: dict[int, _Keys]
+
+
 def find_duplicate(session: Session, row: ContactImportRow) -> ContactRow | None:
-    """A stored contact with the same email, a shared domain, or the same name."""
-    if row.email:
-        match = session.scalars(
-            select(ContactRow).where(func.lower(ContactRow.email) == row.email.lower())
-        ).first()
-        if match:
-            return match
-    if row.domains:
-        wanted = {d.lower() for d in row.domains}
-        for candidate in session.scalars(select(ContactRow)):
-            if wanted & {str(d).lower() for d in candidate.domains or ()}:
-                return candidate
-    return contacts_service.find_row(session, row.name, include_archived=True)
+    """A stored contact with the same email, a shared domain, or the same name.
+
+    One row at a time (it reads every contact): imports use :class:`_ContactIndex`.
+    """
+    index = _load_index(session)
+    cid = index.match(row)
+    return session.get(ContactRow, cid) if cid is not None else None
+
+
+def _load_index(session: Session) -> _ContactIndex:
+    index = _ContactIndex()
+    query = select(
+        ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.domains, ContactRow.archived
+    ).order_by(ContactRow.id)
+    for cid, name, email, domains, archived in session.execute(query):
+        index.put(cid, str(name), _Keys.of(name, email, domains, archived))
+    return index
 
 
 def _snapshot(row: ContactRow) -> dict[str, object]:
     return {f: getattr(row, f) for f in _SNAPSHOT_FIELDS}
 
 
-class _DryRun(Exception):
-    """Raised to roll a dry run's transaction back after it has done all its checks."""
-
-
 def import_contacts(
-    ws: Workspace, data: bytes, *, dry_run: bool = False, on_duplicate: OnDuplicate = "skip"
+    ws: Workspace,
+    data: bytes,
+    *,
+    dry_run: bool = False,
+    on_duplicate: OnDuplicate = "skip",
+    limits: ImportLimits | None = None,
 ) -> ImportResult:
-    """Validate every row; commit all or nothing; remember how to undo it."""
-    report = parse_contacts_csv(data)
+    """Validate every row; commit all or nothing in short batches; remember how to undo it.
+
+    Raises:
+        InvalidInput: rows that pass the file check but clash with stored data (or with a
+            contact another writer added while the import ran); nothing is then changed.
+    """
+    report = parse_contacts_csv(data, limits=limits)
     result = _result("contacts", report, dry_run)  # type: ignore[arg-type]
     if not report.ok:
         return result
-    with contextlib.suppress(_DryRun):
-        _commit_contacts(ws, report.rows, result, on_duplicate, dry_run)
+    with ws.read() as s:  # a read: a dry run never takes the write lock
+        plan = _plan_contacts(ws, s, report.rows, result, on_duplicate)
+    if dry_run:
+        return result
+    summary = (
+        f"contacts import: {result.added} added, {result.updated} updated, "
+        f"{len(result.skipped)} skipped"
+    )
+    _run_batches(ws, "import_contacts", plan.ops, summary, _contact_batch_writer(ws, plan))
     return result
 
 
-def _commit_contacts(
+def _plan_contacts(
     ws: Workspace,
+    s: Session,
     rows: list[ContactImportRow],
     result: ImportResult,
     on_duplicate: OnDuplicate,
-    dry_run: bool,
-) -> None:
-    with ws.write() as s:
-        undo = UndoRow(action="import_contacts", summary="", payload={}, created_at=ws.now())
-        s.add(undo)
-        s.flush()
-        created: list[int] = []
-        previous: dict[str, dict[str, object]] = {}
-        try:
-            for row in rows:
-                existing = find_duplicate(s, row)
-                if existing is not None:
-                    if on_duplicate == "skip" or existing.id in created:
-                        # A contact added from an earlier line of this file is never
-                        # overwritten by a later one: that would lose a row silently.
-                        result.skipped.append(
-                            f"line {row.line}: {row.name} (matches {existing.name})"
-                        )
-                        continue
-                    # The first snapshot is the one to restore: a second row matching the
-                    # same contact must not replace it with the values of the first row.
-                    previous.setdefault(str(existing.id), _snapshot(existing))
-                    values = contacts_service.clean(_as_input(row))
-                    clash = contacts_service.find_row(s, str(values["name"]))
-                    if clash is not None and clash.id != existing.id:
-                        raise Conflict(
-                            f"updating {existing.name} would rename it to "
-                            f"{values['name']!r}, the name of another contact"
-                        )
-                    reach_changed = existing.reach != values["reach"]
-                    for key, value in values.items():
-                        setattr(existing, key, value)
-                    existing.updated_at = ws.now()
-                    s.flush()
-                    if reach_changed:
-                        recompute(
-                            s,
-                            settings=ws.settings(s),
-                            my_reach=ws.profile(s).reach,
-                            contact_ids=[existing.id],
-                        )
-                    result.updated += 1
+) -> _ContactPlan:
+    taken_at = ws.now()
+    index = _load_index(s)
+    stored = dict(index.keys)
+    max_id = max(stored, default=0)
+    next_id = max_id
+    created: set[int] = set()
+    ops: list[_ContactOp] = []
+    row = rows[0] if rows else None
+    try:
+        for row in rows:
+            existing = index.match(row)
+            if existing is not None:
+                if on_duplicate == "skip" or existing in created:
+                    # A contact added from an earlier line of this file is never
+                    # overwritten by a later one: that would lose a row silently.
+                    result.skipped.append(
+                        f"line {row.line}: {row.name} (matches {index.names[existing]})"
+                    )
                     continue
-                contact = contacts_service.add(
-                    ws, _as_input(row), session=s, import_batch_id=undo.id, source="import"
-                )
-                created.append(contact.id)
-                result.added += 1
-        except (InvalidInput, Conflict) as error:
-            # Rows passed the file check but clash with stored data: refuse them all.
-            raise InvalidInput(
-                f"contacts import refused at line {row.line}: {error}; nothing was changed"
-            ) from None
-        undo.summary = (
-            f"contacts import: {result.added} added, {result.updated} updated, "
-            f"{len(result.skipped)} skipped"
-        )
-        undo.payload = {"created": created, "previous": previous}
-        if dry_run:
-            raise _DryRun
+                values = contacts_service.clean(_as_input(row))
+                clash = index.active_named(str(values["name"]))
+                if clash is not None and clash != existing:
+                    raise Conflict(
+                        f"updating {index.names[existing]} would rename it to "
+                        f"{values['name']!r}, the name of another contact"
+                    )
+                archived = index.keys[existing].archived
+                index.drop(existing)  # later rows match its new values, as stored ones would
+                index.put(existing, str(values["name"]), _keys_of(values, archived))
+                ops.append(_ContactOp(row, values, existing))
+                result.updated += 1
+                continue
+            values = contacts_service.clean(_as_input(row))
+            if index.active_named(str(values["name"])) is not None:
+                raise Conflict(f"a contact named {values['name']!r} already exists")
+            next_id += 1
+            created.add(next_id)
+            index.put(next_id, str(values["name"]), _keys_of(values, False))
+            ops.append(_ContactOp(row, values, None))
+            result.added += 1
+    except (InvalidInput, Conflict) as error:
+        # Rows passed the file check but clash with stored data: refuse them all.
+        line = row.line if row is not None else 0
+        raise InvalidInput(
+            f"contacts import refused at line {line}: {error}; nothing was changed"
+        ) from None
+    return _ContactPlan(ops, max_id, taken_at, stored)
+
+
+def _keys_of(values: dict[str, object], archived: bool) -> _Keys:
+    return _Keys.of(values["name"], values["email"], values["domains"], archived)  # type: ignore[arg-type]
 
 
 def _as_input(row: ContactImportRow) -> contacts_service.ContactInput:
@@ -225,45 +370,161 @@ def _as_input(row: ContactImportRow) -> contacts_service.ContactInput:
     )
 
 
-def import_ledger(ws: Workspace, data: bytes, *, dry_run: bool = False) -> ImportResult:
+# --- contacts: the batches --------------------------------------------------------------------
+
+_BatchWriter = Callable[[Session, Sequence[Any], int], None]
+
+
+def _contact_batch_writer(ws: Workspace, plan: _ContactPlan) -> _BatchWriter:
+    """The writer of one batch; it remembers which contacts earlier batches touched."""
+    touched: set[int] = set()  # updated by an earlier batch: their snapshot is kept already
+
+    def write(s: Session, ops: Sequence[_ContactOp], undo_id: int) -> None:
+        _recheck_contacts(s, ops, plan, undo_id, touched)
+        _write_contact_batch(ws, s, ops, undo_id, touched)
+
+    return write
+
+
+def _recheck_contacts(
+    s: Session, ops: Sequence[_ContactOp], plan: _ContactPlan, undo_id: int, touched: set[int]
+) -> None:
+    """Refuse the import when a contact added or edited since the plan would match a row.
+
+    Only contacts created after the plan or updated since it are read (one indexed range
+    and one scan of a timestamp column, no JSON for the others), so the check stays cheap.
+    """
+    query = select(
+        ContactRow.id, ContactRow.name, ContactRow.email, ContactRow.domains, ContactRow.archived
+    ).where(
+        or_(ContactRow.id > plan.max_id, ContactRow.updated_at >= plan.taken_at),
+        or_(ContactRow.import_batch_id.is_(None), ContactRow.import_batch_id != undo_id),
+    )
+    changed: dict[str, tuple[int, str]] = {}
+    for cid, name, email, domains, archived in s.execute(query):
+        if cid in touched:
+            continue  # our own update of an earlier batch
+        now = _Keys.of(name, email, domains, archived)
+        before = plan.stored.get(cid)
+        if before == now:
+            continue  # touched but not changed (or the clock is frozen): matches as planned
+        for keys in (now, before) if before is not None else (now,):
+            for key in _key_strings(keys):
+                changed.setdefault(key, (cid, str(name)))
+    if not changed:
+        return
+    for op in ops:
+        row_keys = _key_strings(_Keys.of(op.row.name, op.row.email, op.row.domains, False))
+        for key in row_keys:
+            if key in changed:
+                cid, name = changed[key]
+                raise Conflict(
+                    f"line {op.row.line}: {op.row.name} matches {name} (contact {cid}), added "
+                    "or changed by someone else while the import ran; run the import again"
+                )
+
+
+def _key_strings(keys: _Keys) -> list[str]:
+    out = [f"name:{keys.name}"]
+    if keys.email:
+        out.append(f"email:{keys.email}")
+    out += [f"domain:{d}" for d in keys.domains]
+    return out
+
+
+def _write_contact_batch(
+    ws: Workspace, s: Session, ops: Sequence[_ContactOp], undo_id: int, touched: set[int]
+) -> None:
+    now = ws.now()
+    new = [
+        {
+            **op.values,
+            "archived": False,
+            "created_at": now,
+            "updated_at": now,
+            "import_batch_id": undo_id,
+            "source": "import",
+        }
+        for op in ops
+        if op.target is None
+    ]
+    if new:
+        s.execute(ContactRow.__table__.insert(), new)  # Core: no ORM bookkeeping per row
+    # Later rows win, as they did one update at a time; every update sets every field.
+    updates = {op.target: op for op in ops if op.target is not None}
+    if not updates:
+        return
+    columns = [getattr(ContactRow, f) for f in ("id", *_SNAPSHOT_FIELDS)]
+    current = {
+        r.id: r._mapping
+        for r in s.execute(select(*columns).where(ContactRow.id.in_(list(updates))))
+    }
+    for cid, op in updates.items():
+        if cid not in current:
+            raise Conflict(
+                f"line {op.row.line}: the contact it updates was removed while the import "
+                "ran; run the import again"
+            )
+    previous = {
+        str(cid): {f: current[cid][f] for f in _SNAPSHOT_FIELDS}
+        for cid in updates
+        if cid not in touched
+    }
+    reach_changed = [
+        cid for cid, op in updates.items() if current[cid]["reach"] != op.values["reach"]
+    ]
+    s.execute(
+        update(ContactRow),
+        [{"id": cid, **op.values, "updated_at": now} for cid, op in updates.items()],
+    )
+    touched.update(updates)
+    if previous:
+        # The first snapshot is the one to restore: a second row matching the same contact
+        # in a later batch must not replace it with the values of the first row.
+        s.add(
+            UndoRow(
+                action=PART,
+                summary="",
+                payload={"of": undo_id, "previous": previous},
+                created_at=now,
+            )
+        )
+    if reach_changed:
+        recompute(
+            s, settings=ws.settings(s), my_reach=ws.profile(s).reach, contact_ids=reach_changed
+        )
+
+
+# --- ledger -----------------------------------------------------------------------------------
+
+
+def import_ledger(
+    ws: Workspace, data: bytes, *, dry_run: bool = False, limits: ImportLimits | None = None
+) -> ImportResult:
     """Ledger rows naming known contacts (or empty for the audience); all or nothing."""
     with ws.read() as s:
-        known = {name.lower() for name in s.scalars(select(ContactRow.name))}
-        for aliases in s.scalars(select(ContactRow.aliases)):
-            known.update(str(a).lower() for a in aliases or ())
-    report = parse_ledger_csv(data, known_contacts=known)
+        ids = _contact_ids(s)
+    report = parse_ledger_csv(data, known_contacts=set(ids), limits=limits)
     result = _result("ledger", report, dry_run)  # type: ignore[arg-type]
     if not report.ok:
         return result
-    with contextlib.suppress(_DryRun):
-        _commit_ledger(ws, report.rows, result, dry_run)
+    ops: list[tuple[LedgerImportRow, int | None]] = []
+    for row in report.rows:
+        contact_id = None
+        if row.contact:
+            contact_id = ids.get(row.contact.strip().casefold())
+            if contact_id is None:  # pragma: no cover - the file check knows the same names
+                raise InvalidInput(
+                    f"ledger import refused at line {row.line}: no contact named "
+                    f"{row.contact!r}; nothing was changed"
+                )
+        ops.append((row, contact_id))
+    result.added = len(ops)
+    if dry_run:
+        return result
+    writer = lambda s, batch, undo_id: _write_ledger_batch(ws, s, batch, undo_id)  # noqa: E731
+    _run_batches(ws, "import_ledger", ops, f"ledger import: {result.added} rows", writer)
     return result
-
-
-def _commit_ledger(
-    ws: Workspace, rows: list[LedgerImportRow], result: ImportResult, dry_run: bool
-) -> None:
-    with ws.write() as s:
-        undo = UndoRow(action="import_ledger", summary="", payload={}, created_at=ws.now())
-        s.add(undo)
-        s.flush()
-        ids = _contact_ids(s)
-        try:
-            for row in rows:
-                contact_id = None
-                if row.contact:
-                    contact_id = ids.get(row.contact.strip().casefold())
-                    if contact_id is None:
-                        raise NotFound(f"no contact named {row.contact!r}")
-                _add_ledger_row(ws, s, row, contact_id, undo.id)
-                result.added += 1
-        except PlannerError as error:
-            raise InvalidInput(
-                f"ledger import refused at line {row.line}: {error}; nothing was changed"
-            ) from None
-        undo.summary = f"ledger import: {result.added} rows"
-        if dry_run:
-            raise _DryRun
 
 
 def _contact_ids(session: Session) -> dict[str, int]:
@@ -288,25 +549,186 @@ def _contact_ids(session: Session) -> dict[str, int]:
     return ids
 
 
-def _add_ledger_row(
-    ws: Workspace, s: Session, row: LedgerImportRow, contact_id: int | None, batch_id: int
+def _write_ledger_batch(
+    ws: Workspace, s: Session, ops: Sequence[tuple[LedgerImportRow, int | None]], undo_id: int
 ) -> None:
-    ledger_service.add(
-        ws,
-        ledger_service.LedgerInput(
-            contact=contact_id,
-            direction=row.direction,
+    """Insert one batch, valued with the reach and settings of this transaction."""
+    settings = ws.settings(s)
+    my_reach = ws.profile(s).reach
+    wanted = list({cid for _, cid in ops if cid is not None})
+    reach: dict[int | None, int | None] = {None: None}
+    for start in range(0, len(wanted), 10_000):
+        chunk = wanted[start : start + 10_000]
+        reach.update(
+            s.execute(select(ContactRow.id, ContactRow.reach).where(ContactRow.id.in_(chunk))).all()
+        )  # type: ignore[arg-type]
+    now = ws.now()
+    half_life = settings.half_life_days
+    values: list[dict[str, object]] = []
+    for row, cid in ops:
+        if cid not in reach:
+            raise Conflict(
+                f"line {row.line}: contact {row.contact!r} was removed while the import ran; "
+                "run the import again"
+            )
+        base = base_of(
             kind=row.kind,
-            occurred_on=row.occurred_on,
+            direction=row.direction,
             magnitude=row.magnitude,
-            note=row.note,
-            title=row.title,
-            link=row.link,
-            source="import",
-        ),
-        session=s,
-        import_batch_id=batch_id,
+            my_reach=my_reach,
+            their_reach=reach[cid],
+            settings=settings,
+        )
+        values.append(
+            {
+                "contact_id": cid,
+                "direction": row.direction.value,
+                "kind": row.kind.value,
+                "occurred_on": row.occurred_on,
+                "magnitude": row.magnitude,
+                "source": "import",
+                "note": row.note,
+                "title": row.title,
+                "link": row.link,
+                "base": base,
+                "growth": goodwill.growth(base, row.occurred_on, half_life),
+                "quarter": goodwill.quarter_index(row.occurred_on),
+                "import_batch_id": undo_id,
+                "created_at": now,
+            }
+        )
+    s.execute(InteractionRow.__table__.insert(), values)  # Core: no ORM bookkeeping
+
+
+# --- batches, the pending undo entry and the undo on failure ----------------------------------
+
+
+def _run_batches(
+    ws: Workspace, action: str, ops: Sequence[Any], summary: str, write: _BatchWriter
+) -> None:
+    """Write ``ops`` in short transactions; on any failure remove what was written."""
+    _recover_abandoned(ws)
+    with ws.write() as s:
+        undo = UndoRow(
+            action=PENDING[action],
+            summary=f"{summary} (being written)",
+            payload={"heartbeat": time.time()},
+            created_at=ws.now(),
+        )
+        s.add(undo)
+        s.flush()
+        undo_id = undo.id
+    try:
+        for batch in _batches(ops, sqlite=ws.engine.dialect.name == "sqlite"):
+            with ws.write() as s:
+                write(s, batch, undo_id)
+                _beat(s, undo_id)
+        with ws.write() as s:
+            s.execute(
+                update(UndoRow)
+                .where(UndoRow.id == undo_id)
+                .values(action=action, summary=summary, payload={"batched": True})
+            )
+    except BaseException as error:
+        # Should the undo itself fail, the entry stays pending; its heartbeat has stopped,
+        # so the next import rolls the rows back (_recover_abandoned). The first error is
+        # the one to report.
+        with contextlib.suppress(Exception):
+            _roll_back(ws, undo_id)
+        if isinstance(error, Conflict):
+            raise InvalidInput(
+                f"{action.removeprefix('import_')} import refused at {error}; nothing was changed"
+            ) from None
+        raise
+
+
+def _batches(ops: Sequence[Any], *, sqlite: bool) -> Iterator[Sequence[Any]]:
+    """Slices sized so that each transaction takes about TARGET_BATCH_S on this machine."""
+    size, start = FIRST_BATCH, 0
+    while start < len(ops):
+        batch = ops[start : start + size]
+        started = time.perf_counter()
+        yield batch  # the caller writes and commits it before the next slice is asked for
+        took = time.perf_counter() - started
+        start += len(batch)
+        if took > 0:
+            size = int(min(MAX_BATCH, max(MIN_BATCH, size * TARGET_BATCH_S / took)))
+        if sqlite and start < len(ops):
+            _yield_lock()
+
+
+def _yield_lock() -> None:
+    """Leave the write lock free long enough for a waiting writer to take it."""
+    time.sleep(YIELD_S)
+
+
+def _beat(s: Session, undo_id: int) -> None:
+    # Wall-clock time, not ws.now(): it tells live processes from dead ones, whatever
+    # day --as-of or $PLANNER_CLOCK make the planner believe it is.
+    s.execute(
+        update(UndoRow).where(UndoRow.id == undo_id).values(payload={"heartbeat": time.time()})
     )
+
+
+def _recover_abandoned(ws: Workspace) -> None:
+    """Roll back imports whose process died mid-way (their heartbeat stopped)."""
+    with ws.read() as s:
+        pending = s.execute(
+            select(UndoRow.id, UndoRow.payload).where(UndoRow.action.in_(list(PENDING.values())))
+        ).all()
+    for undo_id, payload in pending:
+        beat = float(dict(payload or {}).get("heartbeat", 0))
+        if time.time() - beat > STALE_AFTER_S:
+            _roll_back(ws, undo_id)
+
+
+def _roll_back(ws: Workspace, undo_id: int) -> None:
+    """Remove what a pending import wrote, a batch at a time, then the entry itself.
+
+    The deletions go in batches like the writes, so a big import that fails late does not
+    hold the lock for long either; the entry stays pending (and a later import finishes the
+    job) until the last step restores the updated contacts and deletes it.
+    """
+    for table in (InteractionRow, ContactRow):
+        while True:
+            with ws.write() as s:
+                ids = list(
+                    s.scalars(
+                        select(table.id).where(table.import_batch_id == undo_id).limit(20_000)
+                    )
+                )
+                if not ids:
+                    break
+                s.execute(delete(table).where(table.id.in_(ids)))
+    with ws.write() as s:
+        _restore_previous(ws, s, undo_id, {})
+        s.execute(delete(UndoRow).where(UndoRow.id == undo_id))
+
+
+def _restore_previous(
+    ws: Workspace, s: Session, undo_id: int, previous: dict[str, dict[str, object]]
+) -> None:
+    """Put back the values the import's updates replaced (in ``previous`` and its parts)."""
+    snapshots = dict(previous)
+    parts = s.execute(
+        select(UndoRow.id, UndoRow.payload).where(UndoRow.action == PART).order_by(UndoRow.id)
+    ).all()
+    mine = [(pid, payload) for pid, payload in parts if dict(payload).get("of") == undo_id]
+    for _, payload in mine:
+        for cid, values in dict(payload.get("previous", {})).items():
+            snapshots.setdefault(str(cid), dict(values))
+    restored = []
+    for cid, values in snapshots.items():
+        row = s.get(ContactRow, int(cid))
+        if row is not None:
+            for key, value in dict(values).items():
+                setattr(row, key, value)
+            restored.append(row.id)
+    if mine:
+        s.execute(delete(UndoRow).where(UndoRow.id.in_([pid for pid, _ in mine])))
+    if restored:
+        s.flush()
+        recompute(s, settings=ws.settings(s), my_reach=ws.profile(s).reach, contact_ids=restored)
 
 
 def last_import(ws: Workspace) -> UndoRow | None:
@@ -332,20 +754,14 @@ def undo_last_import(ws: Workspace) -> str:
         if undo.action == "import_ledger":
             s.execute(delete(InteractionRow).where(InteractionRow.import_batch_id == undo.id))
         else:
+            # Imports before batching listed their contacts in the payload; every import
+            # marks them with its entry's id.
             created = [int(i) for i in undo.payload.get("created", [])]
-            if created:
-                s.execute(delete(ContactRow).where(ContactRow.id.in_(created)))
-            restored = []
-            for cid, values in dict(undo.payload.get("previous", {})).items():
-                row = s.get(ContactRow, int(cid))
-                if row is not None:
-                    for key, value in dict(values).items():
-                        setattr(row, key, value)
-                    restored.append(row.id)
-            if restored:
-                s.flush()
-                recompute(
-                    s, settings=ws.settings(s), my_reach=ws.profile(s).reach, contact_ids=restored
+            s.execute(
+                delete(ContactRow).where(
+                    or_(ContactRow.id.in_(created), ContactRow.import_batch_id == undo.id)
                 )
+            )
+            _restore_previous(ws, s, undo.id, dict(undo.payload.get("previous", {})))
         undo.undone_at = ws.now()
         return f"undone: {undo.summary}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 
 import pandas as pd
@@ -318,6 +319,9 @@ LEDGER_HEADER = b"contact,direction,kind,date,magnitude,note,title,link\n"
         (b"Jane Doe,gave,interview,2026-13-01,1,,,", "date", "not a real date"),
         (b"Jane Doe,gave,interview,01/03/2026,1,,,", "date", "YYYY-MM-DD"),
         (b"Jane Doe,gave,interview,20260301,1,,,", "date", "YYYY-MM-DD"),
+        # the stored-date window of planner.domain.values, as the ledger form applies it
+        (b"Jane Doe,gave,interview,9999-12-31,1,,,", "date", "after 2199-12-31"),
+        (b"Jane Doe,gave,interview,1969-12-31,1,,,", "date", "before 1970-01-01"),
         (b"Jane Doe,gave,interveiw,2026-03-01,1,,,", "kind", "did you mean 'interview'?"),
         (b"Jane Doe,gave,bribe,2026-03-01,1,,,", "kind", "not a kind"),
         (b"Jane Doe,given,share,2026-03-01,1,,,", "direction", "gave, received"),
@@ -452,3 +456,31 @@ def test_any_bytes_give_a_report_not_an_exception(data: bytes) -> None:
 def test_reach_with_thousands_separators() -> None:
     report = parse_contacts_csv(b'name,reach\nAnn,"12,000"\nBob,1234567\n')
     assert [r.reach for r in report.rows] == [12000, 1234567]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a,b,c\r\n1,2,3\r\n",
+        "a,b\n1,\n,2\n\n3,4",
+        'a,b\r1,"x\r\ny"\r2,3,\r',
+        'a,"b""c"\n"1",2\nno "quote",3\n4,5',
+        "a,b,",
+    ],
+)
+def test_the_reader_fast_path_agrees_with_the_field_by_field_parse(text: str) -> None:
+    """Lines without quotes are split whole; with a quote anywhere the slow path reads it.
+    Forcing the slow path everywhere (one quote-free line at a time) gives the same records."""
+    import planner.outreach.csv_reader as reader
+
+    fast, unclosed = read_records(text)
+    saved = reader._PLAIN_LINE
+    try:
+        reader._PLAIN_LINE = re.compile(r"(?!)")  # never matches: field by field only
+        slow, slow_unclosed = read_records(text)
+    finally:
+        reader._PLAIN_LINE = saved
+    assert [(r.line, r.fields, r.problem) for r in fast] == [
+        (r.line, r.fields, r.problem) for r in slow
+    ]
+    assert unclosed == slow_unclosed
