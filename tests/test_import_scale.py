@@ -179,7 +179,7 @@ def test_a_contact_added_meanwhile_that_matches_a_row_refuses_the_import(
 ) -> None:
     calls = {"n": 0}
 
-    def add_a_rival_after_batch_1() -> None:
+    def add_a_rival_after_batch_1(_seconds: float) -> None:
         calls["n"] += 1
         if calls["n"] == 1:  # between transactions, as another process would
             thread = threading.Thread(
@@ -221,10 +221,10 @@ def test_a_ledger_add_during_a_multi_batch_import_succeeds(
             writer.start()  # asks for the lock while batch 2 holds it
         real_write(*args)
 
-    def pause() -> None:
+    def pause(seconds: float) -> None:
         if batches["n"] == 2:  # between batch 2 and 3: the lock is free
             writer.join(WAIT_S)
-        real_yield()
+        real_yield(seconds)
 
     monkeypatch.setattr(imports, "_write_contact_batch", write)
     monkeypatch.setattr(imports, "_yield_lock", pause)

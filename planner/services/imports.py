@@ -653,13 +653,15 @@ def _batches(ops: Sequence[Any], *, sqlite: bool) -> Iterator[Sequence[Any]]:
         start += len(batch)
         if took > 0:
             size = int(min(MAX_BATCH, max(MIN_BATCH, size * TARGET_BATCH_S / took)))
-        if sqlite and start < len(ops):
-            _yield_lock()
+        if start < len(ops):
+            _yield_lock(YIELD_S if sqlite else 0.0)
 
 
-def _yield_lock() -> None:
-    """Leave the write lock free long enough for a waiting writer to take it."""
-    time.sleep(YIELD_S)
+def _yield_lock(seconds: float) -> None:
+    """Between two batches: leave the write lock free long enough for a waiting writer to
+    take it (SQLite; PostgreSQL locks rows, so its writers never wait for the import)."""
+    if seconds > 0:
+        time.sleep(seconds)
 
 
 def _beat(s: Session, undo_id: int) -> None:
