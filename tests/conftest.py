@@ -115,3 +115,12 @@ def _clear_streamlit_caches() -> Iterator[None]:
         return
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:
+    """``planner --database DB_URL ARGS…`` in this process: (exit code, stdout, stderr)."""
+    from planner.cli import main
+
+    code = main(["--database", db_url, *args])
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -23,12 +23,12 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import Text, cast, func, select
 
-from planner.cli import main
 from planner.errors import Conflict, InvalidInput
 from planner.services import Workspace, backup, contacts, exports, ledger, open_workspace
 from planner.storage import migrate
 from planner.storage.schema import Base, ContactRow, InteractionRow, SettingRow, TemplateRow
 from tests.conftest import _reset_postgres, fixed_clock
+from tests.conftest import run_cli as run
 
 # --------------------------------------------------------------------------- helpers
 
@@ -456,12 +456,6 @@ def test_sqlite_backup_does_not_wait_for_a_writer_and_is_consistent(
 
 
 # --------------------------------------------------------------------------- CLI
-
-
-def run(capsys: pytest.CaptureFixture[str], url: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--database", url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_backup_restore_round_trip(

@@ -10,15 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli import main
 from planner.services import Workspace, balances, contacts
 from tests.conftest import ROOT
-
-
-def run(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--database", db_url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import run_cli as run
 
 
 def rows(text: str) -> list[dict[str, str]]:

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from planner.cli import main
 from planner.domain.model import Kind
 from planner.errors import Conflict, InvalidInput, NotFound
 from planner.services import (
@@ -44,6 +43,7 @@ from planner.storage.schema import (
     PlannedGiveRow,
     RequestRow,
 )
+from tests.conftest import run_cli as run
 
 PODCAST_GUESTS = {
     "Ep 41": "Maya Lindqvist",
@@ -551,12 +551,6 @@ def test_detections_export_has_the_documented_columns(fed: Workspace) -> None:
         assert column in frame.columns, column
     assert len(frame) == count(fed, DetectionRow)
     assert set(frame["direction"]) == {"gave", "received", "context"}
-
-
-def run(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--database", db_url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_demo_reads_its_feeds_then_detect_export_merge(

@@ -19,13 +19,13 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from planner.cli import main
 from planner.feeds.errors import FetchRefused, PrivateAddressRefused
 from planner.feeds.netguard import AddressPolicy, vet_addresses
 from planner.services import Workspace, feeds, ingest, open_workspace
 from planner.services.settings import update_settings
 from planner.storage.schema import EntryRow, FeedRow
 from tests.conftest import ROOT, fixed_clock
+from tests.conftest import run_cli as cli
 from tests.feeds.httpserver import TestServer, start_server
 
 
@@ -40,12 +40,6 @@ def server() -> Iterator[TestServer]:
 def loopback(server: TestServer) -> TestServer:
     server.reset()
     return server
-
-
-def cli(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--database", db_url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def feed_row(ws: Workspace, feed_id: int) -> FeedRow:

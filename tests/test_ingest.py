@@ -13,6 +13,7 @@ import csv
 import io
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,13 +23,13 @@ from urllib.parse import quote, urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from planner.cli import main
 from planner.errors import Conflict, InvalidInput
 from planner.feeds.fetch import FetchOptions
 from planner.services import Workspace, contacts, feeds, ingest, open_workspace
 from planner.services.contacts import ContactInput
 from planner.storage.schema import DetectionRow, EntryRow, FeedRow
 from tests.conftest import fixed_clock
+from tests.conftest import run_cli as cli
 from tests.feeds.httpserver import ETAG, FEED, LAST_MODIFIED, PODCAST, Hit, TestServer, start_server
 
 T0 = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -93,23 +94,40 @@ def _serve_docs(server: TestServer, docs: dict[str, tuple[int, bytes, dict[str, 
     server.server.RequestHandlerClass = DocHandler
 
 
-@pytest.fixture(scope="module")
-def _servers() -> Iterator[tuple[TestServer, TestServer, dict[str, Any]]]:
+Servers = tuple[TestServer, TestServer, dict[str, Any]]
+
+
+@contextmanager
+def doc_servers() -> Iterator[Servers]:
+    """P (public, with the /doc/NAME route) and I (internal), for a module's tests."""
     p, i = start_server(), start_server()
     docs: dict[str, tuple[int, bytes, dict[str, str]]] = {}
     _serve_docs(p, docs)
-    yield p, i, docs
-    p.stop()
-    i.stop()
+    try:
+        yield p, i, docs
+    finally:
+        p.stop()
+        i.stop()
 
 
-@pytest.fixture
-def net(_servers: tuple[TestServer, TestServer, dict[str, Any]]) -> Loopback:
-    p, i, docs = _servers
+def fresh_loopback(servers: Servers) -> Loopback:
+    """The module's servers with no hits, routes or documents left by an earlier test."""
+    p, i, docs = servers
     p.reset()
     i.reset()
     docs.clear()
     return Loopback(p, i, docs)
+
+
+@pytest.fixture(scope="module")
+def _servers() -> Iterator[Servers]:
+    with doc_servers() as servers:
+        yield servers
+
+
+@pytest.fixture
+def net(_servers: Servers) -> Loopback:
+    return fresh_loopback(_servers)
 
 
 class Clock:
@@ -680,12 +698,6 @@ def test_a_file_that_is_not_an_opml_list_is_refused_clearly(
 
 
 # --------------------------------------------------------------------------- CLI
-
-
-def cli(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--database", db_url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_planner_ingest_lists_failures_and_exits_0(

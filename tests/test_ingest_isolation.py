@@ -19,37 +19,28 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from planner.cli import main
 from planner.feeds.errors import FeedError
 from planner.services import Workspace, contacts, detections, feeds, ingest, ledger
 from planner.services import settings as settings_service
 from planner.services.contacts import ContactInput
 from planner.storage.schema import EntryRow, FeedRow
 from tests.conftest import TODAY, fixed_clock
-from tests.feeds.httpserver import TestServer, start_server
-from tests.test_ingest import Loopback, _serve_docs
+from tests.conftest import run_cli as cli
+from tests.test_ingest import Loopback, Servers, doc_servers, fresh_loopback
 
 #: The clock of every workspace here (tests.conftest): noon UTC of TODAY, stored naive.
 NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 12)
 
 
 @pytest.fixture(scope="module")
-def _server() -> Iterator[tuple[TestServer, TestServer, dict[str, Any]]]:
-    p, i = start_server(), start_server()
-    docs: dict[str, tuple[int, bytes, dict[str, str]]] = {}
-    _serve_docs(p, docs)
-    yield p, i, docs
-    p.stop()
-    i.stop()
+def _server() -> Iterator[Servers]:
+    with doc_servers() as servers:
+        yield servers
 
 
 @pytest.fixture
-def net(_server: tuple[TestServer, TestServer, dict[str, Any]]) -> Loopback:
-    p, i, docs = _server
-    p.reset()
-    i.reset()
-    docs.clear()
-    return Loopback(p, i, docs)
+def net(_server: Servers) -> Loopback:
+    return fresh_loopback(_server)
 
 
 def rss(*items: tuple[str, str, str], title: str = "Doc feed") -> bytes:
@@ -67,12 +58,6 @@ def rss(*items: tuple[str, str, str], title: str = "Doc feed") -> bytes:
 
 
 DAY = "Tue, 17 Nov 2026 09:30:00 GMT"
-
-
-def cli(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--database", db_url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def feed_row(ws: Workspace, feed_id: int) -> FeedRow:

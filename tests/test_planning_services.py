@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from planner.cli import main
 from planner.domain.model import AskStatus, GiveStatus, Kind, WeeklyCapacity
 from planner.errors import Conflict, InvalidInput, NotFound
 from planner.services import (
@@ -32,6 +31,7 @@ from planner.services import (
 from planner.services import settings as settings_service
 from planner.storage.schema import EntryRow, FeedRow, InteractionRow
 from tests.conftest import TODAY
+from tests.conftest import run_cli as cli
 
 WEEK0 = date(2026, 11, 23)
 
@@ -529,12 +529,6 @@ def test_plan_horizon_and_proposal_numbers_are_checked(ws: Workspace) -> None:
 
 
 # --- the command line ---------------------------------------------------------------------
-
-
-def cli(capsys: pytest.CaptureFixture[str], db_url: str, *args: str) -> tuple[int, str, str]:
-    code = main(["--database", db_url, *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def rows(text: str) -> list[dict[str, str]]:
