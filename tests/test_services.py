@@ -152,3 +152,25 @@ def test_settings_refuse_nonsense(ws: Workspace) -> None:
         settings_service.update_settings(ws, half_life_days=3)
     with pytest.raises(InvalidInput, match="unknown setting"):
         settings_service.update_settings(ws, colour="blue")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"half_life_days": 40_000}, "half-life must be at most 36500 days"),
+        ({"weights": {"interview": 5e20}}, "weight of interview 5e\\+20 is larger than 1000"),
+        ({"weights": {"mention": float("nan")}}, "weight of mention must be a finite number"),
+        ({"weights": {"link": -1}}, "weight of link must not be negative"),
+        ({"exposure_max": 1e9}, "exposure bounds must satisfy 0 < min ≤ 1 ≤ max ≤ 100"),
+        ({"exposure_min": 0}, "exposure bounds must satisfy"),
+    ],
+)
+def test_settings_beyond_the_value_rules_are_refused_and_nothing_changes(
+    ws: Workspace, changes: dict[str, object], message: str
+) -> None:
+    """planner.domain.values bounds every number that scales the ledger's stored values, so
+    a typo cannot make every balance infinite (and restore refuses the same settings)."""
+    before = ws.settings()
+    with pytest.raises(InvalidInput, match=message):
+        settings_service.update_settings(ws, **changes)
+    assert ws.settings() == before

@@ -27,6 +27,10 @@ MAX_REACH = 10_000_000_000
 #: Half-lives outside this range make every balance 0 within weeks or never decay at all.
 MIN_HALF_LIFE_DAYS = 14.0
 MAX_HALF_LIFE_DAYS = 36_500.0
+#: A kind's weight and the exposure bounds scale every value; past these they are typos
+#: (an interview weighs 5 by default, exposure is clamped to 0.25..2).
+MAX_WEIGHT = 1_000.0
+MAX_EXPOSURE = 100.0
 
 NAME_MAX = 200
 TEXT_MAX = 500
@@ -70,6 +74,24 @@ def half_life_problem(days: float) -> str | None:
         return f"must be at least {MIN_HALF_LIFE_DAYS:g} days"
     if days > MAX_HALF_LIFE_DAYS:
         return f"must be at most {MAX_HALF_LIFE_DAYS:g} days"
+    return None
+
+
+def weight_problem(weight: float) -> str | None:
+    if not math.isfinite(weight):
+        return "must be a finite number"
+    if weight < 0:
+        return "must not be negative"
+    if weight > MAX_WEIGHT:
+        return f"{weight:g} is larger than {MAX_WEIGHT:g}; a typo?"
+    return None
+
+
+def exposure_problem(low: float, high: float) -> str | None:
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "must be finite numbers"
+    if not 0 < low <= 1 <= high <= MAX_EXPOSURE:
+        return f"must satisfy 0 < min ≤ 1 ≤ max ≤ {MAX_EXPOSURE:g}"
     return None
 
 

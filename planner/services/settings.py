@@ -24,11 +24,13 @@ def check(settings: Settings) -> None:
     problem = values.half_life_problem(settings.half_life_days)
     if problem:
         raise InvalidInput(f"half-life {problem}", field="half_life_days")
-    if not 0 < settings.exposure_min <= 1 <= settings.exposure_max:
-        raise InvalidInput("exposure bounds must satisfy 0 < min ≤ 1 ≤ max", field="exposure")
+    problem = values.exposure_problem(settings.exposure_min, settings.exposure_max)
+    if problem:
+        raise InvalidInput(f"exposure bounds {problem}", field="exposure")
     for kind, weight in settings.weights.items():
-        if weight < 0:
-            raise InvalidInput(f"weight of {kind} must not be negative", field="weights")
+        problem = values.weight_problem(weight)
+        if problem:
+            raise InvalidInput(f"weight of {kind} {problem}", field="weights")
     for tier, cap in settings.tier_capacity.items():
         if cap < 0:
             raise InvalidInput(f"capacity of tier {tier} must not be negative", field="tiers")
