@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -14,6 +16,7 @@ from planner.services import Workspace, contacts, ledger
 from planner.services.contacts import ContactInput
 from planner.services.ledger import LedgerInput
 from planner.storage import migrate
+from planner.storage.db import make_engine
 from planner.storage.schema import Base, ContactRow, InteractionRow
 
 
@@ -90,3 +93,34 @@ def test_deleting_a_contact_row_cascades_to_its_ledger(ws: Workspace) -> None:
         s.delete(s.get(ContactRow, c.id))
     with ws.read() as s:
         assert s.scalar(select(func.count()).select_from(InteractionRow)) == 0
+
+
+def test_engines_opening_a_new_file_together_all_connect(tmp_path: Path) -> None:
+    """The first connection to a new file switches it to WAL, which needs the file to
+    itself; when two connections try at once, SQLite fails one at once with "database is
+    locked" (deadlock avoidance: no busy handler). That crashed one of four `planner init`
+    started together on a fresh database (tests/test_first_start.py). Here 12 engines
+    connect at the same moment to each of 150 new files: before the fix about 1 round in
+    12 had a failure; now every connection waits its turn."""
+    failures: list[str] = []
+    for round_ in range(150):
+        url = f"sqlite:///{tmp_path / f'fresh-{round_}.db'}"
+        gate = threading.Barrier(12)
+
+        def connect(url: str = url, gate: threading.Barrier = gate) -> None:
+            engine = make_engine(url)
+            gate.wait()
+            try:
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("SELECT 1")
+            except Exception as error:
+                failures.append(f"{url}: {error}")
+            finally:
+                engine.dispose()
+
+        threads = [threading.Thread(target=connect) for _ in range(12)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,13 +41,35 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # instead; read-only sessions start DEFERRED and never wait (see _sqlite_begin).
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    _use_wal(cur)
     # FULL: a committed ledger row survives a power cut too (NORMAL in WAL mode may lose
     # the last commits); the write volume is small enough not to notice (THREATS D5).
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()
+
+
+def _use_wal(cur: Any) -> None:
+    """Switch the file to WAL (a setting stored in the file: done once, by its first user).
+
+    The switch needs the file to itself, and SQLite answers "database is locked" at once,
+    without its busy handler, while another process reads or creates a new database — as
+    when the app and cron start together on a fresh file. So wait here for up to the busy
+    timeout, as every other statement does.
+    """
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
 
 def _sqlite_begin(conn: Any) -> None:
