@@ -53,10 +53,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def _use_wal(cur: Any) -> None:
     """Switch the file to WAL (a setting stored in the file: done once, by its first user).
 
-    The switch needs the file to itself, and SQLite answers "database is locked" at once,
-    without its busy handler, while another process reads or creates a new database — as
-    when the app and cron start together on a fresh file. So wait here for up to the busy
-    timeout, as every other statement does.
+    The switch needs the file to itself. When two connections try it at once, SQLite
+    fails one of them at once with "database is locked", without its busy handler
+    (deadlock avoidance) — as when the app and cron start together on a fresh file. So
+    retry here for up to the busy timeout, as every other statement waits.
     """
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     pause = 0.005
