@@ -38,7 +38,7 @@ import re
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -73,25 +73,8 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import ColumnElement
 
 from planner import __version__
-from planner.domain import values
-from planner.domain.model import (
-    AskStatus,
-    DetectionStatus,
-    Direction,
-    FeedKind,
-    FeedOwner,
-    GiveStatus,
-    Kind,
-    RequestStatus,
-    Role,
-    Source,
-    Tier,
-    Trust,
-    settings_from_dict,
-)
 from planner.errors import Conflict, InvalidInput
-from planner.services import settings as settings_service
-from planner.services import valuation
+from planner.services import column_rules, valuation
 from planner.services.demo import wipe
 from planner.services.workspace import Workspace
 from planner.storage import migrate
@@ -183,117 +166,6 @@ def _decode(kind: str, cell: str) -> Any:
     if kind == "int":
         return int(cell)
     raise ValueError(f"unknown column kind {kind}")  # pragma: no cover
-
-
-# --------------------------------------------------------------------------- values
-#
-# A backup is a file anyone can edit (the checksums are no seal: they are recomputed in a
-# minute). So every cell is checked against the same rules a form applies
-# (planner.domain.values): restore refuses exactly what a form refuses, naming the table,
-# line and column, and nothing is restored. Without this, `direction=stolen` or a date of
-# 9999-12-31 went in and broke every page, or the older-schema path's recompute crashed.
-
-#: A rule: the decoded (non-NULL) value → None when acceptable, else a short reason.
-Rule = Callable[[Any], str | None]
-
-
-def _choice(enum: type[Any], *, blank: bool = False) -> Rule:
-    """One of ``enum``'s values (``blank``: or "", e.g. a feed kind not guessed yet)."""
-
-    def rule(value: Any) -> str | None:
-        if blank and value == "":
-            return None
-        return values.choice_problem(str(value), enum)
-
-    return rule
-
-
-def _length(max_len: int) -> Rule:
-    return lambda value: values.length_problem(str(value), max_len)
-
-
-def _magnitude(value: Any) -> str | None:
-    return values.magnitude_problem(float(value))
-
-
-def _reach(value: Any) -> str | None:
-    return values.reach_problem(float(value))
-
-
-def _date(value: Any) -> str | None:
-    return values.date_problem(value)
-
-
-#: (table, column) → the rule a form applies to it. The one map of what restore checks
-#: beyond the cell's type; every Date column is checked against the stored-date window as
-#: well (found from the schema, so a new date column is covered with no change here).
-VALUE_RULES: dict[tuple[str, str], Rule] = {
-    ("profile", "name"): _length(values.NAME_MAX),
-    ("profile", "brand"): _length(values.NAME_MAX),
-    ("profile", "reach"): _reach,
-    ("contacts", "name"): _length(values.NAME_MAX),
-    ("contacts", "tier"): _choice(Tier),
-    ("contacts", "reach"): _reach,
-    ("contacts", "notes"): _length(values.NOTE_MAX),
-    ("feeds", "kind"): _choice(FeedKind, blank=True),
-    ("feeds", "owner"): _choice(FeedOwner),
-    ("interactions", "direction"): _choice(Direction),
-    ("interactions", "kind"): _choice(Kind),
-    ("interactions", "source"): _choice(Source),
-    ("interactions", "magnitude"): _magnitude,
-    ("interactions", "title"): _length(values.TITLE_MAX),
-    ("interactions", "link"): _length(values.LINK_MAX),
-    ("interactions", "note"): _length(values.NOTE_MAX),
-    ("detections", "role"): _choice(Role),
-    ("detections", "status"): _choice(DetectionStatus),
-    ("planned_gives", "kind"): _choice(Kind),
-    ("planned_gives", "status"): _choice(GiveStatus),
-    ("planned_gives", "title"): _length(values.TITLE_MAX),
-    ("planned_gives", "channel"): _length(64),
-    ("planned_gives", "note"): _length(values.NOTE_MAX),
-    ("asks", "kind"): _choice(Kind),
-    ("asks", "status"): _choice(AskStatus),
-    ("asks", "title"): _length(values.TITLE_MAX),
-    ("asks", "note"): _length(values.NOTE_MAX),
-    ("requests", "kind"): _choice(Kind),
-    ("requests", "status"): _choice(RequestStatus),
-    ("requests", "title"): _length(values.TITLE_MAX),
-    ("requests", "decision"): _length(values.NOTE_MAX),
-    ("requests", "note"): _length(values.NOTE_MAX),
-}
-
-
-def _model_settings_problem(text_value: Any) -> str | None:
-    """The model's settings (settings row "model"): what the Settings page would refuse."""
-    try:
-        data = json.loads(text_value)
-        if not isinstance(data, dict):
-            return "the model settings are not a JSON object"
-        settings = settings_from_dict(data)
-        settings_service.check(settings)
-    except InvalidInput as error:
-        return str(error)
-    except (TypeError, ValueError) as error:
-        return f"the model settings cannot be read ({error})"
-    for kind, level in settings.trust_required.items():
-        if problem := values.choice_problem(str(level), Trust):
-            return f"trust required for {kind}: {problem}"
-    return None
-
-
-def _rules_for(table: Table, column: Any) -> list[Rule]:
-    rules = [_date] if _kind(column) == "date" else []
-    if rule := VALUE_RULES.get((table.name, column.name)):
-        rules.append(rule)
-    return rules
-
-
-def _row_problem(table: Table, row: dict[str, Any]) -> tuple[str, str] | None:
-    """(column, reason) for a rule that needs the whole row, else None."""
-    is_model = table.name == "settings" and row.get("p_key") == "model"
-    if is_model and row.get("p_value") and (problem := _model_settings_problem(row["p_value"])):
-        return "value", problem
-    return None
 
 
 # --------------------------------------------------------------------------- backup
@@ -639,7 +511,7 @@ class _Rows:
     def where(self, line: int | None = None) -> str:
         return f"table {self.table.name} ({self.file}, line {line or self.line})"
 
-    def columns(self, header: list[str]) -> list[tuple[int, Any, str, list[Rule]]]:
+    def columns(self, header: list[str]) -> list[tuple[int, Any, str, list[column_rules.Rule]]]:
         """(index in the row, column, kind, value rules) for every CSV column the table
         still has."""
         if header != list(self.spec["columns"]):
@@ -659,7 +531,7 @@ class _Rows:
             if pk.name not in header:
                 raise _fail(f"{self.file} lacks the key column {pk.name}")
         return [
-            (i, known[h], _kind(known[h]), _rules_for(self.table, known[h]))
+            (i, known[h], _kind(known[h]), column_rules.rules_for(self.table, known[h]))
             for i, h in enumerate(header)
             if h in known
         ]
@@ -698,7 +570,7 @@ class _Rows:
                                     f"{self.where()}: column {column.name}: {problem}"
                                 )
                     row[f"p_{column.name}"] = value
-                if found := _row_problem(self.table, row):
+                if found := column_rules.row_problem(self.table, row):
                     raise InvalidInput(f"{self.where()}: column {found[0]}: {found[1]}")
                 count += 1
                 yield reader.line_num, row
