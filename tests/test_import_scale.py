@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.errors import InvalidInput
-from planner.services import Workspace, contacts, imports, ledger, open_workspace
+from planner.services import Workspace, contacts, import_batches, imports, ledger, open_workspace
 from planner.services.contacts import ContactInput
 from planner.services.ledger import LedgerInput
 from planner.storage.schema import ContactRow, InteractionRow, UndoRow
@@ -54,10 +54,10 @@ def dump(ws: Workspace) -> dict[str, list[tuple[Any, ...]]]:
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of 10 rows and no pause, so a small file spans many transactions."""
-    monkeypatch.setattr(imports, "FIRST_BATCH", 10)
-    monkeypatch.setattr(imports, "MIN_BATCH", 10)
-    monkeypatch.setattr(imports, "MAX_BATCH", 10)
-    monkeypatch.setattr(imports, "YIELD_S", 0.0)
+    monkeypatch.setattr(import_batches, "FIRST_BATCH", 10)
+    monkeypatch.setattr(import_batches, "MIN_BATCH", 10)
+    monkeypatch.setattr(import_batches, "MAX_BATCH", 10)
+    monkeypatch.setattr(import_batches, "YIELD_S", 0.0)
 
 
 def other_writer(db_url: str, events: list[str], label: str) -> Callable[[], None]:
@@ -192,7 +192,7 @@ def test_a_contact_added_meanwhile_that_matches_a_row_refuses_the_import(
 
     # The plan matched nothing for Person 35; the re-check of batch 4 (lines 32-41) sees
     # the rival's address and refuses, undoing batches 1-3.
-    monkeypatch.setattr(imports, "_yield_lock", add_a_rival_after_batch_1)
+    monkeypatch.setattr(import_batches, "_yield_lock", add_a_rival_after_batch_1)
     with pytest.raises(
         InvalidInput, match=r"line 37: Person 35 matches Rival.*nothing was changed"
     ):
@@ -210,7 +210,7 @@ def test_a_ledger_add_during_a_multi_batch_import_succeeds(
 ) -> None:
     events: list[str] = []
     real_write = imports._write_contact_batch
-    real_yield = imports._yield_lock
+    real_yield = import_batches._yield_lock
     writer = threading.Thread(target=other_writer(db_url, events, "ledger add done"))
     batches = {"n": 0}
 
@@ -227,7 +227,7 @@ def test_a_ledger_add_during_a_multi_batch_import_succeeds(
         real_yield(seconds)
 
     monkeypatch.setattr(imports, "_write_contact_batch", write)
-    monkeypatch.setattr(imports, "_yield_lock", pause)
+    monkeypatch.setattr(import_batches, "_yield_lock", pause)
     result = imports.import_contacts(ws, contacts_csv(50))
     assert result.ok and result.added == 50
     assert events[:4] == ["batch 1", "batch 2", "ledger add done", "batch 3"]
@@ -242,8 +242,8 @@ def test_a_ledger_add_during_a_multi_batch_import_succeeds(
 def test_imports_of_n_and_4n_rows_count_right(
     ws: Workspace, n: int, small_batches: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(imports, "MAX_BATCH", 97)  # batches that do not divide the file
-    monkeypatch.setattr(imports, "FIRST_BATCH", 97)
+    monkeypatch.setattr(import_batches, "MAX_BATCH", 97)  # batches that do not divide the file
+    monkeypatch.setattr(import_batches, "FIRST_BATCH", 97)
     contacts.add(ws, ContactInput(name="Stored", email="p3@mail.example"))  # line 5 skips
     result = imports.import_contacts(ws, contacts_csv(n))
     assert result.ok and (result.added, len(result.skipped)) == (n - 1, 1)
@@ -302,7 +302,7 @@ def test_an_abandoned_import_is_rolled_back_by_the_next(
     # A process killed mid-import: its pending entry and rows stay, its heartbeat stops.
     with ws.write() as s:
         undo = UndoRow(
-            action=imports.PENDING["import_ledger"],
+            action=import_batches.PENDING["import_ledger"],
             summary="",
             payload={"heartbeat": 0.0},
             created_at=ws.now(),
