@@ -17,6 +17,7 @@ BENCHMARKS = [
     ("ingestion end to end: vs feedparser and reader", "benchmarks.bench_ingest"),
     ("detection speed", "benchmarks.bench_detection"),
     ("detection accuracy (dev set)", "benchmarks.eval_detection"),
+    ("guest detection on real podcasts (per show)", "benchmarks.eval_real"),
     ("detection inside ingest", "benchmarks.bench_detect_ingest"),
     ("auto-plan", "benchmarks.bench_plan"),
     ("CSV imports: rows/s and a concurrent writer's wait", "benchmarks.bench_imports"),

@@ -28,6 +28,7 @@ from planner.domain.detection import Detection, DetectionIndex
 from planner.domain.entry import ParsedEntry, Person
 from planner.domain.model import Contact, FeedKind, Profile, Role, Settings
 from planner.domain.names import word_set
+from planner.domain.show_profile import ShowFacts, learn_show
 
 DEFAULT_DATASET = Path("/work/shared/detection-dev")
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
@@ -314,9 +315,11 @@ def evaluate(
     entries_seen = 0
     for name in files:
         entries, kind = loader(dataset / name)
+        # as ingest does: a podcast's show profile is learned from its own episodes
+        show = learn_show(entries, ShowFacts()) if kind == FeedKind.PODCAST else None
         for entry in entries:
             entries_seen += 1
-            analysis = index.analyse(entry, FeedKind(kind))
+            analysis = index.analyse(entry, FeedKind(kind), show=show)
             suggestions += len(analysis.suggestions)
             for det in analysis.detections:
                 if det.contact_id is not None and det.confidence >= min_confidence:

@@ -122,6 +122,7 @@ from planner.domain.detection_links import (
     split_url,
 )
 from planner.domain.detection_titles import (
+    MARKER_FACTOR,
     TitleCandidate,
     TitleFrame,
     frame_title,
@@ -129,6 +130,7 @@ from planner.domain.detection_titles import (
     guest_factor,
 )
 from planner.domain.entry import ParsedEntry, Person
+from planner.domain.guest_cues import CuePatterns
 from planner.domain.model import ROLE_STRENGTH, Contact, FeedKind, Profile, Role
 from planner.domain.names import (
     COMMON_WORDS,
@@ -141,6 +143,17 @@ from planner.domain.names import (
     is_title,
     name_boundary_ok,
     strip_titles,
+)
+from planner.domain.show_profile import (
+    CONTRIBUTOR_ROLE,
+    ShowKind,
+    ShowProfile,
+    guest_cue,
+    name_runs,
+    participants,
+    segment_names,
+    slot_of,
+    title_segments,
 )
 
 FIELD_TITLE = "title"
@@ -504,20 +517,41 @@ class DetectionIndex:
         """Guests of ``entry`` who are not known contacts (or look like one: alias)."""
         return list(self.analyse(entry, feed_kind).suggestions)
 
-    def analyse(self, entry: ParsedEntry, feed_kind: FeedKind | str | None = None) -> EntryAnalysis:
-        """Detections of contacts, of me, and guest suggestions for one entry."""
+    def analyse(
+        self,
+        entry: ParsedEntry,
+        feed_kind: FeedKind | str | None = None,
+        *,
+        show: ShowProfile | None = None,
+        own_sites: Sequence[str] | None = None,
+    ) -> EntryAnalysis:
+        """Detections of contacts, of me, and guest suggestions for one entry.
+
+        ``show`` is what the feed's own episodes say about the show (hosts, where guests
+        sit, whether it has guests): with it, guests are read from the show's conventions
+        and cue phrases (see :mod:`planner.domain.show_profile`). ``own_sites`` are the
+        feed's own sites (its channel link, its owner's domains): links there are
+        navigation, and the entry's own link counts as a link when it points elsewhere
+        (a link blog's post). Without it, links to the entry's own host are navigation.
+        """
         is_podcast = _is_podcast(entry, feed_kind)
         evidence: list[_Ev] = []
         suggestions: list[GuestSuggestion] = []
         title = _Title.of(entry.title, is_podcast)
         text = entry.text
-        title_hits = self._scan_title(title, evidence)
-        text_hits = self._scan_text(text, evidence)
-        self._scan_links(entry, text, evidence)
-        self._scan_people(entry, evidence, suggestions)
-        self._scan_authors(entry, evidence)
-        self._title_suggestions(entry, title, title_hits, text, evidence, suggestions)
+        title_hits = self._scan_title(title, evidence, show)
+        text_hits = self._scan_text(text, evidence, show if is_podcast else None)
+        self._scan_links(entry, text, evidence, own_sites)
+        self._scan_people(entry, evidence, suggestions, show)
+        self._scan_authors(entry, evidence, show if is_podcast else None)
+        if show is None or show.has_guests:
+            self._title_suggestions(entry, title, title_hits, text, evidence, suggestions)
+            if show is not None and is_podcast:
+                self._text_suggestions(entry, show, text, text_hits, evidence, suggestions)
         self._mainly_about(text_hits, evidence)
+        if show is not None:
+            _apply_show(evidence, show, self._names)
+            suggestions = [s for s in suggestions if not show.is_host(s.name)]
         detections = _combine(evidence)
         me = next((d for d in detections if d.is_me), None)
         contacts = tuple(d for d in detections if not d.is_me)
@@ -580,7 +614,9 @@ class DetectionIndex:
 
     # -- scanning the parts of an entry ---------------------------------------------------
 
-    def _scan_title(self, title: _Title | None, out: list[_Ev]) -> list[_Hit]:
+    def _scan_title(
+        self, title: _Title | None, out: list[_Ev], show: ShowProfile | None = None
+    ) -> list[_Hit]:
         """Names in the title: guests when framed as an interview, else features."""
         if title is None:
             return []
@@ -588,13 +624,23 @@ class DetectionIndex:
         frame = title.frame
         guest_ends: list[int] = []
         snippet = _clip(" ".join(title.frame.title.split()))
+        slotted = _slotted_spans(frame.title, show) if show is not None and hits else []
         for hit in sorted(hits, key=lambda h: h.start):
             start, end = title.folded.original_span(hit.start, hit.end)
             factor = guest_factor(frame, start, end, guest_ends)
+            why = snippet
+            if factor is None and show is not None:
+                if any(s <= start and end <= e for s, e in slotted):
+                    factor = SLOT_FACTOR
+                    why = _clip(
+                        f"the guest slot of this show's titles, '{show.template}': {snippet}"
+                    )
+                elif show.cues.title_marker.search(frame.title[:start]):
+                    factor = MARKER_FACTOR
             if factor is not None:
                 guest_ends.append(end)
                 out.extend(
-                    self._name_evidence(hit, title.folded, Role.GUEST, FIELD_TITLE, factor, snippet)
+                    self._name_evidence(hit, title.folded, Role.GUEST, FIELD_TITLE, factor, why)
                 )
             else:
                 out.extend(
@@ -602,30 +648,65 @@ class DetectionIndex:
                 )
         return hits
 
-    def _scan_text(self, text: str, out: list[_Ev]) -> list[tuple[_Hit, FoldedText]]:
+    def _scan_text(
+        self, text: str, out: list[_Ev], show: ShowProfile | None = None
+    ) -> list[tuple[_Hit, FoldedText]]:
+        """Names in the text: mentions, or guests where the show's notes introduce them."""
         if not text:
             return []
         folded = fold_text(text)
         hits = self._find(folded.folded)
-        for hit in hits:
+        roles = _text_roles(text, folded, hits, show) if show is not None and hits else {}
+        for i, hit in enumerate(hits):
+            role_factor = roles.get(i)
+            if role_factor is None:
+                out.extend(self._name_evidence(hit, folded, Role.MENTION, FIELD_TEXT))
+                continue
+            factor, why = role_factor
+            start, end = folded.original_span(hit.start, hit.end)
+            snippet = f"guest: {why} — {make_snippet(text, start, end, SNIPPET_CHARS - 60)}"
+            out.extend(
+                self._name_evidence(hit, folded, Role.GUEST, FIELD_TEXT, factor, _clip(snippet))
+            )
+            # the plain mention stays as evidence: a guest spot is also a mention
             out.extend(self._name_evidence(hit, folded, Role.MENTION, FIELD_TEXT))
         return [(hit, folded) for hit in hits]
 
-    def _scan_links(self, entry: ParsedEntry, text: str, out: list[_Ev]) -> None:
-        """Hrefs to someone's site or profile; anchors naming someone but going elsewhere."""
+    def _scan_links(
+        self,
+        entry: ParsedEntry,
+        text: str,
+        out: list[_Ev],
+        own_sites: Sequence[str] | None = None,
+    ) -> None:
+        """Hrefs to someone's site or profile; anchors naming someone but going elsewhere.
+
+        Links to the feed's own site are navigation ("read more", the archive). Which site
+        that is: ``own_sites`` when the caller knows the feed (its channel link and its
+        owner's domains); then the entry's own link is evidence too when it points away, as
+        a link blog's post points at what it links to. Otherwise the entry link's host.
+        """
         anchor_text: dict[str, str] = {}
         for label, href in entry.anchors:
             anchor_text.setdefault(href, label)
-        own_host, _ = split_url(entry.link)
-        if self._sites.is_platform(own_host):
-            own_host = ""  # on a shared platform, the same host is someone else's page
+        hrefs: tuple[str, ...] = (*entry.links, *(h for _, h in entry.anchors))
+        if own_sites is None:
+            own_host, _ = split_url(entry.link)
+            own_hosts = {own_host} - {""}
+        else:
+            own_hosts = {split_url(s if "//" in s else f"https://{s}")[0] for s in own_sites}
+            own_hosts.discard("")
+            if entry.link:
+                hrefs = (entry.link, *hrefs)
+        # on a shared platform, the same host is someone else's page
+        own_hosts = {h for h in own_hosts if not self._sites.is_platform(h)}
         seen: set[str] = set()
-        for href in (*entry.links, *(h for _, h in entry.anchors)):
+        for href in hrefs:
             if href in seen:
                 continue
             seen.add(href)
             host, segments = split_url(href)
-            if own_host and host == own_host:
+            if host in own_hosts or any(host.endswith("." + h) for h in own_hosts):
                 continue  # a site linking to itself (navigation, "read more") gives nothing
             for owner in self._sites.lookup_split(host, segments):
                 label = anchor_text.get(href, "")
@@ -677,16 +758,27 @@ class DetectionIndex:
                     )
 
     def _scan_people(
-        self, entry: ParsedEntry, out: list[_Ev], suggestions: list[GuestSuggestion]
+        self,
+        entry: ParsedEntry,
+        out: list[_Ev],
+        suggestions: list[GuestSuggestion],
+        show: ShowProfile | None = None,
     ) -> None:
-        """podcast:person guests (any role containing "guest").
+        """podcast:person guests (any role containing "guest"), and with a show profile the
+        episode's credits (atom:contributor) who are not the show's hosts.
 
         Other credits (host, co-host, producer, editor…) are not evidence: they repeat on
         every episode (parsers even copy the channel's hosts onto each item) and say
         nothing about what this episode gave anyone.
         """
         for person in entry.people:
-            if "guest" not in person.role.lower():
+            credited = (
+                show is not None
+                and show.has_guests
+                and person.role == CONTRIBUTOR_ROLE
+                and not show.is_host(person.name)
+            )
+            if "guest" not in person.role.lower() and not credited:
                 continue
             if not person.name.strip() and not person.href:
                 continue
@@ -746,23 +838,76 @@ class DetectionIndex:
                 )
         return evidence
 
-    def _scan_authors(self, entry: ParsedEntry, out: list[_Ev]) -> None:
-        """A known person as the entry's author: their piece on this site features them."""
-        for author in entry.authors:
+    def _scan_authors(
+        self, entry: ParsedEntry, out: list[_Ev], show: ShowProfile | None = None
+    ) -> None:
+        """A known person as the entry's author: their piece on this site features them.
+
+        In a podcast with guests, an episode author who is not a host is the guest: shows
+        credit "Host, Guest" in the episode's author field.
+        """
+        names = [n for a in entry.authors for n in _author_names(a, show is not None)]
+        for author in names:
+            role = Role.FEATURE
+            why = f"By {author}"
+            if show is not None and show.has_guests and not show.is_host(author):
+                role = Role.GUEST
+                why = (
+                    f"guest: named in the episode's credits ({_clip(', '.join(entry.authors), 80)})"
+                )
             for pattern in self._exact.get(fold(author), ()):
                 if pattern.kind in (FormKind.HANDLE, FormKind.SINGLE):
                     continue
                 out.append(
                     _Ev(
                         pattern.owner,
-                        Role.FEATURE,
+                        role,
                         FIELD_AUTHOR,
-                        author.strip(),
-                        f"By {author.strip()}",
+                        author,
+                        why,
                         BASE_CONFIDENCE[pattern.kind],
                         _SOURCE_NAME,
                     )
                 )
+
+    def _text_suggestions(
+        self,
+        entry: ParsedEntry,
+        show: ShowProfile,
+        text: str,
+        text_hits: list[tuple[_Hit, FoldedText]],
+        out: list[_Ev],
+        suggestions: list[GuestSuggestion],
+    ) -> None:
+        """Guests the notes introduce ("my guest is …", a participant list) who are nobody
+        we know yet."""
+        if not text:
+            return
+        known = []
+        for hit, folded in text_hits:
+            known.append(folded.original_span(hit.start, hit.end))
+        cues = show.cues
+        found: list[tuple[str, str]] = [
+            (run.name, "listed among the episode's participants")
+            for run in participants(text, cues)
+        ]
+        for run in name_runs(text):
+            cue = guest_cue(text, run.start, run.end, cues, strong_only=True)
+            if cue is not None:
+                found.append((run.name, _cue_words(cue)))
+        for name, why in found:
+            if any(fold(name) == fold(text[s:e]) for s, e in known):
+                continue
+            self._suggest(
+                name,
+                "",
+                _clip(f"guest: {why} — {entry.title}"),
+                entry.guid,
+                FIELD_TEXT,
+                [],
+                out,
+                suggestions,
+            )
 
     def _title_suggestions(
         self,
@@ -900,6 +1045,135 @@ class DetectionIndex:
         for ev in self._name_evidence(hit, folded, Role.FEATURE, FIELD_TEXT, MAINLY_ABOUT_FACTOR):
             if ev.owner == owner:
                 out.append(ev)
+
+
+# --- the show's conventions --------------------------------------------------------------
+
+#: How sure a show's own title slot makes the guest role (times the name's confidence).
+SLOT_FACTOR = 1.0
+#: A cue phrase right before or after the name ("my guest is", "joins us").
+CUE_FACTOR = 1.0
+#: A participant list or a name chained to a guest ("with X, CEO of Acme, and Y").
+LIST_FACTOR = 1.0
+#: A weaker cue ("X discusses …") or the name opening the notes: goes to review.
+WEAK_CUE_FACTOR = 0.85
+
+
+def _slotted_spans(title: str, show: ShowProfile) -> list[tuple[int, int]]:
+    """Spans of ``title`` that sit in one of the show's guest slots and hold only names."""
+    if not show.slots or not show.has_guests:
+        return []
+    segments = title_segments(title, show.show_names)
+    spans = []
+    for index, segment in enumerate(segments):
+        in_slot = slot_of(segments, index) in show.slots
+        if in_slot and segment_names(segment, show.cues):
+            spans.append((segment.start, segment.end))
+    return spans
+
+
+def _cue_words(cue: str) -> str:
+    return {
+        "before": "the notes introduce them as a guest",
+        "after": "the notes say they join the show",
+        "speaks": "the notes say they speak on the show",
+        "list": "listed among the episode's participants",
+        "chain": "named with the episode's other guests",
+        "opening": "the notes open with them",
+    }[cue]
+
+
+def _text_roles(
+    text: str, folded: FoldedText, hits: list[_Hit], show: ShowProfile
+) -> dict[int, tuple[float, str]]:
+    """Hits (by index) that the show's notes introduce as guests: (factor, why)."""
+    if not show.has_guests:
+        return {}
+    cues = show.cues
+    listed = [(r.start, r.end) for r in participants(text, cues)]
+    spans = [folded.original_span(h.start, h.end) for h in hits]
+    roles: dict[int, tuple[float, str]] = {}
+    for i, (start, end) in enumerate(spans):
+        if any(s <= start and end <= e for s, e in listed):
+            roles[i] = (LIST_FACTOR, _cue_words("list"))
+            continue
+        cue = guest_cue(text, start, end, cues)
+        if cue == "speaks":
+            roles[i] = (WEAK_CUE_FACTOR, _cue_words(cue))
+        elif cue is not None:
+            roles[i] = (CUE_FACTOR, _cue_words(cue))
+        elif show.kind is ShowKind.INTERVIEW and _opens_paragraph(text, start, end):
+            roles[i] = (WEAK_CUE_FACTOR, _cue_words("opening"))
+    # "with Jane Doe, CEO of Acme, and John Roe": a name joined to a guest is one too
+    for _ in range(2):
+        for i, (start, end) in enumerate(spans):
+            if i in roles:
+                continue
+            for j in roles:
+                other_start, other_end = spans[j]
+                between = text[other_end:start] if other_end <= start else text[end:other_start]
+                if 0 <= len(between) <= 120 and _chained(between, cues):
+                    roles[i] = (roles[j][0], _cue_words("chain"))
+                    break
+    return roles
+
+
+_PARENTHESES = re.compile(r"\([^()]{0,40}\)")
+_LEAD_WORDS = re.compile(
+    r"(?:\s+(?:[^\W\d_][\w'’.\-]*))*$"  # "Sen.", "Energy Secretary", "The Intercept's"
+)
+
+
+def _chained(between: str, cues: CuePatterns) -> bool:
+    """Is the text between two names a join in one sentence: "and", ", ", " (D-Va.), Sen. ",
+    ", CEO of Acme, and ", " and Energy Secretary "?"""
+    if any(stop in between for stop in ("\n", "! ", "? ", "; ")):
+        return False
+    plain = _PARENTHESES.sub(" ", between)
+    if ". " in plain.replace("Sen. ", "").replace("Rep. ", "").replace("Dr. ", ""):
+        return False
+    head = cues.joiner_head.match(plain)
+    if head is None:
+        return False
+    rest = plain[head.end() :]
+    if not rest.strip() or _LEAD_WORDS.fullmatch(" " + rest.strip()):
+        return len(rest.split()) <= 3
+    # ", CEO of Acme, and ": an apposition, then the join
+    tail = cues.joiner_tail.search(plain)
+    return tail is not None and len(plain) <= 100 and plain.lstrip().startswith(",")
+
+
+def _opens_paragraph(text: str, start: int, end: int) -> bool:
+    """A name opening the notes, or a paragraph followed by an apposition or "is": "Jane
+    Doe, CEO of Acme, …", "Jane Doe is a …" (the bio of an interview show's guest)."""
+    if start <= 2:
+        return True
+    if text[start - 1] != "\n":
+        return False
+    return bool(re.match(r"(?:,\s|\s(?:is|was|has|worked)\s)", text[end : end + 10]))
+
+
+def _author_names(author: str, split: bool) -> list[str]:
+    """An author field as names: "Paris Marx, Jane Doe" is two people in a podcast."""
+    author = " ".join(author.split())
+    if not split or not any(sep in author for sep in (",", "&", " and ")):
+        return [author] if author else []
+    parts = [p.strip() for p in re.split(r"\s*(?:,|&|\band\b)\s*", author)]
+    return [p for p in parts if p]
+
+
+def _apply_show(evidence: list[_Ev], show: ShowProfile, names: dict[int | None, str]) -> None:
+    """A host is never a guest; a show without guests has none (except tagged guests)."""
+    for ev in evidence:
+        if ev.role is not Role.GUEST:
+            continue
+        credit = ev.snippet.split(":")[1] if ev.snippet.count(":") >= 2 else ""
+        tagged = ev.field == FIELD_PEOPLE and "guest" in credit
+        if tagged:
+            continue  # the feed itself says role="guest": that wins over anything learned
+        host = show.is_host(names.get(ev.owner, "")) or show.is_host(ev.matched)
+        if host or not show.has_guests:
+            ev.role = Role.FEATURE if ev.field == FIELD_TITLE else Role.MENTION
 
 
 # --- helpers -----------------------------------------------------------------------------

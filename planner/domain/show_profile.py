@@ -1,0 +1,689 @@
+"""What a show is, learned from its own episodes: hosts, where guests sit, whether it has any.
+
+A name in an episode means different things on different shows: the host named in every
+episode is no guest; a show that titles its episodes "#382 – {guest}: {topic}" names its
+guest in that slot; a solo show has no guests at all, whatever its titles look like.
+:func:`learn_show` reads a feed's episodes and returns a :class:`ShowProfile`:
+
+* **hosts** — podcast:person credits whose role is a host's, the feed's own credits
+  (channel-level contributors), the people in the feed's title ("Intercepted with Jeremy
+  Scahill") and its iTunes author, authors of most episodes, and names (or credits) that
+  recur in most episodes (at least :data:`HOST_SHARE` of them);
+* **title slots** — "first" when titles open with a guest's name once numbering, show
+  name and separators are set aside ("#382 – {guest}: {topic}"), "last" when they end
+  with it ("MU Podcast – {guest}"): a slot counts when at least :data:`SLOT_SHARE` of the
+  titles hold different person-like names there;
+* **kind** — an interview show when at least :data:`INTERVIEW_SHARE` of episodes have a
+  guest signal (a podcast:person guest, a name in a title slot or behind a title marker, a
+  name a cue phrase introduces, a credit who is not a host); solo when a feed of at least
+  :data:`MIN_EPISODES_FOR_SOLO` episodes has none.
+
+The user can correct it (:class:`ShowCorrections`: a name is a host, or is not; the show is
+an interview show, or solo); :meth:`ShowProfile.corrected` applies that on top of what was
+learned, so detection follows the correction at once. Profiles are plain data and go to
+and from JSON for storage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from planner.domain.entry import ParsedEntry, Person
+from planner.domain.guest_cues import CuePatterns, cue_patterns
+from planner.domain.names import (
+    PARTICLES,
+    clean_person_name,
+    fold,
+    is_initial,
+    is_title,
+    looks_like_person_name,
+)
+
+#: A name (or credit) in at least this share of episodes is a host or a regular.
+HOST_SHARE = 0.4
+#: A name only written in the notes needs more: news shows name the same politician often.
+MENTION_HOST_SHARE = 0.6
+#: A title slot holding different people in at least this share of titles is a guest slot.
+SLOT_SHARE = 0.15
+#: A show with guest signals in at least this share of episodes is an interview show.
+INTERVIEW_SHARE = 0.05
+#: … and a solo show when at most this share has one (a stray cue is no guest policy).
+SOLO_SHARE = 0.02
+MIN_EPISODES_FOR_SOLO = 6
+#: Each learning pass reads at most this many episodes (the newest).
+MAX_EPISODES = 400
+
+SLOT_FIRST = "first"
+SLOT_LAST = "last"
+_HOST_ROLES = ("host", "presenter", "moderator")
+CONTRIBUTOR_ROLE = "contributor"
+
+
+class ShowKind(StrEnum):
+    INTERVIEW = "interview"
+    SOLO = "solo"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ShowCorrections:
+    """What the user said about a show; it wins over what was learned."""
+
+    hosts: tuple[str, ...] = ()
+    not_hosts: tuple[str, ...] = ()
+    kind: ShowKind | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "hosts": list(self.hosts),
+            "not_hosts": list(self.not_hosts),
+            "kind": self.kind.value if self.kind else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> ShowCorrections:
+        if not isinstance(data, Mapping):
+            return cls()
+        kind = data.get("kind")
+        return cls(
+            hosts=_strings(data.get("hosts")),
+            not_hosts=_strings(data.get("not_hosts")),
+            kind=ShowKind(kind) if kind in ShowKind.__members__.values() else None,
+        )
+
+    def with_host(self, name: str, is_host: bool) -> ShowCorrections:
+        """These corrections with ``name`` marked a host (or not a host)."""
+        name = " ".join(name.split())
+        key = fold(name)
+        hosts = tuple(h for h in self.hosts if fold(h) != key)
+        not_hosts = tuple(h for h in self.not_hosts if fold(h) != key)
+        if is_host:
+            return replace(self, hosts=(*hosts, name), not_hosts=not_hosts)
+        return replace(self, hosts=hosts, not_hosts=(*not_hosts, name))
+
+
+@dataclass(frozen=True, slots=True)
+class ShowFacts:
+    """What the feed says about itself (channel level)."""
+
+    title: str = ""
+    language: str = ""
+    authors: tuple[str, ...] = ()  # the iTunes author / owner, the channel's authors
+    people: tuple[Person, ...] = ()  # channel podcast:person and contributor credits
+    is_podcast: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ShowProfile:
+    """A show as detection needs it. ``kind`` and ``hosts`` include the user's corrections."""
+
+    kind: ShowKind = ShowKind.UNKNOWN
+    hosts: tuple[str, ...] = ()
+    slots: tuple[str, ...] = ()
+    template: str = ""
+    language: str = ""
+    show_names: tuple[str, ...] = ()
+    episodes: int = 0
+    guest_episodes: int = 0
+    learned_kind: ShowKind = ShowKind.UNKNOWN
+    learned_hosts: tuple[str, ...] = ()
+    corrections: ShowCorrections = field(default_factory=ShowCorrections)
+
+    @property
+    def host_keys(self) -> frozenset[str]:
+        """Hosts as folded, cleaned names ("Dr. Jane A. Doe" → "jane doe")."""
+        return frozenset(k for h in self.hosts if (k := clean_person_name(h)))
+
+    def is_host(self, name: str) -> bool:
+        return clean_person_name(name) in self.host_keys
+
+    @property
+    def has_guests(self) -> bool:
+        return self.kind is not ShowKind.SOLO
+
+    @property
+    def cues(self) -> CuePatterns:
+        return cue_patterns(self.language)
+
+    def corrected(self, corrections: ShowCorrections) -> ShowProfile:
+        """The learned profile with ``corrections`` applied on top."""
+        removed = {fold(h) for h in corrections.not_hosts}
+        hosts = [h for h in self.learned_hosts if fold(h) not in removed]
+        known = {fold(h) for h in hosts}
+        hosts += [h for h in corrections.hosts if fold(h) not in known]
+        return replace(
+            self,
+            kind=corrections.kind or self.learned_kind,
+            hosts=tuple(hosts),
+            corrections=corrections,
+        )
+
+    def describe(self) -> str:
+        """The profile in words, for the Feeds page."""
+        if self.kind is ShowKind.SOLO:
+            head = "Solo show — no guests"
+        elif self.kind is ShowKind.INTERVIEW:
+            head = "Interview show"
+            if self.template:
+                head += f" — guests appear as '{self.template}'"
+            else:
+                head += " — guests are introduced in the episode notes"
+        else:
+            head = "Not enough episodes yet to tell whether this show has guests"
+        if self.corrections.kind:
+            head += " (as you set it)"
+        hosts = ", ".join(self.hosts) if self.hosts else "none found"
+        counts = (
+            f"{self.guest_episodes} of {self.episodes} episodes name a guest"
+            if self.episodes
+            else "no episodes yet"
+        )
+        return f"{head}; hosts: {hosts}; {counts}."
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.learned_kind.value,
+            "hosts": list(self.learned_hosts),
+            "slots": list(self.slots),
+            "template": self.template,
+            "language": self.language,
+            "show_names": list(self.show_names),
+            "episodes": self.episodes,
+            "guest_episodes": self.guest_episodes,
+        }
+
+    @classmethod
+    def from_json(
+        cls, data: Mapping[str, Any] | None, corrections: ShowCorrections | None = None
+    ) -> ShowProfile:
+        """A stored profile (anything unreadable reads as an empty one), corrected."""
+        if not isinstance(data, Mapping):
+            data = {}
+        kind = data.get("kind")
+        learned = cls(
+            learned_kind=ShowKind(kind)
+            if kind in ShowKind.__members__.values()
+            else ShowKind.UNKNOWN,
+            learned_hosts=_strings(data.get("hosts")),
+            slots=tuple(s for s in _strings(data.get("slots")) if s in (SLOT_FIRST, SLOT_LAST)),
+            template=str(data.get("template") or "")[:300],
+            language=str(data.get("language") or "")[:20],
+            show_names=_strings(data.get("show_names")),
+            episodes=_count(data.get("episodes")),
+            guest_episodes=_count(data.get("guest_episodes")),
+        )
+        return learned.corrected(corrections or ShowCorrections())
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(" ".join(str(v).split())[:200] for v in value if str(v).strip())[:100]
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and value >= 0 else 0
+
+
+# --- names in running text ---------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
+
+
+@dataclass(frozen=True, slots=True)
+class NameRun:
+    """Capitalised words that look like a person's name, as written, and where."""
+
+    name: str
+    start: int
+    end: int
+
+
+def name_runs(text: str) -> list[NameRun]:
+    """Person-like runs of 2–4 capitalised words ("Jane Doe", "Ludwig van Beethoven")."""
+    runs: list[NameRun] = []
+    words: list[re.Match[str]] = []
+
+    def close() -> None:
+        while words and fold(words[-1].group().rstrip(".")) in PARTICLES:
+            words.pop()
+        core = [w.group().rstrip(".") if not is_initial(w.group()) else w.group() for w in words]
+        while core and is_title(core[0]):
+            core.pop(0)
+            words.pop(0)
+        if core and len(core[0]) == 1:
+            core.pop(0)  # "O Hipsters", "A Matera": an article, not an initial
+            words.pop(0)
+        if 2 <= len(core) <= 4 and looks_like_person_name(core):
+            runs.append(NameRun(" ".join(core), words[0].start(), words[-1].end()))
+        words.clear()
+
+    for match in _WORD.finditer(text):
+        word = match.group()
+        joined = bool(words) and text[words[-1].end() : match.start()] == " "
+        name_word = word[0].isupper() or (fold(word) in PARTICLES and bool(words))
+        if words and not (joined and name_word):
+            close()
+        if name_word and (words or word[0].isupper()):
+            words.append(match)
+            if word.endswith(".") and not is_initial(word):
+                close()
+    if words:
+        close()
+    return runs
+
+
+# --- titles ------------------------------------------------------------------------------
+
+_SEPARATOR = re.compile(r"\s+[-–—|•·]\s+|\s*[|:]\s+|\s+[-–—]\s*$")
+_EPISODE_PREFIX = re.compile(
+    r"""^\s*(?:
+        (?:\#|№|no\.?\s*|ep(?:isode)?\.?\s*|e(?=\d)|[a-z]{1,4}(?=\d))\s*\d+(?:[.,]\d+)?[a-z]?
+      | s\d+\s*[:.,]?\s*e(?:p(?:isode)?)?\.?\s*\d+
+      | \d{1,4}(?:[.,]\d{1,4})?(?=\s*[:.|\-–—\s])
+    )\s*(?:[:.|\-–—]+\s*)?""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TRAILING_NUMBER = re.compile(r"\s*(?:#|ep(?:isode)?\.?\s*|no\.?\s*)\d+\s*$", re.IGNORECASE)
+_LEADING_TAG = re.compile(r"^\s*[\[(][^\])]{1,30}[\])]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class TitleSegment:
+    """A piece of a title between separators, numbering and show name set aside."""
+
+    text: str
+    start: int
+    end: int
+
+
+def title_segments(title: str, show_names: Iterable[str] = ()) -> list[TitleSegment]:
+    """The segments of ``title`` that may hold a guest or a topic.
+
+    A leading tag ("[Replay]"), an episode number ("#382 –", "Ep. 24", "23.21 –", "FS229")
+    and any segment that is the show's own name ("Hipsters Ponto Tech #360") are dropped.
+    """
+    names = {fold(n) for n in show_names if n.strip()}
+    start = 0
+    tag = _LEADING_TAG.match(title)
+    if tag:
+        start = tag.end()
+    prefix = _EPISODE_PREFIX.match(title, start)
+    if prefix and prefix.end() > start:
+        start = prefix.end()
+    pieces: list[TitleSegment] = []
+    cursor = start
+    for sep in _SEPARATOR.finditer(title, start):
+        pieces.append(TitleSegment(title[cursor : sep.start()], cursor, sep.start()))
+        cursor = sep.end()
+    pieces.append(TitleSegment(title[cursor:], cursor, len(title)))
+    out: list[TitleSegment] = []
+    for piece in pieces:
+        text = _TRAILING_NUMBER.sub("", piece.text).strip()
+        if not text:
+            continue
+        folded = fold(text)
+        if folded in names or any(folded.startswith(n + " ") for n in names if len(n) > 3):
+            continue  # the show's own name ("Tom Segura En Español", "MU Podcast")
+        lead = len(piece.text) - len(piece.text.lstrip())
+        out.append(TitleSegment(text, piece.start + lead, piece.start + lead + len(text)))
+    return out
+
+
+def segment_names(segment: TitleSegment, cues: CuePatterns) -> list[NameRun] | None:
+    """The names when a segment is nothing but names joined by "and" words, else None."""
+    runs = name_runs(segment.text)
+    if not runs:
+        return None
+    cursor = 0
+    for run in runs:
+        gap = segment.text[cursor : run.start]
+        if cursor == 0:
+            if gap.strip():
+                return None
+        elif not cues.joiner_head.fullmatch(gap) and gap.strip() not in ("", ","):
+            return None
+        cursor = run.end
+    if segment.text[cursor:].strip(" .!?"):
+        return None
+    return [NameRun(r.name, r.start + segment.start, r.end + segment.start) for r in runs]
+
+
+def slot_of(segments: Sequence[TitleSegment], index: int) -> str | None:
+    if len(segments) < 1:
+        return None
+    if index == 0:
+        return SLOT_FIRST
+    if index == len(segments) - 1:
+        return SLOT_LAST
+    return None
+
+
+# --- learning ----------------------------------------------------------------------------
+
+
+def _split_people(text: str) -> list[str]:
+    """ "Paris Marx, Jane Doe & John Roe" → person-like names; "NBC News" → []."""
+    parts = re.split(r"\s*(?:,|&|/|\+|\band\b|\bund\b|\by\b|\be\b|\bet\b|\s[-–—]\s)\s*", text)
+    out = []
+    for part in parts:
+        words = part.split()
+        if words and looks_like_person_name(words):
+            out.append(" ".join(words))
+    return out
+
+
+def _show_names(facts: ShowFacts) -> tuple[str, ...]:
+    """The show's title and its parts ("Hipsters Ponto Tech", "Intercepted")."""
+    title = " ".join(facts.title.split())
+    if not title:
+        return ()
+    names = {title}
+    for part in re.split(r"\s*[:|–—]\s*|\s+-\s+|\s+(?:with|w/|con|com|mit|avec|met|med)\s+", title):
+        if len(part.strip()) >= 4:
+            names.add(part.strip())
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _is_host_role(role: str) -> bool:
+    return any(r in role.lower() for r in _HOST_ROLES)
+
+
+def learn_show(
+    entries: Sequence[ParsedEntry],
+    facts: ShowFacts | None = None,
+    corrections: ShowCorrections | None = None,
+) -> ShowProfile:
+    """The profile of a show from its episodes (the newest :data:`MAX_EPISODES`)."""
+    facts = facts or ShowFacts()
+    entries = list(entries)[:MAX_EPISODES]
+    cues = cue_patterns(facts.language)
+    show_names = _show_names(facts)
+    hosts = _learn_hosts(entries, facts, show_names, cues)
+    host_keys = {clean_person_name(h) for h in hosts}
+    slots, example = _learn_slots(entries, show_names, cues, host_keys)
+    guest_episodes = sum(
+        1 for e in entries if _has_guest_signal(e, show_names, cues, host_keys, slots)
+    )
+    count = len(entries)
+    if count and guest_episodes >= max(2, INTERVIEW_SHARE * count):
+        kind = ShowKind.INTERVIEW
+    elif count >= MIN_EPISODES_FOR_SOLO and guest_episodes <= SOLO_SHARE * count:
+        kind = ShowKind.SOLO
+    else:
+        kind = ShowKind.UNKNOWN
+    learned = ShowProfile(
+        slots=slots,
+        template=_template(example, show_names, cues) if example and slots else "",
+        language=facts.language,
+        show_names=show_names,
+        episodes=count,
+        guest_episodes=guest_episodes,
+        learned_kind=kind,
+        learned_hosts=tuple(hosts),
+    )
+    return learned.corrected(corrections or ShowCorrections())
+
+
+def _learn_hosts(
+    entries: Sequence[ParsedEntry],
+    facts: ShowFacts,
+    show_names: Sequence[str],
+    cues: CuePatterns,
+) -> list[str]:
+    found: dict[str, str] = {}
+
+    def add(name: str) -> None:
+        name = " ".join(name.split())
+        key = clean_person_name(name)
+        if key and key not in found:
+            found[key] = name
+
+    for person in facts.people:
+        if _is_host_role(person.role) or person.role == CONTRIBUTOR_ROLE:
+            add(person.name)
+    for title in show_names[:1]:
+        for run in name_runs(title):
+            add(run.name)
+    for author in facts.authors:
+        for name in _split_people(author):
+            add(name)
+    count = len(entries)
+    if not count:
+        return list(found.values())
+    threshold = max(3, HOST_SHARE * count)
+    credits: Counter[str] = Counter()
+    authors: Counter[str] = Counter()
+    mentioned: Counter[str] = Counter()
+    listed_hosts: Counter[str] = Counter()
+    spelled: dict[str, str] = {}
+    for entry in entries:
+        for person in entry.people:
+            if _is_host_role(person.role):
+                add(person.name)
+        credits.update({p.name for p in entry.people if p.name.strip()})
+        authors.update({n for a in entry.authors for n in _split_people(a)})
+        seen: set[str] = set()
+        for run in name_runs(f"{entry.title}\n{entry.text}"):
+            key = clean_person_name(run.name)
+            if key not in seen:
+                seen.add(key)
+                spelled.setdefault(key, run.name)
+        mentioned.update(seen)
+        listed_hosts.update(
+            {clean_person_name(r.name) for r in participants(entry.text, cues, hosts=True)}
+        )
+    for name, n in credits.items():
+        if n >= threshold:
+            add(name)
+    for name, n in authors.items():
+        if n >= threshold:
+            add(name)
+    for key, n in listed_hosts.items():
+        if n >= threshold:
+            add(spelled.get(key, key))
+    for key, n in mentioned.items():
+        if n >= max(3, MENTION_HOST_SHARE * count):
+            add(spelled[key])
+    shows = {clean_person_name(n) for n in show_names[:1]}
+    return [name for key, name in found.items() if key not in shows]
+
+
+_BULLET = re.compile(r"^\s*(?:[*•·\-–—]|\d{1,2}[.)])\s+")
+
+
+def participants(text: str, cues: CuePatterns, *, hosts: bool = False) -> list[NameRun]:
+    """The people of a participant list in ``text`` (offsets into ``text``).
+
+    A list is two or more bulleted lines that each open with a name ("* Jane Doe, CTO at
+    Acme"), headed by a list heading ("Guests:", "Vem ver quem acompanha a gente") or with
+    one line marking its host ("* Paulo Silveira, o host …"). Returns the listed guests, or
+    with ``hosts`` the people the list marks as hosts.
+    """
+    if "\n" not in text:
+        return []
+    out: list[NameRun] = []
+    block: list[tuple[NameRun, bool]] = []
+    heading = ""
+    offset = 0
+
+    def close() -> None:
+        if len(block) >= 2 and (
+            any(is_host for _, is_host in block) or cues.list_head.search(heading)
+        ):
+            out.extend(run for run, is_host in block if is_host == hosts)
+        block.clear()
+
+    previous = ""
+    for line in text.split("\n"):
+        listed = _listed_name(line)
+        if listed is None:
+            close()
+            previous = line
+        else:
+            if not block:
+                heading = previous
+            is_host = bool(cues.host_word.search(line, listed.end, listed.end + 40))
+            block.append(
+                (NameRun(listed.name, offset + listed.start, offset + listed.end), is_host)
+            )
+        offset += len(line) + 1
+    close()
+    return out
+
+
+def _listed_name(line: str) -> NameRun | None:
+    """The name opening a bulleted line ("* Jane Doe, CTO at Acme"), if it does."""
+    bullet = _BULLET.match(line)
+    if not bullet:
+        return None
+    runs = name_runs(line)
+    if not runs or runs[0].start != bullet.end():
+        return None
+    rest = line[runs[0].end :]
+    if rest.strip() and not re.match(r"\s*(?:[,:(]|[-–—]\s)", rest):
+        return None
+    return runs[0]
+
+
+def _learn_slots(
+    entries: Sequence[ParsedEntry],
+    show_names: Sequence[str],
+    cues: CuePatterns,
+    host_keys: set[str],
+) -> tuple[tuple[str, ...], str]:
+    """Title slots that hold different guests' names, and a title showing the main one."""
+    titles = [e.title for e in entries if e.title.strip()]
+    if not titles:
+        return (), ""
+    names_in: dict[str, set[str]] = {SLOT_FIRST: set(), SLOT_LAST: set()}
+    counts: Counter[str] = Counter()
+    examples: dict[str, str] = {}
+    for title in titles:
+        segments = title_segments(title, show_names)
+        if not segments:
+            continue
+        for index, segment in enumerate(segments):
+            slot = slot_of(segments, index)
+            if slot is None or (slot == SLOT_LAST and len(segments) < 2):
+                continue
+            names = segment_names(segment, cues)
+            if not names:
+                continue
+            keys = {clean_person_name(n.name) for n in names} - host_keys
+            if not keys:
+                continue
+            counts[slot] += 1
+            names_in[slot] |= keys
+            examples.setdefault(slot, title)
+    needed = max(2, SLOT_SHARE * len(titles))
+    slots = tuple(
+        slot
+        for slot in (SLOT_FIRST, SLOT_LAST)
+        if counts[slot] >= needed and len(names_in[slot]) >= max(2, counts[slot] // 2)
+    )
+    main = max(slots, key=lambda s: counts[s]) if slots else ""
+    return slots, examples.get(main, "")
+
+
+def _has_guest_signal(
+    entry: ParsedEntry,
+    show_names: Sequence[str],
+    cues: CuePatterns,
+    host_keys: set[str],
+    slots: Sequence[str],
+) -> bool:
+    """Does this episode name someone other than the hosts as its guest?"""
+    for person in entry.people:
+        if "guest" in person.role.lower():
+            return True
+        if person.role == CONTRIBUTOR_ROLE and clean_person_name(person.name) not in host_keys:
+            return True
+    segments = title_segments(entry.title, show_names)
+    for index, segment in enumerate(segments):
+        if slot_of(segments, index) in slots:
+            names = segment_names(segment, cues) or []
+            if any(clean_person_name(n.name) not in host_keys for n in names):
+                return True
+    for run in name_runs(entry.title):
+        if clean_person_name(run.name) in host_keys:
+            continue
+        if cues.title_marker.search(entry.title[: run.start]):
+            return True
+    text = entry.text
+    if any(clean_person_name(r.name) not in host_keys for r in participants(text, cues)):
+        return True
+    for run in name_runs(text):
+        if clean_person_name(run.name) in host_keys:
+            continue
+        if guest_cue(text, run.start, run.end, cues, strong_only=True):
+            return True
+    return False
+
+
+def guest_cue(
+    text: str, start: int, end: int, cues: CuePatterns, *, strong_only: bool = False
+) -> str | None:
+    """The cue phrase that introduces ``text[start:end]`` as a guest, if any.
+
+    Returns "before" ("my guest is Jane Doe"), "after" ("Jane Doe joins us"), "speaks"
+    ("Jane Doe discusses …", weaker) or None. Only the sentence around the name is read.
+    """
+    window_start = max(0, start - 120)
+    before = text[window_start:start]
+    cut = max(before.rfind(". "), before.rfind("\n"), before.rfind("! "), before.rfind("? "))
+    if cut >= 0:
+        before = before[cut + 1 :]
+    if cues.before.search(before):
+        return "before"
+    line_start = text.rfind("\n", 0, start) + 1
+    if cues.title_marker.fullmatch(text[line_start:start].strip() + " "):
+        return "before"  # a line of its own that reads "With Jane Doe"
+    after = text[end : end + 200].split("\n", 1)[0]
+    if cues.after.match(after):
+        return "after"
+    if not strong_only and cues.speaks.match(after):
+        return "speaks"
+    return None
+
+
+def _template(example: str, show_names: Sequence[str], cues: CuePatterns) -> str:
+    """A title as a template: "#382 – Chris Lattner: Future of AI" → "#N – {guest}: {topic}"."""
+    segments = title_segments(example, show_names)
+    pieces: list[tuple[int, int, str]] = []
+    prefix_end = segments[0].start if segments else 0
+    for index, segment in enumerate(segments):
+        names = segment_names(segment, cues)
+        is_slot = names and slot_of(segments, index) is not None
+        pieces.append((segment.start, segment.end, "{guest}" if is_slot else "{topic}"))
+    out = re.sub(r"\d+", "N", example[:prefix_end])
+    cursor = prefix_end
+    for start, end, label in pieces:
+        out += example[cursor:start] + label
+        cursor = end
+    out += re.sub(r"\d+", "N", example[cursor:])
+    return " ".join(out.split())
+
+
+__all__ = [
+    "CONTRIBUTOR_ROLE",
+    "SLOT_FIRST",
+    "SLOT_LAST",
+    "NameRun",
+    "ShowCorrections",
+    "ShowFacts",
+    "ShowKind",
+    "ShowProfile",
+    "TitleSegment",
+    "guest_cue",
+    "learn_show",
+    "name_runs",
+    "segment_names",
+    "slot_of",
+    "title_segments",
+]
