@@ -629,14 +629,17 @@ class DetectionIndex:
             start, end = title.folded.original_span(hit.start, hit.end)
             factor = guest_factor(frame, start, end, guest_ends)
             why = snippet
-            if factor is None and show is not None:
-                if any(s <= start and end <= e for s, e in slotted):
-                    factor = SLOT_FACTOR
-                    why = _clip(
-                        f"the guest slot of this show's titles, '{show.template}': {snippet}"
-                    )
-                elif show.cues.title_marker.search(frame.title[:start]):
-                    factor = MARKER_FACTOR
+            if show is not None and any(s <= start and end <= e for s, e in slotted):
+                factor = max(factor or 0.0, SLOT_FACTOR)
+                why = _clip(
+                    f"guest: the guest slot of this show's titles, '{show.template}' — {snippet}"
+                )
+            elif (
+                factor is None
+                and show is not None
+                and show.cues.title_marker.search(frame.title[:start])
+            ):
+                factor = MARKER_FACTOR
             if factor is not None:
                 guest_ends.append(end)
                 out.extend(
