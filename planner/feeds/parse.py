@@ -12,6 +12,9 @@ Policy (THREATS P1-P4, X1-X2):
 * "bozo" feeds that still yield entries are kept and the problem goes to ``warning``;
   an HTML page, JSON or non-feed XML raises :class:`NotAFeedError`;
 * every text field is plain text, links are http(s) or empty, dates are aware UTC;
+* an item's ``itunes:subtitle`` not already in its summary or content becomes the last
+  line of ``summary_text`` (some shows name their guests only there);
+* credits (``podcast:person``, Atom ``contributor``) come from :mod:`planner.feeds.people`;
 * at most ``max_entries`` entries (the newest), and per-field length caps.
 """
 
@@ -31,7 +34,7 @@ import feedparser
 from planner.domain.entry import Enclosure, ParsedEntry, ParsedFeed, Person
 from planner.feeds.errors import FeedTooHostile, NotAFeedError, ParseError
 from planner.feeds.html_text import HtmlText, html_to_text, plain_text
-from planner.feeds.people import PodcastPeople, read_people
+from planner.feeds.people import ItemPeople, PodcastPeople, read_people
 from planner.feeds.urls import http_url_or_empty
 from planner.feeds.xmlguard import prolog_problem
 
@@ -200,7 +203,7 @@ def _normalise(result: Any, url: str, people: PodcastPeople, max_entries: int) -
     podcast = bool(people.channel) or _has_itunes(fd)
     seen_guids: set[str] = set()
     for i in order:
-        entry = _entry(raw_entries[i], base, entry_people.get(i, people.channel))
+        entry = _entry(raw_entries[i], base, people.for_item(entry_people.get(i)))
         if entry is None:
             continue
         if entry.guid in seen_guids:  # a duplicate guid in one document: keep the first
@@ -233,7 +236,7 @@ def _normalise(result: Any, url: str, people: PodcastPeople, max_entries: int) -
         description=_text_field(fd, "subtitle")[:MAX_TEXT_CHARS],
         kind_guess="podcast" if podcast else "blog",
         entries=tuple(entries),
-        people=people.channel,
+        people=people.feed_people,
         warning=warning,
         version=str(result.get("version") or ""),
         extra=extra,
@@ -270,8 +273,8 @@ def _newest_first_indices(entries: list[Any], limit: int) -> list[int]:
     return sorted(ranked[: max(0, limit)])
 
 
-def _match_people(people: PodcastPeople, entries: list[Any]) -> dict[int, tuple[Person, ...]]:
-    """Entry index → its own podcast:person list (by order when the counts agree)."""
+def _match_people(people: PodcastPeople, entries: list[Any]) -> dict[int, ItemPeople]:
+    """Entry index → its own credits (by order when the counts agree)."""
     if not people.items:
         return {}
     by_index = {item.index: item for item in people.items}
@@ -279,8 +282,8 @@ def _match_people(people: PodcastPeople, entries: list[Any]) -> dict[int, tuple[
     if max_index < len(entries) and all(
         not item.guid or _same_id(item.guid, entries[item.index]) for item in people.items
     ):
-        return {item.index: item.people for item in people.items}
-    matched: dict[int, tuple[Person, ...]] = {}
+        return by_index
+    matched: dict[int, ItemPeople] = {}
     ids = {}
     links = {}
     for i, e in enumerate(entries):
@@ -293,7 +296,7 @@ def _match_people(people: PodcastPeople, entries: list[Any]) -> dict[int, tuple[
         if i is None and item.index < len(entries):
             i = item.index
         if i is not None:
-            matched.setdefault(i, item.people)
+            matched.setdefault(i, item)
     return matched
 
 
@@ -439,6 +442,9 @@ def _entry(
     guid = _guid(raw, link, title, published, enclosure, summary_text or content_text)
     if guid is None:
         return None
+    # After the guid: a guid-less entry's id hashes its text, and must not change
+    # because the subtitle is now part of it.
+    summary_text = _with_subtitle(_text_field(raw, "subtitle"), summary_text, content_text)
     entry = ParsedEntry(
         guid=guid,
         title=title,
@@ -461,6 +467,36 @@ def _entry(
     # instead of building the 19-field object twice (dataclasses.replace), 10k times.
     object.__setattr__(entry, "content_hash", _content_hash(entry))
     return entry
+
+
+_ELLIPSES = ("...", "…")
+
+
+def _fold(text: str) -> str:
+    """For "already contained" checks: case and whitespace do not make a text new."""
+    return " ".join(text.split()).casefold()
+
+
+def _with_subtitle(subtitle: str, summary_text: str, content_text: str) -> str:
+    """``summary_text`` with ``subtitle`` (an item's itunes:subtitle) as its last line.
+
+    feedparser keeps the subtitle apart from summary and content, yet some shows name
+    their guests only there (Go Time: "with Jane Doe & John Roe"). Often it is just the
+    start of the description, though: then it is left out, also when cut off with "...".
+    """
+    line = " ".join(subtitle.split())[:MAX_TITLE_CHARS]  # one line; a subtitle is short
+    probe = line
+    while probe.endswith(_ELLIPSES):
+        probe = probe.removesuffix("...").removesuffix("…").rstrip()
+    if not probe or probe in summary_text or probe in content_text:  # fast, exact path
+        return summary_text
+    folded = _fold(probe)
+    if folded in _fold(summary_text) or folded in _fold(content_text):
+        return summary_text
+    if not summary_text:
+        return line
+    # Room is made in the summary so that the line, the point of this, survives the cap.
+    return f"{summary_text[: MAX_TEXT_CHARS - len(line) - 1]}\n{line}"
 
 
 def _base_of(detail: Mapping[str, Any], base: str) -> str:
