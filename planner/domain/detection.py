@@ -895,7 +895,9 @@ class DetectionIndex:
             for run in participants(text, cues)
         ]
         for run in name_runs(text):
-            cue = guest_cue(text, run.start, run.end, cues, strong_only=True)
+            cue = guest_cue(
+                text, run.start, run.end, cues, intros=show.intro_pattern, strong_only=True
+            )
             if cue is not None:
                 found.append((run.name, _cue_words(cue)))
         for name, why in found:
@@ -1078,6 +1080,7 @@ def _slotted_spans(title: str, show: ShowProfile) -> list[tuple[int, int]]:
 def _cue_words(cue: str) -> str:
     return {
         "before": "the notes introduce them as a guest",
+        "intro": "the show's own words for its guests",
         "after": "the notes say they join the show",
         "speaks": "the notes say they speak on the show",
         "list": "listed among the episode's participants",
@@ -1100,7 +1103,7 @@ def _text_roles(
         if any(s <= start and end <= e for s, e in listed):
             roles[i] = (LIST_FACTOR, _cue_words("list"))
             continue
-        cue = guest_cue(text, start, end, cues)
+        cue = guest_cue(text, start, end, cues, intros=show.intro_pattern)
         if cue == "speaks":
             roles[i] = (WEAK_CUE_FACTOR, _cue_words(cue))
         elif cue is not None:

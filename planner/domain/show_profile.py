@@ -31,11 +31,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from planner.domain.entry import ParsedEntry, Person
 from planner.domain.guest_cues import CuePatterns, cue_patterns
 from planner.domain.names import (
+    GENERIC_WORDS,
     PARTICLES,
     clean_person_name,
     fold,
@@ -55,6 +57,10 @@ INTERVIEW_SHARE = 0.05
 #: … and a solo show when at most this share has one (a stray cue is no guest policy).
 SOLO_SHARE = 0.02
 MIN_EPISODES_FOR_SOLO = 6
+#: The show's own intro phrases: seen before different guests in this share of episodes.
+INTRO_SHARE = 0.04
+MAX_INTROS = 5
+INTRO_EPISODES = 100
 #: Each learning pass reads at most this many episodes (the newest).
 MAX_EPISODES = 400
 
@@ -126,6 +132,9 @@ class ShowProfile:
     hosts: tuple[str, ...] = ()
     slots: tuple[str, ...] = ()
     template: str = ""
+    #: The show's own words before a guest's name, learned from its notes ("on this
+    #: episode bryan has"), lower case.
+    intros: tuple[str, ...] = ()
     language: str = ""
     show_names: tuple[str, ...] = ()
     episodes: int = 0
@@ -150,6 +159,10 @@ class ShowProfile:
     def cues(self) -> CuePatterns:
         return cue_patterns(self.language)
 
+    @property
+    def intro_pattern(self) -> re.Pattern[str] | None:
+        return intro_pattern(self.intros)
+
     def corrected(self, corrections: ShowCorrections) -> ShowProfile:
         """The learned profile with ``corrections`` applied on top."""
         removed = {fold(h) for h in corrections.not_hosts}
@@ -171,6 +184,8 @@ class ShowProfile:
             head = "Interview show"
             if self.template:
                 head += f" — guests appear as '{self.template}'"
+            elif self.intros:
+                head += f" — the notes introduce guests as '{self.intros[0]} {{guest}}'"
             else:
                 head += " — guests are introduced in the episode notes"
         else:
@@ -191,6 +206,7 @@ class ShowProfile:
             "hosts": list(self.learned_hosts),
             "slots": list(self.slots),
             "template": self.template,
+            "intros": list(self.intros),
             "language": self.language,
             "show_names": list(self.show_names),
             "episodes": self.episodes,
@@ -212,6 +228,7 @@ class ShowProfile:
             learned_hosts=_strings(data.get("hosts")),
             slots=tuple(s for s in _strings(data.get("slots")) if s in (SLOT_FIRST, SLOT_LAST)),
             template=str(data.get("template") or "")[:300],
+            intros=_strings(data.get("intros"))[:MAX_INTROS],
             language=str(data.get("language") or "")[:20],
             show_names=_strings(data.get("show_names")),
             episodes=_count(data.get("episodes")),
@@ -407,8 +424,12 @@ def learn_show(
     hosts = _learn_hosts(entries, facts, show_names, cues)
     host_keys = {clean_person_name(h) for h in hosts}
     slots, example = _learn_slots(entries, show_names, cues, host_keys)
+    intros = _learn_intros(entries, cues, host_keys)
+    learned_intros = intro_pattern(intros)
     guest_episodes = sum(
-        1 for e in entries if _has_guest_signal(e, show_names, cues, host_keys, slots)
+        1
+        for e in entries
+        if _has_guest_signal(e, show_names, cues, host_keys, slots, learned_intros)
     )
     count = len(entries)
     if count and guest_episodes >= max(2, INTERVIEW_SHARE * count):
@@ -420,6 +441,7 @@ def learn_show(
     learned = ShowProfile(
         slots=slots,
         template=_template(example, show_names, cues) if example and slots else "",
+        intros=intros,
         language=facts.language,
         show_names=show_names,
         episodes=count,
@@ -500,17 +522,19 @@ _BULLET = re.compile(r"^\s*(?:[*•·\-–—]|\d{1,2}[.)])\s+")
 def participants(text: str, cues: CuePatterns, *, hosts: bool = False) -> list[NameRun]:
     """The people of a participant list in ``text`` (offsets into ``text``).
 
-    A list is two or more bulleted lines that each open with a name ("* Jane Doe, CTO at
-    Acme"), headed by a list heading ("Guests:", "Vem ver quem acompanha a gente") or with
-    one line marking its host ("* Paulo Silveira, o host …"). Returns the listed guests, or
-    with ``hosts`` the people the list marks as hosts.
+    A list is consecutive bulleted lines ("* Jane Doe, CTO at Acme"; bullets may also run
+    on in one line, as flattened HTML lists do), two or more of them opening with a name,
+    headed by a list heading ("Guests:", "Vem ver quem acompanha a gente") or with a line
+    marking this show's host ("* Paulo Silveira, o host …" — not "host of another
+    podcast"). Returns the listed guests, or with ``hosts`` the people marked as hosts.
     """
-    if "\n" not in text:
+    if "*" not in text and "•" not in text and "\n" not in text:
         return []
     out: list[NameRun] = []
     block: list[tuple[NameRun, bool]] = []
+    in_block = False
     heading = ""
-    offset = 0
+    previous = ""
 
     def close() -> None:
         if len(block) >= 2 and (
@@ -519,36 +543,70 @@ def participants(text: str, cues: CuePatterns, *, hosts: bool = False) -> list[N
             out.extend(run for run, is_host in block if is_host == hosts)
         block.clear()
 
-    previous = ""
-    for line in text.split("\n"):
+    for start, end in _line_spans(text):
+        line = text[start:end]
+        if not _BULLET.match(line):
+            close()
+            in_block = False
+            previous = line
+            continue
+        if not in_block:
+            heading = previous
+            in_block = True
         listed = _listed_name(line)
         if listed is None:
-            close()
-            previous = line
-        else:
-            if not block:
-                heading = previous
-            is_host = bool(cues.host_word.search(line, listed.end, listed.end + 40))
-            block.append(
-                (NameRun(listed.name, offset + listed.start, offset + listed.end), is_host)
-            )
-        offset += len(line) + 1
+            continue  # a bulleted line without a name ("* Links") does not end the list
+        is_host = _marks_host(line[listed.end :], cues)
+        block.append((NameRun(listed.name, start + listed.start, start + listed.end), is_host))
     close()
     return out
 
 
+_INLINE_BULLET = re.compile(r"\n|(?<=\S)(?=\*\s)|(?<=\S)(?=•\s)")
+#: A host word followed by these belongs to another show: "host do Bolha Dev Podcast".
+_OTHER_SHOW = re.compile(
+    r"\s+(?:do|da|dos|das|de|del|of|at|for|on|von|vom|bei|van|du|des)\s", re.IGNORECASE
+)
+
+
+def _line_spans(text: str) -> list[tuple[int, int]]:
+    """Lines of ``text``, with inline bullets ("…Klabin* Jane Doe") starting new lines."""
+    spans = []
+    cursor = 0
+    for match in _INLINE_BULLET.finditer(text):
+        spans.append((cursor, match.start()))
+        cursor = match.end()
+    spans.append((cursor, len(text)))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _marks_host(rest: str, cues: CuePatterns) -> bool:
+    """Does the rest of a listed line mark that person as this show's host?"""
+    word = cues.host_word.search(rest, 0, 40)
+    return word is not None and not _OTHER_SHOW.match(rest, word.end())
+
+
+_QUOTED = re.compile(r"\s+[\"“”'‘’«][^\"“”«»]{1,30}[\"“”'‘’»]")
+
+
 def _listed_name(line: str) -> NameRun | None:
-    """The name opening a bulleted line ("* Jane Doe, CTO at Acme"), if it does."""
+    """The name opening a bulleted line ("* Jane Doe, CTO at Acme"), if it does.
+
+    A nickname in quotes stays part of the span ("* Ana "Nana" Souza, …") but not of the
+    name.
+    """
     bullet = _BULLET.match(line)
     if not bullet:
         return None
-    runs = name_runs(line)
-    if not runs or runs[0].start != bullet.end():
+    head = re.match(r"[^,:(\n]*?(?=\s*(?:[,:(]|\s[-–—]\s|$))", line[bullet.end() :])
+    if head is None:
         return None
-    rest = line[runs[0].end :]
-    if rest.strip() and not re.match(r"\s*(?:[,:(]|[-–—]\s)", rest):
+    span = head.group().rstrip()
+    name = " ".join(_QUOTED.sub(" ", span).split())
+    runs = name_runs(name)
+    if len(runs) != 1 or runs[0].start != 0 or runs[0].end != len(name):
         return None
-    return runs[0]
+    return NameRun(runs[0].name, bullet.end(), bullet.end() + len(span))
 
 
 def _learn_slots(
@@ -591,12 +649,131 @@ def _learn_slots(
     return slots, examples.get(main, "")
 
 
+_CONTEXT = re.compile(r"((?:[^\W\d_][\w'’]*,?[ \t]+){2,5})$")
+
+
+def _learn_intros(
+    entries: Sequence[ParsedEntry], cues: CuePatterns, host_keys: set[str]
+) -> tuple[str, ...]:
+    """The words this show writes before a different guest's name in many episodes.
+
+    "On this episode Bryan has Jane Doe", "Tom tiene a Jane Doe": the two to five words
+    before a person-like name, counted once per episode; a phrase counts when it precedes
+    different people in at least :data:`INTRO_SHARE` of the episodes (credits such as
+    "edited by" name the same person every time and are left out).
+    """
+    entries = entries[:INTRO_EPISODES]  # a show's wording changes: the newest count
+    seen: Counter[str] = Counter()
+    names: dict[str, set[str]] = {}
+    for entry in entries:
+        text = entry.text
+        found: set[str] = set()
+        for run in name_runs(text):
+            key = clean_person_name(run.name)
+            if key in host_keys:
+                continue
+            line_start = max(text.rfind("\n", 0, run.start), text.rfind(". ", 0, run.start))
+            context = _CONTEXT.search(text, max(line_start + 1, run.start - 60), run.start)
+            if context is None:
+                continue
+            words = fold(context.group(1).replace(",", " ")).split()
+            for size in range(2, len(words) + 1):
+                phrase = " ".join(words[-size:])
+                found.add(phrase)
+                names.setdefault(phrase, set()).add(key)
+        seen.update(found)
+    needed = max(3, INTRO_SHARE * len(entries))
+    phrases = [
+        p
+        for p, n in seen.items()
+        if n >= needed
+        and len(names[p]) >= max(3, n * 0.6)
+        and not cues.before.search(p + " ")
+        and not all(w in GENERIC_WORDS or w in PARTICLES for w in p.split())
+        and p.split()[-1] not in _ORGANISATION_LEADS
+    ]
+    # the longest phrase of a family is the show's wording; shorter ones are its tail
+    phrases.sort(key=lambda p: (-seen[p], -len(p)))
+    kept: list[str] = []
+    for phrase in phrases:
+        if not any(k.endswith(" " + phrase) or phrase.endswith(" " + k) for k in kept):
+            kept.append(phrase)
+    return tuple(kept[:MAX_INTROS])
+
+
+#: A phrase ending in one of these leads to a place or an organisation ("engineer at",
+#: "desenvolvedor no", "the story of the"), not to a person.
+_ORGANISATION_LEADS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "at",
+        "on",
+        "for",
+        "from",
+        "by",
+        "o",
+        "os",
+        "as",
+        "na",
+        "no",
+        "nas",
+        "nos",
+        "da",
+        "do",
+        "das",
+        "dos",
+        "de",
+        "del",
+        "la",
+        "le",
+        "les",
+        "el",
+        "los",
+        "las",
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "im",
+        "am",
+        "zum",
+        "zur",
+        "bei",
+        "van",
+        "het",
+        "een",
+        "en",
+        "i",
+        "på",
+        "hos",
+    ]
+)
+
+
+@lru_cache(maxsize=256)
+def intro_pattern(intros: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A show's intro phrases as a pattern ending where the name starts."""
+    if not intros:
+        return None
+    alternatives = "|".join(
+        r",?\s+".join(re.escape(w) for w in phrase.split()) for phrase in intros
+    )
+    return re.compile(rf"(?<![\w'’])(?:{alternatives}),?\s+$", re.IGNORECASE)
+
+
 def _has_guest_signal(
     entry: ParsedEntry,
     show_names: Sequence[str],
     cues: CuePatterns,
     host_keys: set[str],
     slots: Sequence[str],
+    intros: re.Pattern[str] | None = None,
 ) -> bool:
     """Does this episode name someone other than the hosts as its guest?"""
     for person in entry.people:
@@ -621,13 +798,19 @@ def _has_guest_signal(
     for run in name_runs(text):
         if clean_person_name(run.name) in host_keys:
             continue
-        if guest_cue(text, run.start, run.end, cues, strong_only=True):
+        if guest_cue(text, run.start, run.end, cues, intros=intros, strong_only=True):
             return True
     return False
 
 
 def guest_cue(
-    text: str, start: int, end: int, cues: CuePatterns, *, strong_only: bool = False
+    text: str,
+    start: int,
+    end: int,
+    cues: CuePatterns,
+    *,
+    intros: re.Pattern[str] | None = None,
+    strong_only: bool = False,
 ) -> str | None:
     """The cue phrase that introduces ``text[start:end]`` as a guest, if any.
 
@@ -641,6 +824,8 @@ def guest_cue(
         before = before[cut + 1 :]
     if cues.before.search(before):
         return "before"
+    if intros is not None and intros.search(fold(before) + " "):
+        return "intro"
     line_start = text.rfind("\n", 0, start) + 1
     if cues.title_marker.fullmatch(text[line_start:start].strip() + " "):
         return "before"  # a line of its own that reads "With Jane Doe"
