@@ -1054,6 +1054,8 @@ class DetectionIndex:
 
 # --- the show's conventions --------------------------------------------------------------
 
+_FULL_FORMS = frozenset({FormKind.FULL, FormKind.ALIAS, FormKind.INITIAL})
+
 #: How sure a show's own title slot makes the guest role (times the name's confidence).
 SLOT_FACTOR = 1.0
 #: A cue phrase right before or after the name ("my guest is", "joins us").
@@ -1103,12 +1105,15 @@ def _text_roles(
         if any(s <= start and end <= e for s, e in listed):
             roles[i] = (LIST_FACTOR, _cue_words("list"))
             continue
+        # one word ("Tim") is too weak for anything but a cue right beside it
+        full_name = any(p.kind in _FULL_FORMS for p in hits[i].patterns)
         cue = guest_cue(text, start, end, cues, intros=show.intro_pattern)
         if cue == "speaks":
-            roles[i] = (WEAK_CUE_FACTOR, _cue_words(cue))
+            if full_name:
+                roles[i] = (WEAK_CUE_FACTOR, _cue_words(cue))
         elif cue is not None:
             roles[i] = (CUE_FACTOR, _cue_words(cue))
-        elif show.kind is ShowKind.INTERVIEW and _opens_paragraph(text, start, end):
+        elif full_name and show.kind is ShowKind.INTERVIEW and _opens_paragraph(text, start, end):
             roles[i] = (WEAK_CUE_FACTOR, _cue_words("opening"))
     # "with Jane Doe, CEO of Acme, and John Roe": a name joined to a guest is one too
     for _ in range(2):
@@ -1177,7 +1182,11 @@ def _apply_show(evidence: list[_Ev], show: ShowProfile, names: dict[int | None, 
         tagged = ev.field == FIELD_PEOPLE and "guest" in credit
         if tagged:
             continue  # the feed itself says role="guest": that wins over anything learned
-        host = show.is_host(names.get(ev.owner, "")) or show.is_host(ev.matched)
+        host = (
+            show.is_host(names.get(ev.owner, ""))
+            or show.is_host(ev.matched)
+            or fold(ev.matched) in show.host_first_names
+        )
         if host or not show.has_guests:
             ev.role = Role.FEATURE if ev.field == FIELD_TITLE else Role.MENTION
 

@@ -248,6 +248,14 @@ ENGLISH = GuestCues(
         weighs
         gives
         give
+        confronts
+        questions
+        shreds
+        tackles
+        challenges
+        criticizes
+        criticises
+        fills in
         """
     ),
     title_markers=_phrases(
@@ -810,10 +818,7 @@ def _alternatives(phrases: set[str]) -> str:
     """A case-insensitive regex alternative, longest phrase first (the longest cue wins);
     any apostrophe and any whitespace match."""
     ordered = sorted({p for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
-    escaped = (
-        re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]").replace("’", "['’]")
-        for p in ordered
-    )
+    escaped = (re.sub("['’]", "['’]", re.escape(p).replace(r"\ ", r"\s+")) for p in ordered)
     return "(?i:" + "|".join(escaped) + ")"
 
 
@@ -822,9 +827,17 @@ def _at_word_start(alternatives: str) -> str:
     return rf"(?<![\w'’]){alternatives}"
 
 
-#: Lower-case words that may sit between a cue and the name: "we talk to revolutionary
-#: musical artist Seun Kuti", "my guest is the author Jane Doe".
-_DESCRIPTOR = r"(?:[^\W\d_A-Z][\w'’.\-]*,?\s+){0,5}"
+#: Words that may sit between a cue and the name: "we talk to revolutionary musical artist
+#: Seun Kuti", "we speak with attorney and former Acme adviser Jane Doe", "we talk to two
+#: newly elected members: Jane Doe" — but not a word that starts another clause ("we talk
+#: to Jane Doe about John Roe" does not make John Roe a guest).
+_CLAUSE_WORDS = (
+    "about|on|regarding|over|after|before|sobre|über|sur|om|over|following|while|because"
+)
+_DESCRIPTOR = (
+    rf"(?:(?:(?!(?i:{_CLAUSE_WORDS})\b)[^\W\d_][\w'’.\-]*,?\s+){{0,6}}"
+    r"|[^.!?\n:]{0,60}:\s+)"
+)
 _HONORIFIC = r"(?:(?i:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|sen|senator|rep|gov)\.?\s+)?"
 _CAPITALISED = r"[^\W\d_a-z][\w'’.\-]*"
 #: What may sit between the name and a cue after it: "(Acme)", ", the CEO of Acme,", "of
@@ -832,7 +845,8 @@ _CAPITALISED = r"[^\W\d_a-z][\w'’.\-]*"
 _APPOSITION = (
     r"(?:\s*\([^()]{1,60}\)"
     r"|\s*,[^,.;:!?()]{1,80},"
-    rf"|\s+(?:of|from|at|de|da|do|von|vom)\s+(?:the\s+)?{_CAPITALISED}(?:\s+[\w'’.\-]+){{0,4}}?"
+    rf"|\s+(?:of|from|at|de|da|do|von|vom)\s+(?:[\w'’]+\s+){{0,2}}?{_CAPITALISED}"
+    r"(?:\s+[\w'’.\-]+){0,4}?"
     r"|\s*,?\s+who(?=\s)"
     r"|\s*,(?=\s+[a-z]))"
 )

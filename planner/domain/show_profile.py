@@ -148,6 +148,11 @@ class ShowProfile:
         """Hosts as folded, cleaned names ("Dr. Jane A. Doe" → "jane doe")."""
         return frozenset(k for h in self.hosts if (k := clean_person_name(h)))
 
+    @property
+    def host_first_names(self) -> frozenset[str]:
+        """What the notes call the hosts ("Tim ist wieder zurück"): their first names."""
+        return frozenset(k.split()[0] for k in self.host_keys if len(k.split()) > 1)
+
     def is_host(self, name: str) -> bool:
         return clean_person_name(name) in self.host_keys
 
