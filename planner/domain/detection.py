@@ -151,6 +151,7 @@ from planner.domain.show_profile import (
     guest_cue,
     name_runs,
     participants,
+    plausible_guest,
     segment_names,
     slot_of,
     title_segments,
@@ -545,13 +546,13 @@ class DetectionIndex:
         self._scan_people(entry, evidence, suggestions, show)
         self._scan_authors(entry, evidence, show if is_podcast else None)
         if show is None or show.has_guests:
-            self._title_suggestions(entry, title, title_hits, text, evidence, suggestions)
+            self._title_suggestions(entry, title, title_hits, text, evidence, suggestions, show)
             if show is not None and is_podcast:
                 self._text_suggestions(entry, show, text, text_hits, evidence, suggestions)
         self._mainly_about(text_hits, evidence)
         if show is not None:
             _apply_show(evidence, show, self._names)
-            suggestions = [s for s in suggestions if not show.is_host(s.name)]
+            suggestions = [s for s in suggestions if plausible_guest(s.name, entry, show)]
         detections = _combine(evidence)
         me = next((d for d in detections if d.is_me), None)
         contacts = tuple(d for d in detections if not d.is_me)
@@ -922,14 +923,25 @@ class DetectionIndex:
         text: str,
         out: list[_Ev],
         suggestions: list[GuestSuggestion],
+        show: ShowProfile | None = None,
     ) -> None:
-        """Interview-framed title names that are nobody we know."""
+        """Interview-framed title names that are nobody we know.
+
+        With a show profile, only names in the show's guest slot or behind a title marker
+        ("with", "con") count: a solo show's "Episode 118 - Imposter Syndrome" is a topic.
+        """
         if title is None:
             return
         known = [title.folded.original_span(h.start, h.end) for h in title_hits]
         people_names = {fold(p.name) for p in entry.people}
+        slotted = _slotted_spans(title.frame.title, show) if show is not None else []
         for candidate in guest_candidates(title.frame):
             if any(s < candidate.end and candidate.start < e for s, e in known):
+                continue
+            if show is not None and not (
+                any(s <= candidate.start and candidate.end <= e for s, e in slotted)
+                or show.cues.title_marker.search(title.frame.title[: candidate.start])
+            ):
                 continue
             if fold(candidate.name) in people_names:
                 continue  # the podcast:person element already speaks for them

@@ -305,7 +305,6 @@ ENGLISH = GuestCues(
         on air
         on the show
         in this episode
-        with
         """
     ),
     host_words=_phrases(

@@ -37,6 +37,7 @@ from typing import Any
 from planner.domain.entry import ParsedEntry, Person
 from planner.domain.guest_cues import CuePatterns, cue_patterns
 from planner.domain.names import (
+    COMMON_WORDS,
     GENERIC_WORDS,
     PARTICLES,
     clean_person_name,
@@ -50,6 +51,8 @@ from planner.domain.names import (
 HOST_SHARE = 0.4
 #: A name only written in the notes needs more: news shows name the same politician often.
 MENTION_HOST_SHARE = 0.6
+#: A first name the notes use with a conversation verb ("Chuck talks with …") this often.
+ADDRESSED_HOST_SHARE = 0.2
 #: A title slot holding different people in at least this share of titles is a guest slot.
 SLOT_SHARE = 0.15
 #: A show with guest signals in at least this share of episodes is an interview show.
@@ -151,7 +154,7 @@ class ShowProfile:
     @property
     def host_first_names(self) -> frozenset[str]:
         """What the notes call the hosts ("Tim ist wieder zurück"): their first names."""
-        return frozenset(k.split()[0] for k in self.host_keys if len(k.split()) > 1)
+        return frozenset(k.split()[0] for k in self.host_keys)
 
     def is_host(self, name: str) -> bool:
         return clean_person_name(name) in self.host_keys
@@ -255,6 +258,60 @@ def _count(value: object) -> int:
 # --- names in running text ---------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
+#: Capitalised words that describe a person before their name ("Comedian Jane Doe").
+ROLE_WORDS = frozenset(
+    [
+        "activist",
+        "actor",
+        "actress",
+        "analyst",
+        "analista",
+        "artist",
+        "author",
+        "autor",
+        "autora",
+        "bassist",
+        "chef",
+        "columnist",
+        "comedian",
+        "comedienne",
+        "commentator",
+        "correspondent",
+        "critic",
+        "dj",
+        "director",
+        "doctor",
+        "drummer",
+        "economist",
+        "editor",
+        "engineer",
+        "entrepreneur",
+        "founder",
+        "historian",
+        "host",
+        "investor",
+        "journalist",
+        "lawyer",
+        "musician",
+        "novelist",
+        "physicist",
+        "poet",
+        "politician",
+        "pollster",
+        "producer",
+        "professor",
+        "rapper",
+        "reporter",
+        "researcher",
+        "scholar",
+        "scientist",
+        "senator",
+        "singer",
+        "songwriter",
+        "strategist",
+        "writer",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +334,11 @@ def name_runs(text: str) -> list[NameRun]:
         core = [w.group().rstrip(".") if not is_initial(w.group()) else w.group() for w in words]
         while core and is_title(core[0]):
             core.pop(0)
+            words.pop(0)
+        while len(core) > 2 and (
+            _POSSESSIVE_END.search(core[0]) or fold(core[0]).rstrip("s") in ROLE_WORDS
+        ):
+            core.pop(0)  # "NBC's Jane Doe", "Lawyer Jane Doe": the name is what follows
             words.pop(0)
         if core and len(core[0]) == 1:
             core.pop(0)  # "O Hipsters", "A Matera": an article, not an initial
@@ -488,6 +550,7 @@ def _learn_hosts(
     authors: Counter[str] = Counter()
     mentioned: Counter[str] = Counter()
     listed_hosts: Counter[str] = Counter()
+    addressed: Counter[str] = Counter()  # "Chuck talks with …", "… joins Chuck"
     spelled: dict[str, str] = {}
     for entry in entries:
         for person in entry.people:
@@ -502,6 +565,13 @@ def _learn_hosts(
                 seen.add(key)
                 spelled.setdefault(key, run.name)
         mentioned.update(seen)
+        addressed.update(
+            {
+                word
+                for m in _ADDRESSED.finditer(entry.text)
+                if (word := m.group(1) or m.group(2)) and fold(word) not in COMMON_WORDS
+            }
+        )
         listed_hosts.update(
             {clean_person_name(r.name) for r in participants(entry.text, cues, hosts=True)}
         )
@@ -517,8 +587,21 @@ def _learn_hosts(
     for key, n in mentioned.items():
         if n >= max(3, MENTION_HOST_SHARE * count):
             add(spelled[key])
+    for word, n in addressed.items():
+        if n >= max(3, ADDRESSED_HOST_SHARE * count):
+            # the host by first name: their full name is the commonest name starting so
+            full = [k for k in mentioned if k.split()[0] == fold(word) and mentioned[k] >= 2]
+            add(spelled[max(full, key=lambda k: mentioned[k])] if full else word)
     shows = {clean_person_name(n) for n in show_names[:1]}
     return [name for key, name in found.items() if key not in shows]
+
+
+#: A lone capitalised word beside a conversation verb: how notes name their host.
+_ADDRESSED = re.compile(
+    r"(?<![\w'’.] )(?<![\w'’])([A-Z][a-zà-ÿ]{2,})(?= (?:talks?|speaks?|chats?|sits|has|and his|"
+    r"and her|asks|tiene|habla|spricht|fala|parle|praat|pratar)\b)"
+    r"|(?:joins?|talks? (?:with|to)|speaks? (?:with|to)) ([A-Z][a-zà-ÿ]{2,})\b(?! [A-Z])"
+)
 
 
 _BULLET = re.compile(r"^\s*(?:[*•·\-–—]|\d{1,2}[.)])\s+")
@@ -808,6 +891,25 @@ def _has_guest_signal(
     return False
 
 
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+
+
+def plausible_guest(name: str, entry: ParsedEntry, show: ShowProfile) -> bool:
+    """Could this suggested name be a guest of ``show``'s ``entry``?
+
+    Not a host (nor a host's first name), not the show's own name, not a possessive
+    ("Jane Doe's book" is about her work), and not a phrase the same episode also writes in
+    lower case ("Imposter Syndrome" … "imposter syndrome"): a topic, not a person.
+    """
+    if _POSSESSIVE_END.search(name) or show.is_host(name):
+        return False
+    key = fold(name)
+    if key in {fold(n) for n in show.show_names} or key in show.host_first_names:
+        return False
+    lowered = name.lower()
+    return lowered not in entry.title and lowered not in entry.text
+
+
 def guest_cue(
     text: str,
     start: int,
@@ -873,6 +975,7 @@ __all__ = [
     "guest_cue",
     "learn_show",
     "name_runs",
+    "plausible_guest",
     "segment_names",
     "slot_of",
     "title_segments",
