@@ -45,6 +45,7 @@ from planner.domain.names import (
     is_initial,
     is_title,
     looks_like_person_name,
+    word_set,
 )
 
 #: A name (or credit) in at least this share of episodes is a host or a regular.
@@ -65,7 +66,7 @@ INTRO_SHARE = 0.04
 MAX_INTROS = 5
 INTRO_EPISODES = 100
 #: Each learning pass reads at most this many episodes (the newest).
-MAX_EPISODES = 400
+MAX_EPISODES = 200
 
 SLOT_FIRST = "first"
 SLOT_LAST = "last"
@@ -259,58 +260,15 @@ def _count(value: object) -> int:
 
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*\.?")
 #: Capitalised words that describe a person before their name ("Comedian Jane Doe").
-ROLE_WORDS = frozenset(
-    [
-        "activist",
-        "actor",
-        "actress",
-        "analyst",
-        "analista",
-        "artist",
-        "author",
-        "autor",
-        "autora",
-        "bassist",
-        "chef",
-        "columnist",
-        "comedian",
-        "comedienne",
-        "commentator",
-        "correspondent",
-        "critic",
-        "dj",
-        "director",
-        "doctor",
-        "drummer",
-        "economist",
-        "editor",
-        "engineer",
-        "entrepreneur",
-        "founder",
-        "historian",
-        "host",
-        "investor",
-        "journalist",
-        "lawyer",
-        "musician",
-        "novelist",
-        "physicist",
-        "poet",
-        "politician",
-        "pollster",
-        "producer",
-        "professor",
-        "rapper",
-        "reporter",
-        "researcher",
-        "scholar",
-        "scientist",
-        "senator",
-        "singer",
-        "songwriter",
-        "strategist",
-        "writer",
-    ]
+ROLE_WORDS = word_set(
+    """
+    activist actor actress analyst analista artist author autor autora bassist chef
+    columnist comedian comedienne commentator correspondent critic dj director doctor
+    drummer economist editor engineer entrepreneur founder historian host investor
+    journalist lawyer musician novelist physicist poet politician pollster producer
+    professor rapper reporter researcher scholar scientist senator singer songwriter
+    strategist writer
+    """
 )
 
 
@@ -323,43 +281,54 @@ class NameRun:
     end: int
 
 
-def name_runs(text: str) -> list[NameRun]:
-    """Person-like runs of 2–4 capitalised words ("Jane Doe", "Ludwig van Beethoven")."""
+#: Upper-case letters of the Latin, Greek and Cyrillic scripts (re has no \p{Lu}).
+_UPPER = "".join(c for c in map(chr, range(0x0530)) if c.isupper())
+_CAPITALISED_RUN = re.compile(
+    rf"(?<![\w'’\-])[{_UPPER}][\w'’\-]*\.?"
+    rf"(?: (?:[{_UPPER}][\w'’\-]*\.?|(?:{'|'.join(sorted(PARTICLES, key=len, reverse=True))})"
+    rf"(?= [{_UPPER}])))*"
+)
+
+
+@lru_cache(maxsize=2048)
+def name_runs(text: str) -> tuple[NameRun, ...]:
+    """Person-like runs of 2–4 capitalised words ("Jane Doe", "Ludwig van Beethoven").
+
+    A run found by one regular expression is then trimmed: a full stop after a word (not
+    an initial) ends it, and honorifics, a possessive or a role word before the name
+    ("NBC's", "Comedian") and an article ("O Hipsters") are set aside.
+    """
     runs: list[NameRun] = []
-    words: list[re.Match[str]] = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        if " " not in match.group():
+            continue
+        words: list[re.Match[str]] = []
+        for word in _WORD.finditer(text, match.start(), match.end()):
+            words.append(word)
+            if word.group().endswith(".") and not is_initial(word.group()):
+                _close_run(words, runs)
+        _close_run(words, runs)
+    return tuple(runs)
 
-    def close() -> None:
-        while words and fold(words[-1].group().rstrip(".")) in PARTICLES:
-            words.pop()
-        core = [w.group().rstrip(".") if not is_initial(w.group()) else w.group() for w in words]
-        while core and is_title(core[0]):
-            core.pop(0)
-            words.pop(0)
-        while len(core) > 2 and (
-            _POSSESSIVE_END.search(core[0]) or fold(core[0]).rstrip("s") in ROLE_WORDS
-        ):
-            core.pop(0)  # "NBC's Jane Doe", "Lawyer Jane Doe": the name is what follows
-            words.pop(0)
-        if core and len(core[0]) == 1:
-            core.pop(0)  # "O Hipsters", "A Matera": an article, not an initial
-            words.pop(0)
-        if 2 <= len(core) <= 4 and looks_like_person_name(core):
-            runs.append(NameRun(" ".join(core), words[0].start(), words[-1].end()))
-        words.clear()
 
-    for match in _WORD.finditer(text):
-        word = match.group()
-        joined = bool(words) and text[words[-1].end() : match.start()] == " "
-        name_word = word[0].isupper() or (fold(word) in PARTICLES and bool(words))
-        if words and not (joined and name_word):
-            close()
-        if name_word and (words or word[0].isupper()):
-            words.append(match)
-            if word.endswith(".") and not is_initial(word):
-                close()
-    if words:
-        close()
-    return runs
+def _close_run(words: list[re.Match[str]], runs: list[NameRun]) -> None:
+    while words and fold(words[-1].group().rstrip(".")) in PARTICLES:
+        words.pop()
+    core = [w.group().rstrip(".") if not is_initial(w.group()) else w.group() for w in words]
+    while core and is_title(core[0]):
+        core.pop(0)
+        words.pop(0)
+    while len(core) > 2 and (
+        _POSSESSIVE_END.search(core[0]) or fold(core[0]).rstrip("s") in ROLE_WORDS
+    ):
+        core.pop(0)  # "NBC's Jane Doe", "Lawyer Jane Doe": the name is what follows
+        words.pop(0)
+    if core and len(core[0]) == 1:
+        core.pop(0)  # "O Hipsters", "A Matera": an article, not an initial
+        words.pop(0)
+    if 2 <= len(core) <= 4 and looks_like_person_name(core):
+        runs.append(NameRun(" ".join(core), words[0].start(), words[-1].end()))
+    words.clear()
 
 
 # --- titles ------------------------------------------------------------------------------
@@ -559,7 +528,7 @@ def _learn_hosts(
         credits.update({p.name for p in entry.people if p.name.strip()})
         authors.update({n for a in entry.authors for n in _split_people(a)})
         seen: set[str] = set()
-        for run in name_runs(f"{entry.title}\n{entry.text}"):
+        for run in (*name_runs(entry.title), *name_runs(entry.text)):
             key = clean_person_name(run.name)
             if key not in seen:
                 seen.add(key)
