@@ -262,7 +262,7 @@ SCORED_ROLES = (Role.GUEST, Role.LINK, Role.MENTION)
 def scored_role(detection: Detection) -> Role:
     """The role the dataset can judge: it has no "feature", so a feature counts as the
     strongest of its other evidence (a link if it links them, else a mention)."""
-    if detection.role is not Role.FEATURE:
+    if detection.role not in (Role.FEATURE, Role.GUEST_POST):
         return detection.role
     if any(e.role is Role.LINK for e in detection.evidence):
         return Role.LINK

@@ -130,7 +130,7 @@ from planner.domain.detection_titles import (
     guest_factor,
 )
 from planner.domain.entry import ParsedEntry, Person
-from planner.domain.guest_cues import CuePatterns
+from planner.domain.guest_cues import CuePatterns, cue_patterns
 from planner.domain.model import ROLE_STRENGTH, Contact, FeedKind, Profile, Role
 from planner.domain.names import (
     COMMON_WORDS,
@@ -541,7 +541,9 @@ class DetectionIndex:
         title = _Title.of(entry.title, is_podcast)
         text = entry.text
         title_hits = self._scan_title(title, evidence, show)
-        text_hits = self._scan_text(text, evidence, show if is_podcast else None)
+        text_hits = self._scan_text(
+            text, evidence, show if is_podcast else None, None if is_podcast else entry.title
+        )
         self._scan_links(entry, text, evidence, own_sites)
         self._scan_people(entry, evidence, suggestions, show)
         self._scan_authors(entry, evidence, show if is_podcast else None)
@@ -653,25 +655,36 @@ class DetectionIndex:
         return hits
 
     def _scan_text(
-        self, text: str, out: list[_Ev], show: ShowProfile | None = None
+        self,
+        text: str,
+        out: list[_Ev],
+        show: ShowProfile | None = None,
+        blog_title: str | None = None,
     ) -> list[tuple[_Hit, FoldedText]]:
-        """Names in the text: mentions, or guests where the show's notes introduce them."""
+        """Names in the text: mentions, or guests where the show's notes introduce them.
+
+        In a blog post (``blog_title`` given), a name behind an interview phrase ("we asked
+        Jane Doe") is a guest, and every full name in a round-up ("12 experts on
+        pricing") is featured.
+        """
         if not text:
             return []
         folded = fold_text(text)
         hits = self._find(folded.folded)
-        roles = _text_roles(text, folded, hits, show) if show is not None and hits else {}
+        roles: dict[int, tuple[Role, float, str]] = {}
+        if hits and show is not None:
+            roles = _text_roles(text, folded, hits, show)
+        elif hits and blog_title is not None:
+            roles = _blog_roles(text, folded, hits, blog_title)
         for i, hit in enumerate(hits):
             role_factor = roles.get(i)
             if role_factor is None:
                 out.extend(self._name_evidence(hit, folded, Role.MENTION, FIELD_TEXT))
                 continue
-            factor, why = role_factor
+            role, factor, why = role_factor
             start, end = folded.original_span(hit.start, hit.end)
-            snippet = f"guest: {why} — {make_snippet(text, start, end, SNIPPET_CHARS - 60)}"
-            out.extend(
-                self._name_evidence(hit, folded, Role.GUEST, FIELD_TEXT, factor, _clip(snippet))
-            )
+            snippet = f"{role.value}: {why} — {make_snippet(text, start, end, SNIPPET_CHARS - 60)}"
+            out.extend(self._name_evidence(hit, folded, role, FIELD_TEXT, factor, _clip(snippet)))
             # the plain mention stays as evidence: a guest spot is also a mention
             out.extend(self._name_evidence(hit, folded, Role.MENTION, FIELD_TEXT))
         return [(hit, folded) for hit in hits]
@@ -862,13 +875,17 @@ class DetectionIndex:
             for pattern in self._exact.get(fold(author), ()):
                 if pattern.kind in (FormKind.HANDLE, FormKind.SINGLE):
                     continue
+                own_role, own_why = role, why
+                if pattern.owner is _ME and role is Role.FEATURE:
+                    # my post on someone else's site: they published my guest post
+                    own_role, own_why = Role.GUEST_POST, f"guest post: by {author}"
                 out.append(
                     _Ev(
                         pattern.owner,
-                        role,
+                        own_role,
                         FIELD_AUTHOR,
                         author,
-                        why,
+                        own_why,
                         BASE_CONFIDENCE[pattern.kind],
                         _SOURCE_NAME,
                     )
@@ -1103,9 +1120,26 @@ def _cue_words(cue: str) -> str:
     }[cue]
 
 
+def _blog_roles(
+    text: str, folded: FoldedText, hits: list[_Hit], title: str
+) -> dict[int, tuple[Role, float, str]]:
+    """Hits a blog post interviews ("we asked Jane Doe") or features in a round-up."""
+    cues = cue_patterns("en")
+    roundup = cues.roundup.search(title)
+    roles: dict[int, tuple[Role, float, str]] = {}
+    for i, hit in enumerate(hits):
+        start, _ = folded.original_span(hit.start, hit.end)
+        line_start = text.rfind("\n", 0, start) + 1
+        if cues.interview.search(text, max(line_start, start - 80), start):
+            roles[i] = (Role.GUEST, CUE_FACTOR, "the post interviews them")
+        elif roundup and any(p.kind in _FULL_FORMS for p in hit.patterns):
+            roles[i] = (Role.FEATURE, CUE_FACTOR, f"one of the experts of a round-up, '{title}'")
+    return roles
+
+
 def _text_roles(
     text: str, folded: FoldedText, hits: list[_Hit], show: ShowProfile
-) -> dict[int, tuple[float, str]]:
+) -> dict[int, tuple[Role, float, str]]:
     """Hits (by index) that the show's notes introduce as guests: (factor, why)."""
     if not show.has_guests:
         return {}
@@ -1138,7 +1172,7 @@ def _text_roles(
                 if 0 <= len(between) <= 120 and _chained(between, cues):
                     roles[i] = (roles[j][0], _cue_words("chain"))
                     break
-    return roles
+    return {i: (Role.GUEST, factor, why) for i, (factor, why) in roles.items()}
 
 
 _PARENTHESES = re.compile(r"\([^()]{0,40}\)")

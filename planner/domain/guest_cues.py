@@ -40,6 +40,10 @@ class GuestCues:
     #: Weaker than ``after``: a named person who "discusses" or "explains" is most often a
     #: guest, but a news show's notes also say what a politician "reveals".
     speaks: tuple[str, ...] = ()
+    #: In a blog post: phrases right before the name of someone the post interviews.
+    interviews: tuple[str, ...] = ()
+    #: In a blog post's title: the words of a round-up ("12 experts on pricing").
+    roundups: tuple[str, ...] = ()
 
 
 def _phrases(text: str) -> tuple[str, ...]:
@@ -323,6 +327,51 @@ ENGLISH = GuestCues(
         and
         &
         +
+        """
+    ),
+    interviews=_phrases(
+        """
+        we asked
+        i asked
+        we interviewed
+        i interviewed
+        an interview with
+        interview with
+        q&a with
+        in conversation with
+        i spoke with
+        i spoke to
+        we spoke with
+        we spoke to
+        i talked to
+        i talked with
+        we talked to
+        we talked with
+        i sat down with
+        we sat down with
+        """
+    ),
+    roundups=_phrases(
+        """
+        experts
+        marketers
+        founders
+        bloggers
+        writers
+        creators
+        leaders
+        entrepreneurs
+        podcasters
+        designers
+        developers
+        authors
+        pros
+        people
+        ceos
+        expert roundup
+        expert round-up
+        roundup
+        round-up
         """
     ),
 )
@@ -809,6 +858,8 @@ class CuePatterns:
     title_marker_any: re.Pattern[str]  # every title marker in a title, for candidates
     list_head: re.Pattern[str]
     host_word: re.Pattern[str]
+    interview: re.Pattern[str]  # a blog's interview phrase ending where the name starts
+    roundup: re.Pattern[str]  # a round-up title ("12 experts on …", "Expert roundup")
     joiner_tail: re.Pattern[str]  # "and" (or "," "&") ending a text
     joiner_head: re.Pattern[str]  # "and" (or "," "&") starting a text
 
@@ -873,6 +924,9 @@ def cue_patterns(language: str) -> CuePatterns:
     markers = {p for t in tables for p in t.title_markers}
     heads = {p for t in tables for p in t.list_heads}
     hosts = {p for t in tables for p in t.host_words}
+    interviews = {p for t in tables for p in t.interviews}
+    roundups = {p for t in tables for p in t.roundups}
+    counted = {p for p in roundups if " " not in p and "-" not in p and p != "roundup"}
     words = {p for t in tables for p in t.joiners} - {"&", "+"}
     joiner = _at_word_start(_alternatives(words)) + r"(?![\w])|&|\+|,"
     marker = _at_word_start(_alternatives(markers))
@@ -890,6 +944,15 @@ def cue_patterns(language: str) -> CuePatterns:
         title_marker_any=re.compile(marker + r"(?![\w])\s*[:\-–—]?\s*" + _HONORIFIC),
         list_head=re.compile(_at_word_start(_alternatives(heads)) + r"(?![\w])"),
         host_word=re.compile(_at_word_start(_alternatives(hosts)) + r"(?![\w])"),
+        interview=re.compile(
+            _at_word_start(_alternatives(interviews)) + r"\s*[:\-–—]?\s*" + _HONORIFIC + "$"
+        ),
+        roundup=re.compile(
+            rf"\b\d{{1,3}}\s+(?:[\w-]+\s+)?{_alternatives(counted)}\b"
+            + "|"
+            + _at_word_start(_alternatives(roundups - counted))
+            + r"(?![\w])"
+        ),
         joiner_tail=re.compile(rf"(?:{joiner})\s*$"),
         joiner_head=re.compile(rf"^\s*(?:{joiner})\s*"),
     )

@@ -132,16 +132,25 @@ class Role(StrEnum):
     """How an entry features a person, strongest first in :data:`ROLE_STRENGTH`."""
 
     GUEST = "guest"
+    #: The user wrote the post on someone else's site (only ever a detection of me).
+    GUEST_POST = "guest_post"
     FEATURE = "feature"
     LINK = "link"
     MENTION = "mention"
 
 
-ROLE_STRENGTH: dict[Role, int] = {Role.GUEST: 4, Role.FEATURE: 3, Role.LINK: 2, Role.MENTION: 1}
+ROLE_STRENGTH: dict[Role, int] = {
+    Role.GUEST: 5,
+    Role.GUEST_POST: 4,
+    Role.FEATURE: 3,
+    Role.LINK: 2,
+    Role.MENTION: 1,
+}
 
 #: The ledger kind a detected role becomes.
 ROLE_TO_KIND: dict[Role, Kind] = {
     Role.GUEST: Kind.INTERVIEW,
+    Role.GUEST_POST: Kind.GUEST_POST,
     Role.FEATURE: Kind.FEATURE,
     Role.LINK: Kind.LINK,
     Role.MENTION: Kind.MENTION,
