@@ -11,6 +11,7 @@ import streamlit as st
 from planner.services import contacts, feeds, ingest
 from planner.services.ingest import FeedOutcome, IngestSummary
 from planner.ui import download_csv, plain, run_action, safe_link, workspace
+from planner.ui.show_profile import show_profile_panel
 
 ws = workspace()
 st.title("Feeds")
@@ -323,6 +324,7 @@ if listed:
         format_func=lambda i, d=titles: d.get(i, str(i)),
         key="entries_feed",
     )
+    show_profile_panel(ws, chosen)
     items = run_action(lambda: feeds.list_entries(ws, chosen)) or []
     if not items:
         st.caption("No entries stored for this feed yet.")

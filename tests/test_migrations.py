@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from alembic import command
+from sqlalchemy import inspect, text
 
 from planner.storage import migrate
 from planner.storage.db import make_engine
@@ -59,4 +60,40 @@ def test_upgrade_from_the_first_migration_keeps_rows_and_defaults_new_columns(db
             text("SELECT title, done_on FROM planned_gives WHERE id = 4")
         ).one() == ("post", None)
         assert conn.execute(text("SELECT count(*) FROM interactions")).scalar() == 1
+    engine.dispose()
+
+
+def test_the_show_profile_columns_default_on_upgrade_and_go_on_downgrade(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO feeds (id, url, kind, owner, title, site_link, category, "
+                "error_count, created_at) VALUES (5, 'https://cast.example/feed', 'podcast', "
+                "'me', 'A cast', '', '', 0, '2026-01-01 10:00:00')"
+            )
+        )
+    migrate.upgrade(engine, "0004")
+    columns = "language, itunes_author, feed_people, show_profile, show_corrections"
+    with engine.connect() as conn:
+        row = conn.execute(text(f"SELECT title, {columns} FROM feeds WHERE id = 5")).one()
+    assert tuple(row) == ("A cast", "", "", None, None, None)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE feeds SET language = 'en', show_profile = '{\"kind\": \"solo\"}' "
+                "WHERE id = 5"
+            )
+        )
+    cfg = migrate.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+    with engine.connect() as conn:
+        names = {c["name"] for c in inspect(conn).get_columns("feeds")}
+        assert conn.execute(text("SELECT title FROM feeds WHERE id = 5")).scalar() == "A cast"
+    assert not names & {"language", "itunes_author", "feed_people", "show_profile"}
+    migrate.upgrade(engine)
+    assert migrate.current_revision(engine) == migrate.head_revision(engine)
     engine.dispose()

@@ -19,7 +19,7 @@ from tests.conftest import ROOT
 PAGE_FILES = [
     *sorted((ROOT / "pages").glob("*.py")),
     ROOT / "streamlit_app.py",
-    ROOT / "planner" / "ui" / "__init__.py",
+    *sorted((ROOT / "planner" / "ui").glob("*.py")),
 ]
 MARKDOWN_CALLS = {
     "markdown",

@@ -1,4 +1,5 @@
-"""planner feeds add | add-file | list | remove | import-opml | export-opml; planner ingest."""
+"""planner feeds add | add-file | list | remove | import-opml | export-opml | show | host |
+kind; planner ingest."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import argparse
 import sys
 
 from planner.cli.common import read_file, workspace, write_bytes, write_csv
-from planner.services import feeds, ingest
+from planner.domain.show_profile import ShowKind
+from planner.services import feeds, ingest, shows
 from planner.services.ingest import FeedOutcome
 
 
@@ -55,6 +57,28 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--out")
     p.set_defaults(handler=_export_opml)
 
+    p = fsub.add_parser("show", help="what a podcast feed's show profile says, in words")
+    p.add_argument("id", type=int)
+    p.set_defaults(handler=_show)
+
+    p = fsub.add_parser(
+        "host", help="mark a name as a host of a podcast (or, with --not, as not a host)"
+    )
+    p.add_argument("id", type=int)
+    p.add_argument("name")
+    p.add_argument("--not", dest="not_host", action="store_true", help="the name is no host")
+    p.set_defaults(handler=_host)
+
+    p = fsub.add_parser("kind", help="say a podcast is an interview or a solo show")
+    p.add_argument("id", type=int)
+    p.add_argument(
+        "show_kind",
+        choices=list(SHOW_KINDS),
+        metavar="{interview,solo,learned}",
+        help="learned: as its episodes say (forget a correction)",
+    )
+    p.set_defaults(handler=_kind)
+
     p = sub.add_parser("ingest", help="refresh all feeds (or one) and detect who is in them")
     p.add_argument("--feed", type=int, help="only this feed id")
     p.add_argument(
@@ -64,6 +88,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--force", action="store_true", help="ignore the backoff after errors")
     p.set_defaults(handler=_ingest)
+
+
+SHOW_KINDS = {"interview": ShowKind.INTERVIEW, "solo": ShowKind.SOLO, "learned": None}
 
 
 def _progress(done: int, total: int, outcome: FeedOutcome) -> None:
@@ -145,6 +172,23 @@ def _import_opml(args: argparse.Namespace) -> int:
 
 def _export_opml(args: argparse.Namespace) -> int:
     write_bytes(feeds.export_opml(workspace(args)), args.out)
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    print(shows.describe(workspace(args), args.id))
+    return 0
+
+
+def _host(args: argparse.Namespace) -> int:
+    change = shows.mark_host(workspace(args), args.id, args.name, not args.not_host)
+    print(change.describe())
+    return 0
+
+
+def _kind(args: argparse.Namespace) -> int:
+    change = shows.set_kind(workspace(args), args.id, SHOW_KINDS[args.show_kind])
+    print(change.describe())
     return 0
 
 

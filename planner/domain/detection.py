@@ -554,7 +554,12 @@ class DetectionIndex:
         self._mainly_about(text_hits, evidence)
         if show is not None:
             _apply_show(evidence, show, self._names)
-            suggestions = [s for s in suggestions if plausible_guest(s.name, entry, show)]
+            # a podcast:person guest credit is the feed's own word: it stands as given
+            suggestions = [
+                s
+                for s in suggestions
+                if s.field == FIELD_PEOPLE or plausible_guest(s.name, entry, show)
+            ]
         detections = _combine(evidence)
         me = next((d for d in detections if d.is_me), None)
         contacts = tuple(d for d in detections if not d.is_me)

@@ -40,7 +40,8 @@ class GuestCues:
     #: Weaker than ``after``: a named person who "discusses" or "explains" is most often a
     #: guest, but a news show's notes also say what a politician "reveals".
     speaks: tuple[str, ...] = ()
-    #: In a blog post: phrases right before the name of someone the post interviews.
+    #: In a blog post: phrases right before the name of someone the post interviews ("I
+    #: asked Jane Doe where to start" quotes one answer: not an interview).
     interviews: tuple[str, ...] = ()
     #: In a blog post's title: the words of a round-up ("12 experts on pricing").
     roundups: tuple[str, ...] = ()
@@ -332,21 +333,12 @@ ENGLISH = GuestCues(
     interviews=_phrases(
         """
         we asked
-        i asked
         we interviewed
         i interviewed
         an interview with
         interview with
         q&a with
         in conversation with
-        i spoke with
-        i spoke to
-        we spoke with
-        we spoke to
-        i talked to
-        i talked with
-        we talked to
-        we talked with
         i sat down with
         we sat down with
         """

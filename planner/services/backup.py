@@ -151,7 +151,10 @@ def _decode(kind: str, cell: str) -> Any:
         return _decode_text(cell)
     if kind == "json":
         value = _decode_text(cell)
-        json.loads(value)  # must be JSON; inserted as the exact text
+        try:
+            json.loads(value)  # must be JSON; inserted as the exact text
+        except ValueError as error:
+            raise ValueError(f"not valid JSON ({error})") from None
         return value
     if kind == "datetime":
         return datetime.fromisoformat(cell)

@@ -31,6 +31,7 @@ from planner.domain.model import (
     Trust,
     settings_from_dict,
 )
+from planner.domain.show_profile import ShowKind
 from planner.errors import InvalidInput
 from planner.services import settings as settings_service
 
@@ -64,6 +65,69 @@ def _date(value: Any) -> str | None:
     return values.date_problem(value)
 
 
+def _json_object(subject: str, check: Callable[[dict[str, Any]], str | None] | None = None) -> Rule:
+    """JSON text holding an object (or JSON null), e.g. a feed's learned show profile.
+    ``subject`` names it with its verb ("the show profile is")."""
+
+    def rule(value: Any) -> str | None:
+        try:
+            data = json.loads(value)
+        except (TypeError, ValueError) as error:
+            return f"{subject} not valid JSON ({error})"
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            return f"{subject} not a JSON object"
+        return check(data) if check else None
+
+    return rule
+
+
+def _strings_problem(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return f"{key} is not a list of texts"
+    return None
+
+
+def _corrections_problem(data: dict[str, Any]) -> str | None:
+    for key in ("hosts", "not_hosts"):
+        if problem := _strings_problem(data, key):
+            return problem
+    kind = data.get("kind")
+    if kind is not None and kind not in (ShowKind.INTERVIEW.value, ShowKind.SOLO.value):
+        return f"kind {kind!r} is not one of: interview, solo, null"
+    return None
+
+
+def _profile_problem(data: dict[str, Any]) -> str | None:
+    kind = data.get("kind", ShowKind.UNKNOWN.value)
+    if kind not in {k.value for k in ShowKind}:
+        return f"kind {kind!r} is not one of: {', '.join(k.value for k in ShowKind)}"
+    for key in ("hosts", "slots", "show_names"):
+        if problem := _strings_problem(data, key):
+            return problem
+    return None
+
+
+def _people(value: Any) -> str | None:
+    """JSON text holding a list of credits ({name, role, href} texts), or JSON null."""
+    try:
+        data = json.loads(value)
+    except (TypeError, ValueError) as error:
+        return f"the feed's people are not valid JSON ({error})"
+    if data is None:
+        return None
+    if not isinstance(data, list):
+        return "the feed's people are not a JSON list"
+    for item in data:
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k, ""), str) for k in ("name", "role", "href")
+        ):
+            return "the feed's people are not a list of {name, role, href} objects"
+    return None
+
+
 #: (table, column) → the rule a form applies to it. The one map of what restore checks
 #: beyond the cell's type; every Date column is checked against the stored-date window as
 #: well (found from the schema, so a new date column is covered with no change here).
@@ -77,6 +141,11 @@ VALUE_RULES: dict[tuple[str, str], Rule] = {
     ("contacts", "notes"): _length(values.NOTE_MAX),
     ("feeds", "kind"): _choice(FeedKind, blank=True),
     ("feeds", "owner"): _choice(FeedOwner),
+    ("feeds", "language"): _length(20),
+    ("feeds", "itunes_author"): _length(500),
+    ("feeds", "feed_people"): _people,
+    ("feeds", "show_profile"): _json_object("the show profile is", _profile_problem),
+    ("feeds", "show_corrections"): _json_object("the show corrections are", _corrections_problem),
     ("interactions", "direction"): _choice(Direction),
     ("interactions", "kind"): _choice(Kind),
     ("interactions", "source"): _choice(Source),

@@ -59,11 +59,12 @@ from planner.domain.model import (
     Tier,
 )
 from planner.domain.names import clean_person_name
+from planner.domain.show_profile import ShowProfile
 from planner.domain.values import published_problem
 from planner.errors import Conflict, InvalidInput, NotFound, PlannerError
 from planner.feeds.urls import http_url_or_empty
 from planner.services import contacts as contacts_service
-from planner.services import ingest, validate
+from planner.services import ingest, shows, validate
 from planner.services.exports import exporter
 from planner.services.valuation import base_of, fill_values
 from planner.services.workspace import Workspace
@@ -303,6 +304,12 @@ class _Run:
     now: datetime
     stats: DetectStats
     index: DetectionIndex | None = None
+    #: My website domains: the own sites of my feeds.
+    my_domains: tuple[str, ...] = ()
+    #: feed id → (its show profile or None, its own sites or None): read once per run.
+    feed_context: dict[int, tuple[ShowProfile | None, tuple[str, ...] | None]] = dataclasses.field(
+        default_factory=dict
+    )
     #: Of the contacts the chunk's stored detections name, the ones not archived.
     active: set[int] | None = None
     dismissed_names: set[str] | None = None
@@ -331,14 +338,16 @@ class _Run:
 
 
 def _start(ws: Workspace, session: Session, *, with_index: bool = True) -> _Run:
+    me = ws.profile(session)
     run = _Run(
         ws=ws,
         session=session,
         settings=ws.settings(session),
-        my_reach=ws.profile(session).reach,
+        my_reach=me.reach,
         today=ws.today(),
         now=ws.now(),
         stats=DetectStats(),
+        my_domains=tuple(me.domains),
     )
     if with_index:
         run.index = index_for(ws, session)
@@ -356,10 +365,28 @@ def _start(ws: Workspace, session: Session, *, with_index: bool = True) -> _Run:
 def detect_entries(
     ws: Workspace, session: Session, feed: FeedRow, entry_ids: Sequence[int]
 ) -> DetectStats:
-    """The ingest hook: analyse new or changed entries of ``feed`` in its transaction."""
+    """The ingest hook: analyse new or changed entries of ``feed`` in its transaction.
+
+    A podcast feed's show profile is learned again first (:func:`shows.relearn`): when
+    what it says changed (other hosts, another title slot, guests or none), every entry
+    of the feed is analysed again, as the profile changes what older episodes mean.
+    """
     run = _start(ws, session)
     columns = EntryRow.__table__.c
-    for chunk in _chunks(list(entry_ids)):
+    ids = list(entry_ids)
+    if ids and shows.is_podcast(feed):
+        before = feed.show_profile
+        profile, changed = shows.relearn(ws, session, feed)
+        if changed and (before is None or shows.reads_differently(before, feed.show_profile)):
+            ids = list(
+                session.scalars(
+                    select(columns.id)
+                    .where(columns.feed_id == feed.id, columns.duplicate_of_id.is_(None))
+                    .order_by(columns.id)
+                )
+            )
+        run.feed_context[feed.id] = (profile, _own_sites(run, feed))
+    for chunk in _chunks(ids):
         # plain rows of the entries' columns (what parsed_entry and the ledger read), as
         # stored now: cheaper than loading ORM objects nobody changes
         rows = session.execute(
@@ -369,6 +396,24 @@ def detect_entries(
         ).all()
         _process(run, feed, rows)  # type: ignore[arg-type]
     return run.stats
+
+
+def _own_sites(run: _Run, feed: FeedRow) -> tuple[str, ...] | None:
+    """The feed's own sites, or None when none is known (then the detector takes each
+    entry's own host as the feed's site)."""
+    return shows.own_sites(run.session, feed, run.my_domains) or None
+
+
+def _feed_context(run: _Run, feed: FeedRow) -> tuple[ShowProfile | None, tuple[str, ...] | None]:
+    """The show profile (podcast feeds that have one) and own sites of a feed, once per run."""
+    found = run.feed_context.get(feed.id)
+    if found is None:
+        has_profile = feed.show_profile is not None or bool(feed.show_corrections)
+        show = (
+            shows.profile_for(run.session, feed) if shows.is_podcast(feed) and has_profile else None
+        )
+        found = run.feed_context[feed.id] = (show, _own_sites(run, feed))
+    return found
 
 
 def _process(run: _Run, feed: FeedRow, entries: Sequence[EntryRow]) -> None:
@@ -401,9 +446,12 @@ def _process(run: _Run, feed: FeedRow, entries: Sequence[EntryRow]) -> None:
     )
     owner = feed.owner
     feed_contact = feed.contact_id if owner == FeedOwner.CONTACT else None
+    show, own_sites = _feed_context(run, feed)
     analysed = []
     for entry in entries:
-        analysis = run.index.analyse(parsed_entry(entry), feed.kind or None)
+        analysis = run.index.analyse(
+            parsed_entry(entry), feed.kind or None, show=show, own_sites=own_sites
+        )
         analysed.append((entry, analysis, _found(analysis, owner, feed_contact)))
     # the reach of the contacts ledger rows may name, and whether the contacts of stored
     # detections are still active: one query per chunk, not one per row
@@ -937,14 +985,18 @@ def rescan_contacts(ws: Workspace, session: Session, contact_ids: Iterable[int])
             select(EntryRow.id).where(EntryRow.duplicate_of_id.is_(None)).order_by(EntryRow.id)
         )
     )
+    run = _start(ws, session)
     for chunk in _chunks(all_ids):
         for entry in session.scalars(select(EntryRow).where(EntryRow.id.in_(chunk))):
             feed = feeds.get(entry.feed_id)
             if feed is None:
                 continue
-            if probe.analyse(parsed_entry(entry), feed.kind or None).detections:
+            # the probe only finds candidates: no show profile, but the same own sites
+            # (a link blog's post counts through its own link)
+            _show, own_sites = _feed_context(run, feed)
+            found = probe.analyse(parsed_entry(entry), feed.kind or None, own_sites=own_sites)
+            if found.detections:
                 wanted.setdefault(entry.feed_id, set()).add(entry.id)
-    run = _start(ws, session)
     for feed_id, entry_ids in sorted(wanted.items()):
         for chunk in _chunks(sorted(entry_ids)):
             rows = list(

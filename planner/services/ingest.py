@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 
 from planner.domain import values
 from planner.domain.entry import ParsedEntry, ParsedFeed
-from planner.domain.model import Settings
+from planner.domain.model import FeedKind, Settings
 from planner.errors import NotFound
 from planner.feeds.errors import FeedError, FetchTooLarge, HTTPStatusError, PrivateAddressRefused
 from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
@@ -250,6 +250,7 @@ def _store_fetch(ws: Workspace, feed_id: int, result: FetchResult) -> FeedOutcom
         with ws.write() as s:
             feed = _feed(s, feed_id)
             _mark_ok(ws, feed)
+            _catch_up_show_profile(ws, s, feed)
             return FeedOutcome(feed.id, feed.url, "unchanged", message="not modified (304)")
     return store_body(
         ws,
@@ -281,6 +282,7 @@ def store_body(
             feed = _feed(s, feed_id)
             feed.etag, feed.last_modified = etag or feed.etag, last_modified or feed.last_modified
             _mark_ok(ws, feed)
+            _catch_up_show_profile(ws, s, feed)
         return FeedOutcome(feed_id, url, "unchanged", message="same content as last time")
     settings = ws.settings()
     try:
@@ -305,6 +307,24 @@ def store_body(
                 hook(ws, s, feed, changed)
         message = f"warning: {warning}" if warning else ""
         return FeedOutcome(feed.id, feed.url, "fetched", len(new_ids), len(updated_ids), message)
+
+
+def _catch_up_show_profile(ws: Workspace, session: Session, feed: FeedRow) -> None:
+    """A podcast stored before show profiles existed has none until it brings a new
+    episode: its unchanged refresh hands all its entries to the hooks once instead, so
+    its profile is learned and its guests read with it."""
+    if feed.kind != FeedKind.PODCAST.value or feed.show_profile is not None:
+        return
+    ids = list(
+        session.scalars(
+            select(EntryRow.id)
+            .where(EntryRow.feed_id == feed.id, EntryRow.duplicate_of_id.is_(None))
+            .order_by(EntryRow.id)
+        )
+    )
+    if ids:
+        for hook in ENTRY_HOOKS:
+            hook(ws, session, feed, ids)
 
 
 #: How many entries a dropped-dates warning names before it only counts the rest.
@@ -346,6 +366,17 @@ def _apply_feed_fields(feed: FeedRow, parsed: ParsedFeed) -> None:
         feed.site_link = parsed.link[:2000]
     if not feed.kind:
         feed.kind = parsed.kind_guess if parsed.kind_guess in ("blog", "podcast") else "blog"
+    # what learning the show's profile reads (planner.services.shows): set only when it
+    # differs, so an unchanged channel writes nothing
+    language = (parsed.extra.get("language") or "").strip()[:20]
+    author = (parsed.extra.get("itunes_author") or "").strip()[:500]
+    people = [{"name": p.name, "role": p.role, "href": p.href} for p in parsed.people]
+    if feed.language != language:
+        feed.language = language
+    if feed.itunes_author != author:
+        feed.itunes_author = author
+    if (feed.feed_people or []) != people:
+        feed.feed_people = people
 
 
 def _entry_values(entry: ParsedEntry, feed_id: int, now: datetime) -> dict[str, object]:

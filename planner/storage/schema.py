@@ -109,6 +109,16 @@ class FeedRow(Base):
     #: A 429/503 Retry-After from this feed's host: no feed of that host is fetched before.
     host_wait_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    #: What the feed says about itself, as learning a show profile needs it: its language,
+    #: its iTunes author and its channel-level credits ({name, role, href}, like
+    #: EntryRow.people).
+    language: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    itunes_author: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    feed_people: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
+    #: The show profile learned from the feed's entries (ShowProfile.to_json(), the learned
+    #: part only) and the user's corrections (ShowCorrections.to_json()), applied on load.
+    show_profile: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    show_corrections: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class EntryRow(Base):
