@@ -701,8 +701,8 @@ def test_dev_set_meets_the_accuracy_goals() -> None:
     result = evaluate(DEV_SET)
     for role in ("guest", "link", "mention"):
         score = result["roles"][role]
-        assert score["precision"] >= 0.95, (role, score)
-        assert score["recall"] >= 0.90, (role, score)
+        assert score["precision"] >= 0.99, (role, score)
+        assert score["recall"] >= 0.99, (role, score)
     assert result["negatives_detected"] == 0
 
 
