@@ -1255,11 +1255,21 @@ def _is_podcast(entry: ParsedEntry, feed_kind: FeedKind | str | None) -> bool:
 
 
 def _longest_first(hits: list[_Hit]) -> list[_Hit]:
-    """Drop hits overlapping a longer hit; hits on the very same span are all kept."""
+    """Drop hits overlapping a longer hit; hits on the very same span are all kept.
+
+    A name written "Surname, First" only counts where no name written plainly overlaps
+    it: in "Lia Brenn, Colm Brenn" the span "Brenn, Colm" is longer than either name, but
+    it is the comma of a list, not Colm Brenn inverted.
+    """
     if len(hits) <= 1:
         return hits
     kept: list[_Hit] = []
-    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+
+    def order(hit: _Hit) -> tuple[bool, int, int]:
+        inverted = all(p.kind is FormKind.INVERTED for p in hit.patterns)
+        return (inverted, -(hit.end - hit.start), hit.start)
+
+    for hit in sorted(hits, key=order):
         clash = False
         for other in kept:
             if hit.start < other.end and other.start < hit.end:

@@ -189,15 +189,6 @@ def test_shared_surname_does_not_cross_match(index: DetectionIndex) -> None:
     assert set(dets) == {4}  # not Lia Brenn, whose alias is "L. Brenn"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "detection bug: in 'Lia Brenn, Colm Brenn' the inverted key 'Brenn, Colm' (Colm "
-        "Brenn written 'Surname, First') is longer than both full names it overlaps, so "
-        "longest-match-wins drops them: Lia Brenn is not detected and Colm Brenn only at "
-        "0.6 (inverted 0.75 x run-on 0.8)"
-    ),
-)
 def test_two_contacts_sharing_a_surname_in_a_comma_list(index: DetectionIndex) -> None:
     dets = found(index, entry("Thanks to Lia Brenn, Colm Brenn and the team."))
     assert set(dets) == {3, 4}
