@@ -1107,9 +1107,11 @@ def _slotted_spans(title: str, show: ShowProfile) -> list[tuple[int, int]]:
     segments = title_segments(title, show.show_names)
     spans = []
     for index, segment in enumerate(segments):
-        in_slot = slot_of(segments, index) in show.slots
-        if in_slot and segment_names(segment, show.cues):
-            spans.append((segment.start, segment.end))
+        names = (
+            segment_names(segment, show.cues) if slot_of(segments, index) in show.slots else None
+        )
+        if names:
+            spans.append((names[0].start, names[-1].end))
     return spans
 
 

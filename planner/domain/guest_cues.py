@@ -45,6 +45,8 @@ class GuestCues:
     interviews: tuple[str, ...] = ()
     #: In a blog post's title: the words of a round-up ("12 experts on pricing").
     roundups: tuple[str, ...] = ()
+    #: After a guest's name in a title, what leads to the topic ("Jane Doe on Pricing").
+    about: tuple[str, ...] = ()
 
 
 def _phrases(text: str) -> tuple[str, ...]:
@@ -54,6 +56,18 @@ def _phrases(text: str) -> tuple[str, ...]:
 
 ENGLISH = GuestCues(
     language="en",
+    about=_phrases(
+        """
+        on
+        talks
+        discusses
+        explains
+        shares
+        answers
+        returns
+        breaks down
+        """
+    ),
     before=_phrases(
         """
         my guest is
@@ -370,6 +384,13 @@ ENGLISH = GuestCues(
 
 SPANISH = GuestCues(
     language="es",
+    about=_phrases(
+        """
+        sobre
+        habla de
+        habla sobre
+        """
+    ),
     before=_phrases(
         """
         mi invitado es
@@ -454,6 +475,12 @@ SPANISH = GuestCues(
 
 PORTUGUESE = GuestCues(
     language="pt",
+    about=_phrases(
+        """
+        sobre
+        fala sobre
+        """
+    ),
     before=_phrases(
         """
         meu convidado é
@@ -526,6 +553,12 @@ PORTUGUESE = GuestCues(
 
 GERMAN = GuestCues(
     language="de",
+    about=_phrases(
+        """
+        über
+        spricht über
+        """
+    ),
     before=_phrases(
         """
         zu gast ist
@@ -616,6 +649,12 @@ GERMAN = GuestCues(
 
 FRENCH = GuestCues(
     language="fr",
+    about=_phrases(
+        """
+        sur
+        parle de
+        """
+    ),
     before=_phrases(
         """
         mon invité est
@@ -691,6 +730,11 @@ FRENCH = GuestCues(
 
 DUTCH = GuestCues(
     language="nl",
+    about=_phrases(
+        """
+        over
+        """
+    ),
     before=_phrases(
         """
         te gast is
@@ -759,6 +803,11 @@ DUTCH = GuestCues(
 
 SWEDISH = GuestCues(
     language="sv",
+    about=_phrases(
+        """
+        om
+        """
+    ),
     before=_phrases(
         """
         veckans gäst är
@@ -852,6 +901,7 @@ class CuePatterns:
     host_word: re.Pattern[str]
     interview: re.Pattern[str]  # a blog's interview phrase ending where the name starts
     roundup: re.Pattern[str]  # a round-up title ("12 experts on …", "Expert roundup")
+    about: re.Pattern[str]  # after a name in a title, the way to its topic ("on")
     joiner_tail: re.Pattern[str]  # "and" (or "," "&") ending a text
     joiner_head: re.Pattern[str]  # "and" (or "," "&") starting a text
 
@@ -917,6 +967,7 @@ def cue_patterns(language: str) -> CuePatterns:
     heads = {p for t in tables for p in t.list_heads}
     hosts = {p for t in tables for p in t.host_words}
     interviews = {p for t in tables for p in t.interviews}
+    about = {p for t in tables for p in t.about}
     roundups = {p for t in tables for p in t.roundups}
     counted = {p for p in roundups if " " not in p and "-" not in p and p != "roundup"}
     words = {p for t in tables for p in t.joiners} - {"&", "+"}
@@ -939,6 +990,7 @@ def cue_patterns(language: str) -> CuePatterns:
         interview=re.compile(
             _at_word_start(_alternatives(interviews)) + r"\s*[:\-–—]?\s*" + _HONORIFIC + "$"
         ),
+        about=re.compile(r"^\s+" + _alternatives(about) + r"(?![\w])"),
         roundup=re.compile(
             rf"\b\d{{1,3}}\s+(?:[\w-]+\s+)?{_alternatives(counted)}\b"
             + "|"

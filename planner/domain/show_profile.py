@@ -335,7 +335,7 @@ def _close_run(words: list[re.Match[str]], runs: list[NameRun]) -> None:
 
 _SEPARATOR = re.compile(r"\s+[-–—|•·]\s+|\s*[|:]\s+|\s+[-–—]\s*$")
 _EPISODE_PREFIX = re.compile(
-    r"""^\s*(?:
+    r"""\s*(?:
         (?:\#|№|no\.?\s*|ep(?:isode)?\.?\s*|e(?=\d)|[a-z]{1,4}(?=\d))\s*\d+(?:[.,]\d+)?[a-z]?
       | s\d+\s*[:.,]?\s*e(?:p(?:isode)?)?\.?\s*\d+
       | \d{1,4}(?:[.,]\d{1,4})?(?=\s*[:.|\-–—\s])
@@ -389,10 +389,12 @@ def title_segments(title: str, show_names: Iterable[str] = ()) -> list[TitleSegm
 
 
 def segment_names(segment: TitleSegment, cues: CuePatterns) -> list[NameRun] | None:
-    """The names when a segment is nothing but names joined by "and" words, else None."""
+    """The names when a segment is names joined by "and" words, alone or leading to its
+    topic ("Jane Doe & John Roe on Pricing"); else None. Offsets are the title's."""
     runs = name_runs(segment.text)
     if not runs:
         return None
+    taken: list[NameRun] = []
     cursor = 0
     for run in runs:
         gap = segment.text[cursor : run.start]
@@ -400,11 +402,13 @@ def segment_names(segment: TitleSegment, cues: CuePatterns) -> list[NameRun] | N
             if gap.strip():
                 return None
         elif not cues.joiner_head.fullmatch(gap) and gap.strip() not in ("", ","):
-            return None
+            break
+        taken.append(run)
         cursor = run.end
-    if segment.text[cursor:].strip(" .!?"):
+    rest = segment.text[cursor:]
+    if rest.strip(" .!?") and not cues.about.match(rest):
         return None
-    return [NameRun(r.name, r.start + segment.start, r.end + segment.start) for r in runs]
+    return [NameRun(r.name, r.start + segment.start, r.end + segment.start) for r in taken]
 
 
 def slot_of(segments: Sequence[TitleSegment], index: int) -> str | None:
@@ -920,8 +924,14 @@ def _template(example: str, show_names: Sequence[str], cues: CuePatterns) -> str
     prefix_end = segments[0].start if segments else 0
     for index, segment in enumerate(segments):
         names = segment_names(segment, cues)
-        is_slot = names and slot_of(segments, index) is not None
-        pieces.append((segment.start, segment.end, "{guest}" if is_slot else "{topic}"))
+        if names and slot_of(segments, index) is not None:
+            pieces.append((names[0].start, names[-1].end, "{guest}"))
+            about = cues.about.match(example[names[-1].end : segment.end])
+            topic_start = names[-1].end + (about.end() + 1 if about else 0)
+            if about and topic_start < segment.end:
+                pieces.append((topic_start, segment.end, "{topic}"))
+        else:
+            pieces.append((segment.start, segment.end, "{topic}"))
     out = re.sub(r"\d+", "N", example[:prefix_end])
     cursor = prefix_end
     for start, end, label in pieces:

@@ -219,3 +219,18 @@ def test_every_language_has_a_table_and_names_are_read_from_running_text() -> No
     assert base_language("pt-BR") == "pt" and base_language("") == "en"
     runs = name_runs("then Ludwig van Horne met Ada Okoro, in 2019.")
     assert [r.name for r in runs] == ["Ludwig van Horne", "Ada Okoro"]
+
+
+def test_the_template_reads_name_on_topic_titles_and_tagged_titles() -> None:
+    entries = [
+        ParsedEntry(guid=f"t{n}", title=f"[Replay] Ep {n}: {guest} on {topic.lower()} at scale")
+        for n, (guest, topic) in enumerate(zip(GUESTS, TOPICS, strict=True), start=40)
+    ]
+    profile = learn_show(entries, ShowFacts(title="Made Things"))
+    assert profile.template == "[Replay] Ep N: {guest} on {topic}"
+    index = DetectionIndex.build(
+        [Contact(id=1, name="Kwame Asante"), Contact(id=2, name="Sal Ortiz")]
+    )
+    guest = ParsedEntry(guid="g", title="[Replay] Ep 99: Kwame Asante on hiring Sal Ortiz")
+    roles = {d.contact_id: d.role for d in index.analyse(guest, show=profile).detections}
+    assert roles == {1: Role.GUEST, 2: Role.FEATURE}  # the topic is not the guest slot
