@@ -149,7 +149,7 @@ from planner.domain.show_profile import (
     ShowKind,
     ShowProfile,
     guest_cue,
-    name_runs,
+    introduced,
     participants,
     plausible_guest,
     segment_names,
@@ -167,6 +167,9 @@ SNIPPET_CHARS = 200
 MAX_EVIDENCE = 12
 SIMILARITY_THRESHOLD = 90.0
 SUGGEST_CACHE_SIZE = 10_000
+#: Guests not yet contacts are looked for in this much of an episode's notes (the intro;
+#: the rest is sponsors, links and timestamps).
+SUGGEST_TEXT_CHARS = 3_000
 MAINLY_ABOUT_MIN_MENTIONS = 3
 
 
@@ -540,7 +543,8 @@ class DetectionIndex:
         suggestions: list[GuestSuggestion] = []
         title = _Title.of(entry.title, is_podcast)
         text = entry.text
-        title_hits = self._scan_title(title, evidence, show)
+        slotted = _slotted_spans(entry.title, show) if show is not None and title else []
+        title_hits = self._scan_title(title, evidence, show, slotted)
         text_hits = self._scan_text(
             text, evidence, show if is_podcast else None, None if is_podcast else entry.title
         )
@@ -548,7 +552,9 @@ class DetectionIndex:
         self._scan_people(entry, evidence, suggestions, show)
         self._scan_authors(entry, evidence, show if is_podcast else None)
         if show is None or show.has_guests:
-            self._title_suggestions(entry, title, title_hits, text, evidence, suggestions, show)
+            self._title_suggestions(
+                entry, title, title_hits, text, evidence, suggestions, show, slotted
+            )
             if show is not None and is_podcast:
                 self._text_suggestions(entry, show, text, text_hits, evidence, suggestions)
         self._mainly_about(text_hits, evidence)
@@ -623,7 +629,11 @@ class DetectionIndex:
     # -- scanning the parts of an entry ---------------------------------------------------
 
     def _scan_title(
-        self, title: _Title | None, out: list[_Ev], show: ShowProfile | None = None
+        self,
+        title: _Title | None,
+        out: list[_Ev],
+        show: ShowProfile | None = None,
+        slotted: Sequence[tuple[int, int]] = (),
     ) -> list[_Hit]:
         """Names in the title: guests when framed as an interview, else features."""
         if title is None:
@@ -632,7 +642,6 @@ class DetectionIndex:
         frame = title.frame
         guest_ends: list[int] = []
         snippet = _clip(" ".join(title.frame.title.split()))
-        slotted = _slotted_spans(frame.title, show) if show is not None and hits else []
         for hit in sorted(hits, key=lambda h: h.start):
             start, end = title.folded.original_span(hit.start, hit.end)
             factor = guest_factor(frame, start, end, guest_ends)
@@ -913,16 +922,14 @@ class DetectionIndex:
         for hit, folded in text_hits:
             known.append(folded.original_span(hit.start, hit.end))
         cues = show.cues
+        text = text[:SUGGEST_TEXT_CHARS]  # notes introduce their guests first
         found: list[tuple[str, str]] = [
             (run.name, "listed among the episode's participants")
             for run in participants(text, cues)
         ]
-        for run in name_runs(text):
-            cue = guest_cue(
-                text, run.start, run.end, cues, intros=show.intro_pattern, strong_only=True
-            )
-            if cue is not None:
-                found.append((run.name, _cue_words(cue)))
+        found += [
+            (run.name, _cue_words(cue)) for run, cue in introduced(text, cues, show.intro_pattern)
+        ]
         for name, why in found:
             if any(fold(name) == fold(text[s:e]) for s, e in known):
                 continue
@@ -946,6 +953,7 @@ class DetectionIndex:
         out: list[_Ev],
         suggestions: list[GuestSuggestion],
         show: ShowProfile | None = None,
+        slotted: Sequence[tuple[int, int]] = (),
     ) -> None:
         """Interview-framed title names that are nobody we know.
 
@@ -956,7 +964,6 @@ class DetectionIndex:
             return
         known = [title.folded.original_span(h.start, h.end) for h in title_hits]
         people_names = {fold(p.name) for p in entry.people}
-        slotted = _slotted_spans(title.frame.title, show) if show is not None else []
         for candidate in guest_candidates(title.frame):
             if any(s < candidate.end and candidate.start < e for s, e in known):
                 continue

@@ -24,8 +24,13 @@ matching folds case and accents the way names are folded.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+
+import ahocorasick
+
+from planner.domain.names import fold, fold_text, is_word_char
 
 
 @dataclass(frozen=True, slots=True)
@@ -886,13 +891,12 @@ def tables_for(language: str) -> tuple[GuestCues, ...]:
     return (ENGLISH,) if own is None or own is ENGLISH else (ENGLISH, own)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # one per language (cached): hash by identity
 class CuePatterns:
     """The tables of one language, compiled. They run on the text as written: cue phrases
     ignore case, while the words between a cue and a name must be lower case (a
     capitalised word there is another name or an organisation)."""
 
-    before: re.Pattern[str]  # a cue ending where the name starts (after a descriptor)
     after: re.Pattern[str]  # a cue starting right after the name (after an apposition)
     speaks: re.Pattern[str]  # a weaker cue after the name
     title_marker: re.Pattern[str]  # a title marker ending where the name starts
@@ -902,6 +906,27 @@ class CuePatterns:
     interview: re.Pattern[str]  # a blog's interview phrase ending where the name starts
     roundup: re.Pattern[str]  # a round-up title ("12 experts on …", "Expert roundup")
     about: re.Pattern[str]  # after a name in a title, the way to its topic ("on")
+    before_phrases: ahocorasick.Automaton  # the "before" cues, folded: one pass finds all
+    after_phrases: ahocorasick.Automaton  # the strong "after" cues, folded
+
+    def before_ends(self, text: str) -> Iterator[int]:
+        """Where in ``text`` a "before" cue phrase ends (whole words, any case or accent)."""
+        return (end for _, end in _phrase_spans(self.before_phrases, text))
+
+    def after_starts(self, text: str) -> Iterator[int]:
+        """Where in ``text`` a strong "after" cue phrase ("joins us") starts."""
+        return (start for start, _ in _phrase_spans(self.after_phrases, text))
+
+    def before_cue_at_end(self, window: str) -> bool:
+        """Does ``window`` end with a "before" cue and the words that may follow it ("my
+        guest is the author ")?"""
+        return any(_TO_NAME.fullmatch(window, end) for end in self.before_ends(window))
+
+    def name_after_cue(self, text: str, end: int) -> int | None:
+        """Where the name after a "before" cue ending at ``end`` starts, if one does."""
+        match = _TO_NAME_AHEAD.match(text, end)
+        return match.end() if match else None
+
     joiner_tail: re.Pattern[str]  # "and" (or "," "&") ending a text
     joiner_head: re.Pattern[str]  # "and" (or "," "&") starting a text
 
@@ -931,6 +956,8 @@ _DESCRIPTOR = (
     r"|[^.!?\n:]{0,60}:\s+)"
 )
 _HONORIFIC = r"(?:(?i:dr|prof|professor|mr|mrs|ms|mx|sir|dame|rev|sen|senator|rep|gov)\.?\s+)?"
+#: Upper-case letters of the Latin, Greek and Cyrillic scripts (re has no \p{Lu}).
+UPPER = "".join(c for c in map(chr, range(0x0530)) if c.isupper())
 _CAPITALISED = r"[^\W\d_a-z][\w'’.\-]*"
 #: What may sit between the name and a cue after it: "(Acme)", ", the CEO of Acme,", "of
 #: Electronic Intifada", "from the Android team", ", who".
@@ -945,6 +972,36 @@ _APPOSITION = (
 #: Co-guests between the name and the cue: "Jane Doe and journalist John Roe of Acme
 #: discuss", "Jane Doe, John Roe and The Intercept's Ann Lee join".
 _HONORIFIC_WORD = r"(?:(?i:dr|prof|mr|mrs|ms|sen|sens|rep|reps|gov|col|gen)\.?\s+)"
+
+
+#: From the end of a "before" cue to the name: "my guest is[: the author ]Jane Doe".
+_TO_NAME = re.compile(r"\s*[:\-–—]?\s*" + _DESCRIPTOR + _HONORIFIC)
+_TO_NAME_AHEAD = re.compile(
+    r"\s*[:\-–—]?\s*" + _DESCRIPTOR.replace("{0,6}", "{0,6}?") + _HONORIFIC + rf"(?=[{UPPER}])"
+)
+
+
+def _phrase_spans(automaton: ahocorasick.Automaton, text: str) -> Iterator[tuple[int, int]]:
+    """Spans of ``text`` holding one of the automaton's phrases as whole words."""
+    folded = fold_text(text)
+    f = folded.folded
+    for last, length in automaton.iter(f):
+        start, end = last - length + 1, last + 1
+        if (start == 0 or not is_word_char(f[start - 1])) and (
+            end == len(f) or not is_word_char(f[end])
+        ):
+            yield folded.original_span(start, end)
+
+
+def _automaton(phrases: set[str]) -> ahocorasick.Automaton:
+    """Folded phrases in an Aho-Corasick automaton (value: the phrase's length)."""
+    automaton = ahocorasick.Automaton()
+    for phrase in phrases:
+        key = fold(phrase)
+        if key:
+            automaton.add_word(key, len(key))
+    automaton.make_automaton()
+    return automaton
 
 
 def _lead(joiner: str) -> str:
@@ -974,13 +1031,6 @@ def cue_patterns(language: str) -> CuePatterns:
     joiner = _at_word_start(_alternatives(words)) + r"(?![\w])|&|\+|,"
     marker = _at_word_start(_alternatives(markers))
     return CuePatterns(
-        before=re.compile(
-            _at_word_start(_alternatives(before))
-            + r"\s*[:\-–—]?\s*"
-            + _DESCRIPTOR
-            + _HONORIFIC
-            + r"$"
-        ),
         after=re.compile(_lead(joiner) + _alternatives(after) + r"(?![\w])"),
         speaks=re.compile(_lead(joiner) + _alternatives(speaks) + r"(?![\w])"),
         title_marker=re.compile(marker + r"\s*[:\-–—]?\s*" + _HONORIFIC + "$"),
@@ -991,6 +1041,8 @@ def cue_patterns(language: str) -> CuePatterns:
             _at_word_start(_alternatives(interviews)) + r"\s*[:\-–—]?\s*" + _HONORIFIC + "$"
         ),
         about=re.compile(r"^\s+" + _alternatives(about) + r"(?![\w])"),
+        before_phrases=_automaton(before),
+        after_phrases=_automaton(after),
         roundup=re.compile(
             rf"\b\d{{1,3}}\s+(?:[\w-]+\s+)?{_alternatives(counted)}\b"
             + "|"

@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from planner.domain.entry import ParsedEntry, Person
-from planner.domain.guest_cues import CuePatterns, cue_patterns
+from planner.domain.guest_cues import UPPER, CuePatterns, cue_patterns
 from planner.domain.names import (
     COMMON_WORDS,
     GENERIC_WORDS,
@@ -281,8 +281,7 @@ class NameRun:
     end: int
 
 
-#: Upper-case letters of the Latin, Greek and Cyrillic scripts (re has no \p{Lu}).
-_UPPER = "".join(c for c in map(chr, range(0x0530)) if c.isupper())
+_UPPER = UPPER
 _CAPITALISED_RUN = re.compile(
     rf"(?<![\w'’\-])[{_UPPER}][\w'’\-]*\.?"
     rf"(?: (?:[{_UPPER}][\w'’\-]*\.?|(?:{'|'.join(sorted(PARTICLES, key=len, reverse=True))})"
@@ -580,7 +579,8 @@ _ADDRESSED = re.compile(
 _BULLET = re.compile(r"^\s*(?:[*•·\-–—]|\d{1,2}[.)])\s+")
 
 
-def participants(text: str, cues: CuePatterns, *, hosts: bool = False) -> list[NameRun]:
+@lru_cache(maxsize=1024)
+def participants(text: str, cues: CuePatterns, *, hosts: bool = False) -> tuple[NameRun, ...]:
     """The people of a participant list in ``text`` (offsets into ``text``).
 
     A list is consecutive bulleted lines ("* Jane Doe, CTO at Acme"; bullets may also run
@@ -589,8 +589,8 @@ def participants(text: str, cues: CuePatterns, *, hosts: bool = False) -> list[N
     marking this show's host ("* Paulo Silveira, o host …" — not "host of another
     podcast"). Returns the listed guests, or with ``hosts`` the people marked as hosts.
     """
-    if "*" not in text and "•" not in text and "\n" not in text:
-        return []
+    if not may_hold_a_list(text):
+        return ()
     out: list[NameRun] = []
     block: list[tuple[NameRun, bool]] = []
     in_block = False
@@ -620,10 +620,27 @@ def participants(text: str, cues: CuePatterns, *, hosts: bool = False) -> list[N
         is_host = _marks_host(line[listed.end :], cues)
         block.append((NameRun(listed.name, start + listed.start, start + listed.end), is_host))
     close()
-    return out
+    return tuple(out)
 
 
-_INLINE_BULLET = re.compile(r"\n|(?<=\S)(?=\*\s)|(?<=\S)(?=•\s)")
+_NUMBERED_LINE = re.compile(r"\n[ \t]*\d{1,2}[.)][ \t]")
+
+
+def may_hold_a_list(text: str) -> bool:
+    """Is there a bulleted line at all? (Plain substring tests: most notes have none.)"""
+    return (
+        "* " in text
+        or "• " in text
+        or "· " in text
+        or "\n-" in text
+        or "\n–" in text
+        or "\n—" in text
+        or text.lstrip()[:1] in ("-", "–", "—")
+        or _NUMBERED_LINE.search(text) is not None
+    )
+
+
+_INLINE_BULLET = re.compile(r"[*•]\s")
 #: A host word followed by these belongs to another show: "host do Bolha Dev Podcast".
 _OTHER_SHOW = re.compile(
     r"\s+(?:do|da|dos|das|de|del|of|at|for|on|von|vom|bei|van|du|des)\s", re.IGNORECASE
@@ -632,13 +649,21 @@ _OTHER_SHOW = re.compile(
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
     """Lines of ``text``, with inline bullets ("…Klabin* Jane Doe") starting new lines."""
-    spans = []
-    cursor = 0
-    for match in _INLINE_BULLET.finditer(text):
-        spans.append((cursor, match.start()))
-        cursor = match.end()
-    spans.append((cursor, len(text)))
-    return [(a, b) for a, b in spans if b > a]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        cursor = start
+        if "* " in line or "• " in line:
+            for bullet in _INLINE_BULLET.finditer(text, start, end):
+                at = bullet.start()
+                if at > cursor and not text[at - 1].isspace():
+                    spans.append((cursor, at))
+                    cursor = at
+        if end > cursor:
+            spans.append((cursor, end))
+        start = end + 1
+    return spans
 
 
 def _marks_host(rest: str, cues: CuePatterns) -> bool:
@@ -749,7 +774,7 @@ def _learn_intros(
         for p, n in seen.items()
         if n >= needed
         and len(names[p]) >= max(3, n * 0.6)
-        and not cues.before.search(p + " ")
+        and not cues.before_cue_at_end(p + " ")
         and not all(w in GENERIC_WORDS or w in PARTICLES for w in p.split())
         and p.split()[-1] not in _ORGANISATION_LEADS
     ]
@@ -867,6 +892,47 @@ def _has_guest_signal(
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 
 
+def introduced(
+    text: str, cues: CuePatterns, intros: re.Pattern[str] | None = None
+) -> list[tuple[NameRun, str]]:
+    """People ``text`` introduces as guests, found from the cues (not from every name):
+    (the name, "before" | "intro" | "after"). Cheaper than asking :func:`guest_cue` about
+    every capitalised run, for notes that name many people."""
+    found: list[tuple[NameRun, str]] = []
+    for end in cues.before_ends(text):
+        at = cues.name_after_cue(text, end)
+        run = _run_at(text, at) if at is not None else None
+        if run is not None:
+            found.append((run, "before"))
+    if intros is not None:
+        for cue in _intro_scan(intros).finditer(text):
+            run = _run_at(text, cue.end())
+            if run is not None:
+                found.append((run, "intro"))
+    for cue_start in cues.after_starts(text):
+        window = max(0, cue_start - 200)
+        for run in reversed(name_runs(text[window:cue_start])):
+            start, end = run.start + window, run.end + window
+            if guest_cue(text, start, end, cues, strong_only=True) == "after":
+                found.append((NameRun(run.name, start, end), "after"))
+                break
+    return found
+
+
+def _run_at(text: str, at: int) -> NameRun | None:
+    """The name starting exactly at ``at``, if one does."""
+    runs = name_runs(text[at : at + 80])
+    if not runs or runs[0].start != 0:
+        return None
+    return NameRun(runs[0].name, at, at + runs[0].end)
+
+
+@lru_cache(maxsize=256)
+def _intro_scan(intros: re.Pattern[str]) -> re.Pattern[str]:
+    """A show's intro pattern, found anywhere rather than at the end of a window."""
+    return re.compile(intros.pattern.removesuffix(r",?\s+$") + rf",?\s+(?=[{_UPPER}])", re.I)
+
+
 def plausible_guest(name: str, entry: ParsedEntry, show: ShowProfile) -> bool:
     """Could this suggested name be a guest of ``show``'s ``entry``?
 
@@ -902,7 +968,7 @@ def guest_cue(
     cut = max(before.rfind(". "), before.rfind("\n"), before.rfind("! "), before.rfind("? "))
     if cut >= 0:
         before = before[cut + 1 :]
-    if cues.before.search(before):
+    if cues.before_cue_at_end(before):
         return "before"
     if intros is not None and intros.search(fold(before) + " "):
         return "intro"
@@ -952,7 +1018,9 @@ __all__ = [
     "ShowProfile",
     "TitleSegment",
     "guest_cue",
+    "introduced",
     "learn_show",
+    "may_hold_a_list",
     "name_runs",
     "plausible_guest",
     "segment_names",
