@@ -130,7 +130,14 @@ from planner.domain.detection_titles import (
     guest_factor,
 )
 from planner.domain.entry import ParsedEntry, Person
-from planner.domain.guest_cues import CuePatterns, cue_patterns
+from planner.domain.guest_roles import (
+    SLOT_FACTOR,
+    author_names,
+    blog_roles,
+    cue_words,
+    slotted_spans,
+    text_roles,
+)
 from planner.domain.model import ROLE_STRENGTH, Contact, FeedKind, Profile, Role
 from planner.domain.names import (
     COMMON_WORDS,
@@ -146,16 +153,10 @@ from planner.domain.names import (
 )
 from planner.domain.show_profile import (
     CONTRIBUTOR_ROLE,
-    ShowKind,
     ShowProfile,
-    guest_cue,
-    introduced,
-    participants,
     plausible_guest,
-    segment_names,
-    slot_of,
-    title_segments,
 )
+from planner.domain.show_text import introduced, participants
 
 FIELD_TITLE = "title"
 FIELD_TEXT = "text"
@@ -528,6 +529,7 @@ class DetectionIndex:
         *,
         show: ShowProfile | None = None,
         own_sites: Sequence[str] | None = None,
+        suggest_from_text: bool = True,
     ) -> EntryAnalysis:
         """Detections of contacts, of me, and guest suggestions for one entry.
 
@@ -537,13 +539,15 @@ class DetectionIndex:
         feed's own sites (its channel link, its owner's domains): links there are
         navigation, and the entry's own link counts as a link when it points elsewhere
         (a link blog's post). Without it, links to the entry's own host are navigation.
+        ``suggest_from_text`` off skips looking in the notes for guests who are not contacts
+        (only my own shows' suggestions are kept).
         """
         is_podcast = _is_podcast(entry, feed_kind)
         evidence: list[_Ev] = []
         suggestions: list[GuestSuggestion] = []
         title = _Title.of(entry.title, is_podcast)
         text = entry.text
-        slotted = _slotted_spans(entry.title, show) if show is not None and title else []
+        slotted = slotted_spans(entry.title, show) if show is not None and title else []
         title_hits = self._scan_title(title, evidence, show, slotted)
         text_hits = self._scan_text(
             text, evidence, show if is_podcast else None, None if is_podcast else entry.title
@@ -555,7 +559,7 @@ class DetectionIndex:
             self._title_suggestions(
                 entry, title, title_hits, text, evidence, suggestions, show, slotted
             )
-            if show is not None and is_podcast:
+            if show is not None and is_podcast and suggest_from_text:
                 self._text_suggestions(entry, show, text, text_hits, evidence, suggestions)
         self._mainly_about(text_hits, evidence)
         if show is not None:
@@ -686,10 +690,13 @@ class DetectionIndex:
         folded = fold_text(text)
         hits = self._find(folded.folded)
         roles: dict[int, tuple[Role, float, str]] = {}
-        if hits and show is not None:
-            roles = _text_roles(text, folded, hits, show)
-        elif hits and blog_title is not None:
-            roles = _blog_roles(text, folded, hits, blog_title)
+        if hits and (show is not None or blog_title is not None):
+            spans = [folded.original_span(h.start, h.end) for h in hits]
+            full = [any(p.kind in _FULL_FORMS for p in h.patterns) for h in hits]
+            if show is not None:
+                roles = text_roles(text, spans, full, show)
+            elif blog_title is not None:
+                roles = blog_roles(text, spans, full, blog_title)
         for i, hit in enumerate(hits):
             role_factor = roles.get(i)
             if role_factor is None:
@@ -877,7 +884,7 @@ class DetectionIndex:
         In a podcast with guests, an episode author who is not a host is the guest: shows
         credit "Host, Guest" in the episode's author field.
         """
-        names = [n for a in entry.authors for n in _author_names(a, show is not None)]
+        names = [n for a in entry.authors for n in author_names(a, show is not None)]
         for author in names:
             role = Role.FEATURE
             why = f"By {author}"
@@ -928,7 +935,7 @@ class DetectionIndex:
             for run in participants(text, cues)
         ]
         found += [
-            (run.name, _cue_words(cue)) for run, cue in introduced(text, cues, show.intro_pattern)
+            (run.name, cue_words(cue)) for run, cue in introduced(text, cues, show.intro_pattern)
         ]
         for name, why in found:
             if any(fold(name) == fold(text[s:e]) for s, e in known):
@@ -1096,141 +1103,6 @@ class DetectionIndex:
 # --- the show's conventions --------------------------------------------------------------
 
 _FULL_FORMS = frozenset({FormKind.FULL, FormKind.ALIAS, FormKind.INITIAL})
-
-#: How sure a show's own title slot makes the guest role (times the name's confidence).
-SLOT_FACTOR = 1.0
-#: A cue phrase right before or after the name ("my guest is", "joins us").
-CUE_FACTOR = 1.0
-#: A participant list or a name chained to a guest ("with X, CEO of Acme, and Y").
-LIST_FACTOR = 1.0
-#: A weaker cue ("X discusses …") or the name opening the notes: goes to review.
-WEAK_CUE_FACTOR = 0.85
-
-
-def _slotted_spans(title: str, show: ShowProfile) -> list[tuple[int, int]]:
-    """Spans of ``title`` that sit in one of the show's guest slots and hold only names."""
-    if not show.slots or not show.has_guests:
-        return []
-    segments = title_segments(title, show.show_names)
-    spans = []
-    for index, segment in enumerate(segments):
-        names = (
-            segment_names(segment, show.cues) if slot_of(segments, index) in show.slots else None
-        )
-        if names:
-            spans.append((names[0].start, names[-1].end))
-    return spans
-
-
-def _cue_words(cue: str) -> str:
-    return {
-        "before": "the notes introduce them as a guest",
-        "intro": "the show's own words for its guests",
-        "after": "the notes say they join the show",
-        "speaks": "the notes say they speak on the show",
-        "list": "listed among the episode's participants",
-        "chain": "named with the episode's other guests",
-        "opening": "the notes open with them",
-    }[cue]
-
-
-def _blog_roles(
-    text: str, folded: FoldedText, hits: list[_Hit], title: str
-) -> dict[int, tuple[Role, float, str]]:
-    """Hits a blog post interviews ("we asked Jane Doe") or features in a round-up."""
-    cues = cue_patterns("en")
-    roundup = cues.roundup.search(title)
-    roles: dict[int, tuple[Role, float, str]] = {}
-    for i, hit in enumerate(hits):
-        start, _ = folded.original_span(hit.start, hit.end)
-        line_start = text.rfind("\n", 0, start) + 1
-        if cues.interview.search(text, max(line_start, start - 80), start):
-            roles[i] = (Role.GUEST, CUE_FACTOR, "the post interviews them")
-        elif roundup and any(p.kind in _FULL_FORMS for p in hit.patterns):
-            roles[i] = (Role.FEATURE, CUE_FACTOR, f"one of the experts of a round-up, '{title}'")
-    return roles
-
-
-def _text_roles(
-    text: str, folded: FoldedText, hits: list[_Hit], show: ShowProfile
-) -> dict[int, tuple[Role, float, str]]:
-    """Hits (by index) that the show's notes introduce as guests: (factor, why)."""
-    if not show.has_guests:
-        return {}
-    cues = show.cues
-    listed = [(r.start, r.end) for r in participants(text, cues)]
-    spans = [folded.original_span(h.start, h.end) for h in hits]
-    roles: dict[int, tuple[float, str]] = {}
-    for i, (start, end) in enumerate(spans):
-        if any(s <= start and end <= e for s, e in listed):
-            roles[i] = (LIST_FACTOR, _cue_words("list"))
-            continue
-        # one word ("Tim") is too weak for anything but a cue right beside it
-        full_name = any(p.kind in _FULL_FORMS for p in hits[i].patterns)
-        cue = guest_cue(text, start, end, cues, intros=show.intro_pattern)
-        if cue == "speaks":
-            if full_name:
-                roles[i] = (WEAK_CUE_FACTOR, _cue_words(cue))
-        elif cue is not None:
-            roles[i] = (CUE_FACTOR, _cue_words(cue))
-        elif full_name and show.kind is ShowKind.INTERVIEW and _opens_paragraph(text, start, end):
-            roles[i] = (WEAK_CUE_FACTOR, _cue_words("opening"))
-    # "with Jane Doe, CEO of Acme, and John Roe": a name joined to a guest is one too
-    for _ in range(2):
-        for i, (start, end) in enumerate(spans):
-            if i in roles:
-                continue
-            for j in roles:
-                other_start, other_end = spans[j]
-                between = text[other_end:start] if other_end <= start else text[end:other_start]
-                if 0 <= len(between) <= 120 and _chained(between, cues):
-                    roles[i] = (roles[j][0], _cue_words("chain"))
-                    break
-    return {i: (Role.GUEST, factor, why) for i, (factor, why) in roles.items()}
-
-
-_PARENTHESES = re.compile(r"\([^()]{0,40}\)")
-_LEAD_WORDS = re.compile(
-    r"(?:\s+(?:[^\W\d_][\w'’.\-]*))*$"  # "Sen.", "Energy Secretary", "The Intercept's"
-)
-
-
-def _chained(between: str, cues: CuePatterns) -> bool:
-    """Is the text between two names a join in one sentence: "and", ", ", " (D-Va.), Sen. ",
-    ", CEO of Acme, and ", " and Energy Secretary "?"""
-    if any(stop in between for stop in ("\n", "! ", "? ", "; ")):
-        return False
-    plain = _PARENTHESES.sub(" ", between)
-    if ". " in plain.replace("Sen. ", "").replace("Rep. ", "").replace("Dr. ", ""):
-        return False
-    head = cues.joiner_head.match(plain)
-    if head is None:
-        return False
-    rest = plain[head.end() :]
-    if not rest.strip() or _LEAD_WORDS.fullmatch(" " + rest.strip()):
-        return len(rest.split()) <= 3
-    # ", CEO of Acme, and ": an apposition, then the join
-    tail = cues.joiner_tail.search(plain)
-    return tail is not None and len(plain) <= 100 and plain.lstrip().startswith(",")
-
-
-def _opens_paragraph(text: str, start: int, end: int) -> bool:
-    """A name opening the notes, or a paragraph followed by an apposition or "is": "Jane
-    Doe, CEO of Acme, …", "Jane Doe is a …" (the bio of an interview show's guest)."""
-    if start <= 2:
-        return True
-    if text[start - 1] != "\n":
-        return False
-    return bool(re.match(r"(?:,\s|\s(?:is|was|has|worked)\s)", text[end : end + 10]))
-
-
-def _author_names(author: str, split: bool) -> list[str]:
-    """An author field as names: "Paris Marx, Jane Doe" is two people in a podcast."""
-    author = " ".join(author.split())
-    if not split or not any(sep in author for sep in (",", "&", " and ")):
-        return [author] if author else []
-    parts = [p.strip() for p in re.split(r"\s*(?:,|&|\band\b)\s*", author)]
-    return [p for p in parts if p]
 
 
 def _apply_show(evidence: list[_Ev], show: ShowProfile, names: dict[int | None, str]) -> None:

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import ahocorasick
 
-from planner.domain.names import fold, fold_text, is_word_char
+from planner.domain.names import FoldedText, fold, fold_text, is_word_char
 
 
 @dataclass(frozen=True, slots=True)
@@ -911,11 +911,16 @@ class CuePatterns:
 
     def before_ends(self, text: str) -> Iterator[int]:
         """Where in ``text`` a "before" cue phrase ends (whole words, any case or accent)."""
-        return (end for _, end in _phrase_spans(self.before_phrases, text))
+        return (end for _, end in _phrase_spans(self.before_phrases, fold_text(text)))
 
-    def after_starts(self, text: str) -> Iterator[int]:
-        """Where in ``text`` a strong "after" cue phrase ("joins us") starts."""
-        return (start for start, _ in _phrase_spans(self.after_phrases, text))
+    def cue_positions(self, text: str) -> tuple[list[int], list[int]]:
+        """Where "before" cues end and strong "after" cues ("joins us") start, in one fold
+        of ``text``."""
+        folded = fold_text(text)
+        return (
+            [end for _, end in _phrase_spans(self.before_phrases, folded)],
+            [start for start, _ in _phrase_spans(self.after_phrases, folded)],
+        )
 
     def before_cue_at_end(self, window: str) -> bool:
         """Does ``window`` end with a "before" cue and the words that may follow it ("my
@@ -981,9 +986,10 @@ _TO_NAME_AHEAD = re.compile(
 )
 
 
-def _phrase_spans(automaton: ahocorasick.Automaton, text: str) -> Iterator[tuple[int, int]]:
-    """Spans of ``text`` holding one of the automaton's phrases as whole words."""
-    folded = fold_text(text)
+def _phrase_spans(
+    automaton: ahocorasick.Automaton, folded: FoldedText
+) -> Iterator[tuple[int, int]]:
+    """Spans of the original text holding one of the automaton's phrases as whole words."""
     f = folded.folded
     for last, length in automaton.iter(f):
         start, end = last - length + 1, last + 1

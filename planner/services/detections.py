@@ -450,7 +450,11 @@ def _process(run: _Run, feed: FeedRow, entries: Sequence[EntryRow]) -> None:
     analysed = []
     for entry in entries:
         analysis = run.index.analyse(
-            parsed_entry(entry), feed.kind or None, show=show, own_sites=own_sites
+            parsed_entry(entry),
+            feed.kind or None,
+            show=show,
+            own_sites=own_sites,
+            suggest_from_text=owner == FeedOwner.ME,  # only my shows' suggestions are kept
         )
         analysed.append((entry, analysis, _found(analysis, owner, feed_contact)))
     # the reach of the contacts ledger rows may name, and whether the contacts of stored

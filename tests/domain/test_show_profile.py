@@ -18,9 +18,8 @@ from planner.domain.show_profile import (
     ShowKind,
     ShowProfile,
     learn_show,
-    name_runs,
-    participants,
 )
+from planner.domain.show_text import name_runs, participants
 
 GUESTS = [
     "Nadia Oyelaran",
