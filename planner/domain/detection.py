@@ -110,6 +110,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 import ahocorasick
 from rapidfuzz import fuzz, process
@@ -559,7 +560,9 @@ class DetectionIndex:
             self._title_suggestions(
                 entry, title, title_hits, text, evidence, suggestions, show, slotted
             )
-            if show is not None and is_podcast and suggest_from_text:
+            # an episode that credits its guests (podcast:person) has said who they are
+            credited = any("guest" in p.role.lower() for p in entry.people)
+            if show is not None and is_podcast and suggest_from_text and not credited:
                 self._text_suggestions(entry, show, text, text_hits, evidence, suggestions)
         self._mainly_about(text_hits, evidence)
         if show is not None:
@@ -732,8 +735,7 @@ class DetectionIndex:
             own_host, _ = split_url(entry.link)
             own_hosts = {own_host} - {""}
         else:
-            own_hosts = {split_url(s if "//" in s else f"https://{s}")[0] for s in own_sites}
-            own_hosts.discard("")
+            own_hosts = set(_hosts_of(tuple(own_sites)))
             if entry.link:
                 hrefs = (entry.link, *hrefs)
         # on a shared platform, the same host is someone else's page
@@ -929,13 +931,14 @@ class DetectionIndex:
         for hit, folded in text_hits:
             known.append(folded.original_span(hit.start, hit.end))
         cues = show.cues
-        text = text[:SUGGEST_TEXT_CHARS]  # notes introduce their guests first
         found: list[tuple[str, str]] = [
             (run.name, "listed among the episode's participants")
             for run in participants(text, cues)
+            if run.start < SUGGEST_TEXT_CHARS
         ]
         found += [
-            (run.name, cue_words(cue)) for run, cue in introduced(text, cues, show.intro_pattern)
+            (run.name, cue_words(cue))
+            for run, cue in introduced(text, cues, show.intro_pattern, SUGGEST_TEXT_CHARS)
         ]
         for name, why in found:
             if any(fold(name) == fold(text[s:e]) for s, e in known):
@@ -1124,6 +1127,15 @@ def _apply_show(evidence: list[_Ev], show: ShowProfile, names: dict[int | None, 
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)  # one feed's own sites, for each of its entries
+def _hosts_of(sites: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(
+        host
+        for site in sites
+        if (host := split_url(site if "//" in site else f"https://{site}")[0])
+    )
 
 
 def _is_podcast(entry: ParsedEntry, feed_kind: FeedKind | str | None) -> bool:

@@ -115,6 +115,7 @@ class FoldedText:
         return self.positions[start], self.positions[end - 1] + 1
 
 
+@lru_cache(maxsize=32)  # detection reads the same notes for names and for guest cues
 def fold_text(text: str) -> FoldedText:
     """Fold a whole text once, keeping a position map only when the length changed."""
     if text.isascii():

@@ -239,13 +239,16 @@ def is_possessive(word: str) -> bool:
 
 
 def introduced(
-    text: str, cues: CuePatterns, intros: re.Pattern[str] | None = None
+    text: str, cues: CuePatterns, intros: re.Pattern[str] | None = None, limit: int = 3_000
 ) -> list[tuple[NameRun, str]]:
     """People ``text`` introduces as guests, found from the cues (not from every name):
     (the name, "before" | "intro" | "after"). Cheaper than asking :func:`guest_cue` about
-    every capitalised run, for notes that name many people."""
+    every capitalised run, for notes that name many people. Only the first ``limit``
+    characters count: notes introduce their guests first."""
     found: list[tuple[NameRun, str]] = []
-    before_ends, after_starts = cues.cue_positions(text)
+    before_ends, after_starts = cues.cue_positions(text)  # the whole text: folded once
+    before_ends = [e for e in before_ends if e < limit]
+    after_starts = [a for a in after_starts if a < limit]
     for end in before_ends:
         at = cues.name_after_cue(text, end)
         run = _run_at(text, at) if at is not None else None
