@@ -154,6 +154,7 @@ from planner.domain.names import (
 )
 from planner.domain.show_profile import (
     CONTRIBUTOR_ROLE,
+    ShowKind,
     ShowProfile,
     plausible_guest,
 )
@@ -1109,16 +1110,26 @@ _FULL_FORMS = frozenset({FormKind.FULL, FormKind.ALIAS, FormKind.INITIAL})
 
 
 def _apply_show(evidence: list[_Ev], show: ShowProfile, names: dict[int | None, str]) -> None:
-    """A host is never a guest; a show without guests has none (except tagged guests)."""
+    """A host is never a guest; a show without guests has none.
+
+    A guest the feed tags (podcast:person role="guest") stays one against anything
+    learned, but not against the user's own word: a name they marked as a host, a show
+    they set as solo.
+    """
+    said = show.corrections
     for ev in evidence:
         if ev.role is not Role.GUEST:
             continue
+        name = names.get(ev.owner, "")
         credit = ev.snippet.split(":")[1] if ev.snippet.count(":") >= 2 else ""
         tagged = ev.field == FIELD_PEOPLE and "guest" in credit
         if tagged:
-            continue  # the feed itself says role="guest": that wins over anything learned
+            marked = {clean_person_name(h) for h in said.hosts}
+            user_host = clean_person_name(name) in marked or clean_person_name(ev.matched) in marked
+            if not (user_host or said.kind is ShowKind.SOLO):
+                continue
         host = (
-            show.is_host(names.get(ev.owner, ""))
+            show.is_host(name)
             or show.is_host(ev.matched)
             or fold(ev.matched) in show.host_first_names
         )

@@ -233,3 +233,28 @@ def test_the_template_reads_name_on_topic_titles_and_tagged_titles() -> None:
     guest = ParsedEntry(guid="g", title="[Replay] Ep 99: Kwame Asante on hiring Sal Ortiz")
     roles = {d.contact_id: d.role for d in index.analyse(guest, show=profile).detections}
     assert roles == {1: Role.GUEST, 2: Role.FEATURE}  # the topic is not the guest slot
+
+
+def test_a_tagged_guest_stays_a_guest_against_learning_but_not_against_the_user() -> None:
+    tagged = ParsedEntry(
+        guid="t",
+        title="Ep 70 – Pricing again",
+        people=(Person("Kwame Asante", "guest"),),
+    )
+    index = DetectionIndex.build([Contact(id=1, name="Kwame Asante")])
+    learned = learn_show(_interview_show(), ShowFacts(title="Made Things")).corrected(
+        ShowCorrections()
+    )
+    as_learned = replace_hosts(learned, ("Kwame Asante",))
+    assert index.analyse(tagged, show=as_learned).detections[0].role is Role.GUEST
+    marked = learned.corrected(ShowCorrections().with_host("Kwame Asante", True))
+    assert index.analyse(tagged, show=marked).detections[0].role is Role.MENTION
+    solo = learned.corrected(ShowCorrections(kind=ShowKind.SOLO))
+    assert index.analyse(tagged, show=solo).detections[0].role is Role.MENTION
+
+
+def replace_hosts(profile: ShowProfile, hosts: tuple[str, ...]) -> ShowProfile:
+    """The profile as if learning had found these hosts (no user correction)."""
+    from dataclasses import replace
+
+    return replace(profile, hosts=hosts, learned_hosts=hosts)

@@ -54,7 +54,7 @@ def test_marking_a_guest_as_host_on_the_feeds_page(app_url: tuple[str, str]) -> 
         page.goto(base, wait_until="domcontentloaded")
         expect(page.get_by_role("heading", name="Dashboard")).to_be_visible(timeout=60_000)
         page.get_by_role("link", name="Feeds").click()
-        expect(page.get_by_role("heading", name="Feeds")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("heading", name="Feeds", exact=True)).to_be_visible(timeout=30_000)
 
         page.locator(".st-key-entries_feed").get_by_test_id("stSelectbox").click()
         page.get_by_role("option", name=re.compile(f"^{re.escape(PODCAST)}")).click()
