@@ -9,16 +9,13 @@ below is written the way such a feed is, in Atom: a contact owns it, my profile'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import select
 
 from planner.domain.model import Direction, Kind
 from planner.services import Workspace, contacts, feeds, ingest, settings
 from planner.services.contacts import ContactInput
 from planner.storage.schema import InteractionRow
-from tests.test_ingest import Loopback, Servers, doc_servers, fresh_loopback
+from tests.test_ingest import Loopback, _servers, net  # noqa: F401 (the fixtures)
 
 BLOG = "https://linkedlist.example"
 
@@ -60,19 +57,9 @@ def link_blog() -> bytes:
 </feed>""".encode()
 
 
-@pytest.fixture(scope="module")
-def _servers() -> Iterator[Servers]:
-    with doc_servers() as servers:
-        yield servers
-
-
-@pytest.fixture
-def net(_servers: Servers) -> Loopback:
-    return fresh_loopback(_servers)
-
-
 def test_every_post_of_a_link_blog_pointing_at_my_site_is_a_link_received(
-    ws: Workspace, net: Loopback
+    ws: Workspace,
+    net: Loopback,  # noqa: F811 (the fixture imported above)
 ) -> None:
     settings.save_profile(ws, name="Sam Okafor", domains=["samwrites.example"])
     noor = contacts.add(ws, ContactInput(name="Noor Castellanos", domains=("linkedlist.example",)))

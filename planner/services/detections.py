@@ -43,7 +43,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from planner.domain import goodwill
 from planner.domain.detection import Detection, DetectionIndex, EntryAnalysis, highlight_spans
 from planner.domain.detection_links import SHARED_PLATFORMS, parent_domains, split_url
-from planner.domain.entry import Enclosure, ParsedEntry, Person
+from planner.domain.entry import Enclosure, ParsedEntry
 from planner.domain.model import (
     ROLE_STRENGTH,
     ROLE_TO_KIND,
@@ -68,7 +68,7 @@ from planner.services import ingest, shows, validate
 from planner.services.exports import exporter
 from planner.services.valuation import base_of, fill_values
 from planner.services.workspace import Workspace
-from planner.storage.convert import contact_from_row
+from planner.storage.convert import contact_from_row, people_from_json
 from planner.storage.schema import (
     ContactRow,
     DetectionRow,
@@ -200,11 +200,7 @@ def parsed_entry(row: EntryRow) -> ParsedEntry:
         for a in row.anchors or ()
         if isinstance(a, list | tuple) and len(a) == 2
     )
-    people = tuple(
-        Person(str(p.get("name") or ""), str(p.get("role") or "host"), str(p.get("href") or ""))
-        for p in row.people or ()
-        if isinstance(p, dict)
-    )
+    people = people_from_json(row.people)
     enclosure = (
         Enclosure(row.enclosure_url, row.enclosure_type or "", None, row.duration_seconds)
         if row.enclosure_url

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planner.domain.entry import ParsedEntry, Person
+from planner.domain.entry import ParsedEntry
 from planner.domain.model import FeedKind, FeedOwner
 from planner.domain.show_profile import (
     MAX_EPISODES,
@@ -34,6 +34,7 @@ from planner.domain.show_profile import (
 from planner.errors import Conflict, NotFound
 from planner.services import validate
 from planner.services.workspace import Workspace
+from planner.storage.convert import people_from_json
 from planner.storage.schema import ContactRow, EntryRow, FeedRow
 
 #: Parts of a learned profile that only describe it: a change there (one more episode, a
@@ -66,11 +67,7 @@ def profile_for(session: Session, feed: FeedRow) -> ShowProfile:
 def facts_of(feed: FeedRow) -> ShowFacts:
     """What the feed says about itself, as ingest stored it."""
     author = (feed.itunes_author or "").strip()
-    people = tuple(
-        Person(str(p.get("name") or ""), str(p.get("role") or "host"), str(p.get("href") or ""))
-        for p in feed.feed_people or ()
-        if isinstance(p, dict) and str(p.get("name") or "").strip()
-    )
+    people = tuple(p for p in people_from_json(feed.feed_people) if p.name.strip())
     return ShowFacts(
         title=feed.title or "",
         language=feed.language or "",
@@ -97,13 +94,7 @@ def episodes(session: Session, feed_id: int, limit: int = MAX_EPISODES) -> list[
             summary_text=summary or "",
             content_text=content or "",
             authors=tuple(str(a) for a in authors or () if a),
-            people=tuple(
-                Person(
-                    str(p.get("name") or ""), str(p.get("role") or "host"), str(p.get("href") or "")
-                )
-                for p in people or ()
-                if isinstance(p, dict)
-            ),
+            people=people_from_json(people),
         )
         for guid, title, summary, content, authors, people in rows
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.domain.entry import Person
 from planner.domain.model import (
     Ask,
     AskStatus,
@@ -112,4 +113,16 @@ def request_from_row(row: RequestRow) -> Request:
         title=row.title,
         decision=row.decision,
         note=row.note,
+    )
+
+
+def people_from_json(values: object) -> tuple[Person, ...]:
+    """Stored credits (a JSON list of {name, role, href}) as :class:`Person` records;
+    anything that is not such an object is skipped."""
+    if not isinstance(values, list | tuple):
+        return ()
+    return tuple(
+        Person(str(p.get("name") or ""), str(p.get("role") or "host"), str(p.get("href") or ""))
+        for p in values
+        if isinstance(p, dict)
     )
