@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.eval_detection import DEFAULT_DATASET as SYNTHETIC_DATASET
 from planner.domain.detection import DetectionIndex
 from planner.domain.entry import ParsedFeed
 from planner.domain.model import Contact, FeedKind, Role
@@ -29,7 +30,8 @@ from planner.domain.names import clean_person_name
 from planner.domain.show_profile import ShowFacts, ShowProfile, learn_show
 from planner.feeds.parse import parse_feed
 
-DEFAULT_DATASET = Path(__file__).resolve().parents[2] / "shared" / "detection-dev" / "real"
+#: Beside the synthetic set (benchmarks.eval_detection reads ../shared/detection-dev too).
+DEFAULT_DATASET = SYNTHETIC_DATASET / "real"
 
 
 @dataclass
