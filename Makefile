@@ -66,9 +66,13 @@ e2e-repeat: $(VENV)/.installed browser
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks
 
+# ruff (style), mypy (types: strict for planner/domain and planner/feeds), import-linter
+# (the layers in docs/ARCHITECTURE.md).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .
