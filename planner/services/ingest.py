@@ -55,6 +55,8 @@ BACKOFF_CAP = timedelta(days=1)
 
 @dataclass(frozen=True, slots=True)
 class FeedOutcome:
+    """What refreshing one feed did: its status, new and updated entries, a message."""
+
     feed_id: int
     url: str
     status: str  # fetched | unchanged | failed | skipped
@@ -65,24 +67,31 @@ class FeedOutcome:
 
 @dataclass
 class IngestSummary:
+    """The outcomes of a refresh, one per feed, with totals."""
+
     outcomes: list[FeedOutcome] = field(default_factory=list)
 
     def count(self, status: str) -> int:
+        """How many feeds ended with ``status``."""
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
     def new_entries(self) -> int:
+        """Entries stored for the first time, over all feeds."""
         return sum(o.new for o in self.outcomes)
 
     @property
     def updated_entries(self) -> int:
+        """Stored entries whose content changed, over all feeds."""
         return sum(o.updated for o in self.outcomes)
 
     @property
     def failures(self) -> list[FeedOutcome]:
+        """The feeds that failed."""
         return [o for o in self.outcomes if o.status == "failed"]
 
     def describe(self) -> str:
+        """The summary in words, for the CLI and the pages."""
         text = (
             f"fetched {self.count('fetched')}, unchanged {self.count('unchanged')}, "
             f"failed {self.count('failed')}, new entries {self.new_entries}, "
@@ -96,6 +105,7 @@ Progress = Callable[[int, int, FeedOutcome], None]
 
 
 def fetch_options(settings: Settings, *, allow_private: bool | None = None) -> FetchOptions:
+    """The fetch limits from the settings (``allow_private`` overrides them)."""
     return FetchOptions(
         total_deadline=settings.fetch_timeout_seconds,
         max_bytes=settings.fetch_max_bytes,

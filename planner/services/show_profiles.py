@@ -38,10 +38,12 @@ DESCRIPTIVE_KEYS = frozenset({"episodes", "guest_episodes", "template"})
 
 
 def is_podcast(feed: FeedRow) -> bool:
+    """Whether show profiles apply to the feed (podcast feeds only)."""
     return feed.kind == FeedKind.PODCAST.value
 
 
 def corrections_of(feed: FeedRow) -> ShowCorrections:
+    """What the user said about the feed's show (empty when nothing)."""
     data = feed.show_corrections
     return ShowCorrections.from_json(data if isinstance(data, Mapping) else None)
 

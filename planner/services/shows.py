@@ -70,6 +70,7 @@ class ShowChange:
     entries: int
 
     def describe(self) -> str:
+        """The correction in words, with how many episodes were read again."""
         return f"{self.what}; its {self.entries} episode(s) were read again."
 
 
@@ -137,14 +138,17 @@ class ShowView:
 
     @property
     def hosts(self) -> tuple[str, ...]:
+        """The show's hosts, learned and corrected."""
         return self.profile.hosts
 
     @property
     def learned_kind(self) -> ShowKind:
+        """Interview show, solo show, or not known, as learned from the episodes."""
         return self.profile.learned_kind
 
     @property
     def kind_correction(self) -> ShowKind | None:
+        """The kind the user set, or None when it is learned."""
         return self.profile.corrections.kind
 
 
@@ -160,6 +164,7 @@ def _describe(feed: FeedRow, profile: ShowProfile) -> str:
 
 
 def show(ws: Workspace, feed_id: int) -> ShowView:
+    """The feed's show profile and what it says, for the Feeds page."""
     with ws.read() as s:
         feed = s.get(FeedRow, feed_id)
         if feed is None:

@@ -66,6 +66,7 @@ class Workspace:
         return self.clock().astimezone(UTC).replace(tzinfo=None)
 
     def today(self) -> date:
+        """The clock's date (in the clock's time zone)."""
         return self.clock().date()
 
     @contextmanager
@@ -103,6 +104,7 @@ class Workspace:
         return state if isinstance(state, kind) else None
 
     def settings(self, session: Session | None = None) -> Settings:
+        """The workspace's settings (in ``session`` when given, else a read of its own)."""
         if session is None:
             with self.read() as s:
                 return self.settings(s)
@@ -110,6 +112,7 @@ class Workspace:
         return settings_from_dict(row.value if row and isinstance(row.value, dict) else {})
 
     def profile(self, session: Session | None = None) -> Profile:
+        """My profile (in ``session`` when given); empty when none is stored."""
         if session is None:
             with self.read() as s:
                 return self.profile(s)
@@ -122,6 +125,7 @@ CLOCK_ENV = "PLANNER_CLOCK"
 
 
 def frozen_clock(moment: datetime) -> Callable[[], datetime]:
+    """A clock that always says ``moment``."""
     return lambda: moment
 
 

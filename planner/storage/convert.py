@@ -36,6 +36,7 @@ def _strs(values: object) -> tuple[str, ...]:
 
 
 def profile_from_row(row: ProfileRow) -> Profile:
+    """My profile as the domain reads it."""
     return Profile(
         name=row.name,
         brand=row.brand,
@@ -48,6 +49,7 @@ def profile_from_row(row: ProfileRow) -> Profile:
 
 
 def contact_from_row(row: ContactRow) -> Contact:
+    """A contact as the domain reads it."""
     return Contact(
         id=row.id,
         name=row.name,
@@ -64,6 +66,7 @@ def contact_from_row(row: ContactRow) -> Contact:
 
 
 def interaction_from_row(row: InteractionRow) -> Interaction:
+    """A ledger row as the domain reads it."""
     return Interaction(
         id=row.id,
         contact_id=row.contact_id,
@@ -79,6 +82,7 @@ def interaction_from_row(row: InteractionRow) -> Interaction:
 
 
 def ask_from_row(row: AskRow) -> Ask:
+    """An ask as the domain reads it."""
     return Ask(
         id=row.id,
         contact_id=row.contact_id,
@@ -93,6 +97,7 @@ def ask_from_row(row: AskRow) -> Ask:
 
 
 def give_from_row(row: PlannedGiveRow) -> PlannedGive:
+    """A planned give as the domain reads it."""
     return PlannedGive(
         id=row.id,
         contact_id=row.contact_id,
@@ -107,6 +112,7 @@ def give_from_row(row: PlannedGiveRow) -> PlannedGive:
 
 
 def request_from_row(row: RequestRow) -> Request:
+    """A request as the domain reads it."""
     return Request(
         id=row.id,
         contact_id=row.contact_id,

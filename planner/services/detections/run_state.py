@@ -43,10 +43,12 @@ class DetectStats:
     suggestions: int = 0  # new guest suggestions
 
     def add(self, other: DetectStats) -> None:
+        """Add another run's counts to these."""
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
     def describe(self) -> str:
+        """The counts in words, for the CLI and the pages."""
         return (
             f"scanned {self.entries} entries: {self.auto} auto-confirmed, "
             f"{self.pending} to review, {self.context} context, {self.updated} updated, "
@@ -73,6 +75,7 @@ class NewDetection:
     interaction_id: int | None = None
 
     def values(self) -> dict[str, Any]:
+        """The detection table's column values, for a bulk insert."""
         return {f: getattr(self, f) for f in NEW_DETECTION_FIELDS}
 
 

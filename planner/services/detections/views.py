@@ -41,6 +41,8 @@ def mark(snippet: str, matched: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DetectionView:
+    """A detection with its entry, feed and contact, as the Review page and the CLI show it."""
+
     id: int
     entry_id: int
     entry_guid: str
@@ -64,10 +66,12 @@ class DetectionView:
 
     @property
     def kind(self) -> str:
+        """The ledger kind of a give or receipt ("" for context)."""
         return "" if self.direction == CONTEXT else ROLE_TO_KIND[Role(self.role)].value
 
     @property
     def marked_snippet(self) -> str:
+        """The snippet with the matched words marked (see :func:`mark`)."""
         return mark(self.snippet, self.matched)
 
     def evidence_text(self) -> str:
@@ -145,6 +149,8 @@ def review_queue(ws: Workspace) -> list[DetectionView]:
 
 @dataclass(frozen=True, slots=True)
 class SuggestionView:
+    """A guest suggestion with its entry and the similar contact, for the Review page."""
+
     id: int
     entry_id: int
     entry_title: str
@@ -160,12 +166,14 @@ class SuggestionView:
 
     @property
     def site(self) -> str:
+        """The guest's own website domain, "" for a shared platform."""
         return site_domain(self.href)
 
 
 def list_suggestions(
     ws: Workspace, *, statuses: Iterable[str] = (SUGGESTION_PENDING,)
 ) -> list[SuggestionView]:
+    """Guest suggestions in these states (all when empty), newest entries first."""
     with ws.read() as s:
         names = dict(s.execute(select(ContactRow.id, ContactRow.name)).all())
         query = (
@@ -198,6 +206,8 @@ def list_suggestions(
 
 @dataclass(frozen=True, slots=True)
 class ReviewCounts:
+    """How many detections are in each state, and the pending guest suggestions."""
+
     pending: int  # gives and receipts waiting for review
     auto: int  # confirmed automatically
     confirmed: int  # confirmed by the user
@@ -206,6 +216,7 @@ class ReviewCounts:
     suggestions: int  # pending guest suggestions
 
     def describe(self) -> str:
+        """The counts in words, for the CLI and the pages."""
         return (
             f"detections: {self.auto} auto-confirmed, {self.pending} to review, "
             f"{self.confirmed} confirmed, {self.dismissed} dismissed, {self.context} context; "
@@ -214,6 +225,7 @@ class ReviewCounts:
 
 
 def counts(ws: Workspace) -> ReviewCounts:
+    """The review counts of the workspace (one grouped query)."""
     with ws.read() as s:
         by: dict[tuple[bool, str], int] = {}
         for direction, status, n in s.execute(
