@@ -83,12 +83,12 @@ def run(n_entries: int = 2_000, n_contacts: int = 10_000) -> dict[str, float]:
         directory = Path(tmp)
         path = directory / "feed.xml"
         path.write_bytes(body)
-        hooks = list(ingest.ENTRY_HOOKS)
         for label, enabled in (("without", False), ("with", True)):
             ws = _workspace(directory, f"{label}.db", n_contacts)
             feeds.add_file(ws, path, kind="podcast", owner="me")
+            hooks = list(ws.entry_hooks)
             if enabled:
-                detections.clear_index_cache()
+                detections.clear_index_cache(ws)
                 with ws.read() as s:
                     started = time.perf_counter()
                     detections.index_for(ws, s)
@@ -96,13 +96,13 @@ def run(n_entries: int = 2_000, n_contacts: int = 10_000) -> dict[str, float]:
                     started = time.perf_counter()
                     detections.index_for(ws, s)
                     out["index_cached_s"] = time.perf_counter() - started
-            ingest.ENTRY_HOOKS[:] = hooks if enabled else []
+            ws.entry_hooks[:] = hooks if enabled else []
             try:
                 started = time.perf_counter()
                 summary = ingest.refresh(ws)
                 out[f"ingest_{label}_s"] = time.perf_counter() - started
             finally:
-                ingest.ENTRY_HOOKS[:] = hooks
+                ws.entry_hooks[:] = hooks
             assert summary.new_entries == n_entries, summary.describe()
             if enabled:
                 started = time.perf_counter()

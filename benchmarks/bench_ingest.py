@@ -12,9 +12,9 @@ b. ``ingest``: a fresh SQLite database in a temporary directory, ~100 generated 
    ``Jane Doe``), my profile, ``feeds.add_feed(url, owner="me")`` then
    ``ingest.refresh(ws, allow_private=True)``: fetch, parse (in the parse worker: the
    body is over ``INLINE_MAX_BYTES``), normalise, store, and detection (its hook is
-   registered by importing :mod:`planner.services.detections`): detections, ledger rows
+   installed on the workspace by ``open_workspace``): detections, ledger rows
    for the gives found, guest suggestions;
-c. ``store``: the same with the detection hook taken out of ``ingest.ENTRY_HOOKS``;
+c. ``store``: the same with the detection hook taken out of ``ws.entry_hooks``;
    ``detect share`` = (b − c) / b. The issue-3 goals (ingest ≤ feedparser's default
    parse, reader ≥ 1.5× slower) were set for fetch, parse, normalise and store, before
    detection existed: they are checked on c (``store/fp``, ``reader/store``); b's ratios
@@ -291,8 +291,7 @@ def _child_ingest(args: dict[str, Any]) -> dict[str, Any]:
     )
 
     fetch_module = sys.modules["planner.feeds.fetch"]  # the package re-exports fetch()
-    hooks = list(ingest.ENTRY_HOOKS)
-    assert detections.detect_entries in hooks, "the detection hook is not registered"
+    hooks = [detections.detect_entries]
     phases = _Phases()
     fetch_module.fetch = phases.wrap("fetch", fetch_module.fetch)  # type: ignore[assignment]
     ingest.parse_feed_auto = phases.wrap("parse", ingest.parse_feed_auto)  # type: ignore[assignment]
@@ -309,13 +308,14 @@ def _child_ingest(args: dict[str, Any]) -> dict[str, Any]:
         nonlocal made
         made += 1
         ws = open_workspace(f"sqlite:///{Path(tmp.name) / f'w{made}.db'}")
+        assert ws.entry_hooks == hooks, "the detection hook is not installed"
         with ws.write() as s:
             s.add(ProfileRow(id=1, name=ME, domains=["blog.example"], reach=10_000))
             s.execute(insert(ContactRow), _contact_rows())
         return ws, feeds.add_feed(ws, url, owner="me")
 
     def refresh(ws: Any, *, detect: bool, expect: str) -> tuple[float, dict[str, float]]:
-        ingest.ENTRY_HOOKS[:] = timed_hooks if detect else []
+        ws.entry_hooks[:] = timed_hooks if detect else []
         try:
             phases.take()
             gc.collect()
@@ -323,7 +323,7 @@ def _child_ingest(args: dict[str, Any]) -> dict[str, Any]:
             summary = ingest.refresh(ws, allow_private=True)
             elapsed = time.perf_counter() - started
         finally:
-            ingest.ENTRY_HOOKS[:] = hooks
+            ws.entry_hooks[:] = hooks
         outcome = summary.outcomes[0]
         if expect == "fetched":
             assert outcome.status == "fetched" and outcome.new == entries, summary.describe()

@@ -32,6 +32,7 @@ from planner.services import (
 )
 from planner.services.contacts import ContactInput
 from planner.services.detections import DetectionView
+from planner.services.detections import ledger as detection_ledger
 from planner.storage.schema import (
     AskRow,
     Base,
@@ -606,7 +607,7 @@ def test_an_entry_the_ledger_refuses_waits_for_review_and_the_feed_still_loads(
         raise InvalidInput("refused", field="title")
 
     # the hook checks each ledger row as ledger.add does, then inserts them in bulk
-    monkeypatch.setattr(detections, "_ledger_values", refuse)
+    monkeypatch.setattr(detection_ledger, "_ledger_values", refuse)
     summary = ingest.refresh(ws)
     assert summary.count("fetched") == 4 and not summary.failures
     assert not feed_rows(ws)

@@ -23,6 +23,7 @@ from planner.feeds.errors import FeedError
 from planner.services import Workspace, contacts, detections, feeds, ingest, ledger
 from planner.services import settings as settings_service
 from planner.services.contacts import ContactInput
+from planner.services.detections import run as detection_run
 from planner.storage.schema import EntryRow, FeedRow
 from tests.conftest import TODAY, fixed_clock
 from tests.conftest import run_cli as cli
@@ -92,23 +93,23 @@ def _crash_in(where: str, monkeypatch: pytest.MonkeyPatch, crashing_url: str) ->
 
         monkeypatch.setattr(ingest, "parse_feed_auto", parse)
     elif where == "store":
-        real_values = ingest._entry_values
+        real_values = ingest.entry_values
 
         def values(entry: Any, feed_id: int, now: datetime) -> dict[str, object]:
             if entry.guid == "boom":
                 raise KeyError("boom in storage")
             return real_values(entry, feed_id, now)
 
-        monkeypatch.setattr(ingest, "_entry_values", values)
+        monkeypatch.setattr(ingest, "entry_values", values)
     else:
-        real_parsed = detections.parsed_entry
+        real_parsed = detection_run.parsed_entry
 
         def parsed(row: EntryRow) -> Any:
             if row.guid == "boom":
                 raise RuntimeError("boom in detection")
             return real_parsed(row)
 
-        monkeypatch.setattr(detections, "parsed_entry", parsed)
+        monkeypatch.setattr(detection_run, "parsed_entry", parsed)
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Use cases the pages and the CLI call. Each module takes a :class:`Workspace` first."""
 
-from planner.services.workspace import Workspace, open_workspace
+from planner.services.opening import open_workspace
+from planner.services.workspace import Workspace
 
 __all__ = ["Workspace", "open_workspace"]

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from planner.domain import goodwill
 from planner.errors import InvalidInput
 from planner.services import balances
+from planner.services.detections import detections_frame, suggestions_frame
 from planner.services.workspace import Workspace
 from planner.storage.schema import ContactRow, InteractionRow
 
@@ -24,7 +25,6 @@ TABLES: dict[str, Exporter] = {}
 #: Service modules that register exporters of their own (imported on first use).
 PROVIDERS = (
     "planner.services.feeds",
-    "planner.services.detections",
     "planner.services.planning",
     "planner.services.outreach",
 )
@@ -34,6 +34,7 @@ def tables() -> dict[str, Exporter]:
     """Every exportable table by name."""
     for module in PROVIDERS:
         importlib.import_module(module)
+    TABLES.update(detections=detections_frame, guest_suggestions=suggestions_frame)
     return TABLES
 
 

@@ -6,9 +6,10 @@ an audience-ask kind (promotion, affiliate promo, JV) for a contact also spends 
 audience's goodwill, so its done row comes with an audience ask row, as the demo's ledger
 records promotions (see data/README.md).
 
-:func:`mark_matching_give_done` is for the detection engine: when a feed shows that a planned
-mention, link, feature or interview happened, the give is marked done with the interaction
-the detection already logged instead of a second ledger row.
+:func:`mark_matching_give_done` is for the detection engine, which calls it directly
+(:func:`planner.services.detections.complete_planned_give`): when a feed shows that a
+planned mention, link, feature or interview happened, the give is marked done with the
+interaction the detection already logged instead of a second ledger row.
 """
 
 from __future__ import annotations

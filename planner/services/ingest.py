@@ -13,12 +13,14 @@
 * An entry dated outside the stored-date window, or more than two days after it was
   fetched, is kept without its date (as an undated entry is) and the feed gets a warning
   naming it (planner.domain.values.published_problem).
-* Every new or changed entry is handed to the detection hooks (:data:`ENTRY_HOOKS`).
+* Every new or changed entry is handed to the workspace's entry hooks
+  (:attr:`Workspace.entry_hooks`: detection, installed when the workspace is opened).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
@@ -41,14 +43,10 @@ from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_m
 from planner.feeds.isolate import parse_feed_auto
 from planner.services.feeds import FILE_PREFIX, UPLOAD_PREFIX, is_private_refusal
 from planner.services.workspace import Workspace
+from planner.storage.convert import entry_values
 from planner.storage.schema import EntryRow, FeedRow
 
 log = logging.getLogger(__name__)
-
-#: Called in the feed's transaction with (workspace, session, feed row, entry ids) for the
-#: entries that are new or changed. Detection registers itself here.
-EntryHook = Callable[[Workspace, Session, FeedRow, list[int]], None]
-ENTRY_HOOKS: list[EntryHook] = []
 
 #: Backoff after consecutive failures: 15 min, 30 min, 1 h, … capped at a day.
 BACKOFF_BASE = timedelta(minutes=15)
@@ -57,6 +55,8 @@ BACKOFF_CAP = timedelta(days=1)
 
 @dataclass(frozen=True, slots=True)
 class FeedOutcome:
+    """What refreshing one feed did: its status, new and updated entries, a message."""
+
     feed_id: int
     url: str
     status: str  # fetched | unchanged | failed | skipped
@@ -67,24 +67,31 @@ class FeedOutcome:
 
 @dataclass
 class IngestSummary:
+    """The outcomes of a refresh, one per feed, with totals."""
+
     outcomes: list[FeedOutcome] = field(default_factory=list)
 
     def count(self, status: str) -> int:
+        """How many feeds ended with ``status``."""
         return sum(1 for o in self.outcomes if o.status == status)
 
     @property
     def new_entries(self) -> int:
+        """Entries stored for the first time, over all feeds."""
         return sum(o.new for o in self.outcomes)
 
     @property
     def updated_entries(self) -> int:
+        """Stored entries whose content changed, over all feeds."""
         return sum(o.updated for o in self.outcomes)
 
     @property
     def failures(self) -> list[FeedOutcome]:
+        """The feeds that failed."""
         return [o for o in self.outcomes if o.status == "failed"]
 
     def describe(self) -> str:
+        """The summary in words, for the CLI and the pages."""
         text = (
             f"fetched {self.count('fetched')}, unchanged {self.count('unchanged')}, "
             f"failed {self.count('failed')}, new entries {self.new_entries}, "
@@ -98,6 +105,7 @@ Progress = Callable[[int, int, FeedOutcome], None]
 
 
 def fetch_options(settings: Settings, *, allow_private: bool | None = None) -> FetchOptions:
+    """The fetch limits from the settings (``allow_private`` overrides them)."""
     return FetchOptions(
         total_deadline=settings.fetch_timeout_seconds,
         max_bytes=settings.fetch_max_bytes,
@@ -119,17 +127,9 @@ def refresh(
 
     Feeds backing off after errors are skipped unless ``force`` or named in ``feed_ids``.
     """
-    settings = ws.settings()
-    opts = options or fetch_options(settings, allow_private=allow_private)
+    opts = options or fetch_options(ws.settings(), allow_private=allow_private)
     now = ws.now()
-    with ws.read() as s:
-        query = select(FeedRow).order_by(FeedRow.id)
-        if feed_ids:
-            query = query.where(FeedRow.id.in_(list(feed_ids)))
-        feeds = list(s.scalars(query))
-    if feed_ids and len(feeds) != len(set(feed_ids)):
-        missing = sorted(set(feed_ids) - {f.id for f in feeds})
-        raise NotFound(f"no feed with id {', '.join(map(str, missing))}")
+    feeds = _feeds_to_refresh(ws, feed_ids)
     summary = IngestSummary()
     total = len(feeds)
 
@@ -141,37 +141,11 @@ def refresh(
     host_waits = _rate_limited_hosts(feeds, now)
     remote: list[FeedRow] = []
     for feed in feeds:
-        if feed.url.startswith(UPLOAD_PREFIX):
-            report(
-                FeedOutcome(
-                    feed.id,
-                    feed.url,
-                    "skipped",
-                    message="uploaded file: upload it again to refresh",
-                )
-            )
-        elif feed.url.startswith(FILE_PREFIX):
-            report(_guarded(ws, feed.id, feed.url, lambda feed=feed: _ingest_file(ws, feed)))
-        elif (
-            not (force or feed_ids)
-            and feed.next_fetch_after
-            and feed.next_fetch_after > now
-            and not _refusal_now_allowed(feed, opts)
-        ):
-            report(
-                FeedOutcome(
-                    feed.id,
-                    feed.url,
-                    "skipped",
-                    message=f"backing off until {feed.next_fetch_after:%Y-%m-%d %H:%M}",
-                )
-            )
-        elif not (force or feed_ids) and _netloc(feed.url) in host_waits:
-            host, until = _netloc(feed.url), host_waits[_netloc(feed.url)]
-            message = f"{host} asked to wait (Retry-After) until {until:%Y-%m-%d %H:%M:%S}"
-            report(FeedOutcome(feed.id, feed.url, "skipped", message=message))
-        else:
+        outcome = _without_fetching(ws, feed, opts, now, host_waits, forced=force or bool(feed_ids))
+        if outcome is None:
             remote.append(feed)
+        else:
+            report(outcome)
 
     by_url = {f.url: f for f in remote}
 
@@ -191,6 +165,51 @@ def refresh(
         on_progress=fetched,
     )
     return summary
+
+
+def _feeds_to_refresh(ws: Workspace, feed_ids: Sequence[int] | None) -> list[FeedRow]:
+    """The feeds named (every one must exist), or all of them, in id order."""
+    with ws.read() as s:
+        query = select(FeedRow).order_by(FeedRow.id)
+        if feed_ids:
+            query = query.where(FeedRow.id.in_(list(feed_ids)))
+        feeds = list(s.scalars(query))
+    if feed_ids and len(feeds) != len(set(feed_ids)):
+        missing = sorted(set(feed_ids) - {f.id for f in feeds})
+        raise NotFound(f"no feed with id {', '.join(map(str, missing))}")
+    return feeds
+
+
+def _without_fetching(
+    ws: Workspace,
+    feed: FeedRow,
+    opts: FetchOptions,
+    now: datetime,
+    host_waits: dict[str, datetime],
+    *,
+    forced: bool,
+) -> FeedOutcome | None:
+    """The outcome of a feed refreshed without the network (an uploaded or local file, or
+    one that waits), or None for a feed to fetch."""
+    if feed.url.startswith(UPLOAD_PREFIX):
+        message = "uploaded file: upload it again to refresh"
+        return FeedOutcome(feed.id, feed.url, "skipped", message=message)
+    if feed.url.startswith(FILE_PREFIX):
+        return _guarded(ws, feed.id, feed.url, functools.partial(_ingest_file, ws, feed))
+    if forced:
+        return None
+    if (
+        feed.next_fetch_after
+        and feed.next_fetch_after > now
+        and not _refusal_now_allowed(feed, opts)
+    ):
+        message = f"backing off until {feed.next_fetch_after:%Y-%m-%d %H:%M}"
+        return FeedOutcome(feed.id, feed.url, "skipped", message=message)
+    host = _netloc(feed.url)
+    if host in host_waits:
+        message = f"{host} asked to wait (Retry-After) until {host_waits[host]:%Y-%m-%d %H:%M:%S}"
+        return FeedOutcome(feed.id, feed.url, "skipped", message=message)
+    return None
 
 
 def _ingest_file(ws: Workspace, feed: FeedRow) -> FeedOutcome:
@@ -303,8 +322,7 @@ def store_body(
         _mark_ok(ws, feed)
         changed = new_ids + updated_ids
         if changed:
-            for hook in ENTRY_HOOKS:
-                hook(ws, s, feed, changed)
+            _run_entry_hooks(ws, s, feed, changed)
         message = f"warning: {warning}" if warning else ""
         return FeedOutcome(feed.id, feed.url, "fetched", len(new_ids), len(updated_ids), message)
 
@@ -323,8 +341,14 @@ def _catch_up_show_profile(ws: Workspace, session: Session, feed: FeedRow) -> No
         )
     )
     if ids:
-        for hook in ENTRY_HOOKS:
-            hook(ws, session, feed, ids)
+        _run_entry_hooks(ws, session, feed, ids)
+
+
+def _run_entry_hooks(ws: Workspace, session: Session, feed: FeedRow, entry_ids: list[int]) -> None:
+    """Hand new or changed entries to the workspace's hooks (detection), in the feed's
+    transaction: a hook that fails fails the feed."""
+    for hook in ws.entry_hooks:
+        hook(ws, session, feed, entry_ids)
 
 
 #: How many entries a dropped-dates warning names before it only counts the rest.
@@ -379,36 +403,6 @@ def _apply_feed_fields(feed: FeedRow, parsed: ParsedFeed) -> None:
         feed.feed_people = people
 
 
-def _entry_values(entry: ParsedEntry, feed_id: int, now: datetime) -> dict[str, object]:
-    enclosure = entry.enclosure
-    published = entry.published.replace(tzinfo=None) if entry.published else None
-    return {
-        "feed_id": feed_id,
-        "guid": entry.guid[:2000],
-        "link": entry.link[:2000],
-        "title": entry.title,
-        "published": published,
-        "authors": list(entry.authors),
-        "summary_text": entry.summary_text,
-        "content_text": entry.content_text,
-        "links": list(entry.links),
-        "anchors": [list(a) for a in entry.anchors],
-        "categories": list(entry.categories),
-        "enclosure_url": enclosure.url[:2000] if enclosure else "",
-        "enclosure_type": enclosure.type[:200] if enclosure else "",
-        "duration_seconds": entry.itunes_duration_seconds
-        or (enclosure.duration_seconds if enclosure else None),
-        "itunes": {
-            "episode": entry.itunes_episode,
-            "season": entry.itunes_season,
-            "episode_type": entry.itunes_episode_type,
-        },
-        "people": [{"name": p.name, "role": p.role, "href": p.href} for p in entry.people],
-        "content_hash": entry.content_hash,
-        "updated_at": now,
-    }
-
-
 def _store_entries(
     ws: Workspace, session: Session, feed: FeedRow, parsed: ParsedFeed
 ) -> tuple[list[int], list[int]]:
@@ -430,7 +424,7 @@ def _store_entries(
         if guid in seen:  # a feed repeating a guid: the first occurrence wins
             continue
         seen.add(guid)
-        values = _entry_values(entry, feed.id, now)
+        values = entry_values(entry, feed.id, now)
         if guid not in existing:
             inserts.append({**values, "first_seen_at": now})
         elif existing[guid][1] != entry.content_hash:
@@ -545,8 +539,3 @@ def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcom
             feed.host_wait_until = None
         feed.next_fetch_after = now + wait
         return FeedOutcome(feed.id, feed.url, "failed", message=str(error))
-
-
-# Detection registers its hook in ENTRY_HOOKS when imported: whenever ingest runs, so does
-# detection (imported last, as it imports this module).
-import planner.services.detections  # noqa: E402, F401

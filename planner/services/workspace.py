@@ -1,12 +1,17 @@
-"""The workspace: a database, its migrations and the clock, handed to every service."""
+"""The workspace: a database, its migrations and the clock, handed to every service.
+
+:func:`open_database` opens the bare database; :func:`planner.services.open_workspace`
+(:mod:`planner.services.opening`) also installs detection on it, as every caller wants.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError
@@ -24,7 +29,18 @@ from planner.storage.db import (
     make_engine,
     session_factory,
 )
-from planner.storage.schema import ProfileRow, SettingRow
+from planner.storage.schema import FeedRow, ProfileRow, SettingRow
+
+_Attached = TypeVar("_Attached")
+
+
+class EntryHook(Protocol):
+    """Called by ingest in the feed's transaction with the ids of its new or changed
+    entries (detection is one: :func:`planner.services.detections.install`)."""
+
+    def __call__(
+        self, ws: Workspace, session: Session, feed: FeedRow, entry_ids: Sequence[int], /
+    ) -> object: ...
 
 
 @dataclass
@@ -40,12 +56,17 @@ class Workspace:
     #: What the integrity check at open found (``PRAGMA quick_check`` and
     #: ``foreign_key_check`` on SQLite): empty when the database is sound.
     problems: list[str] = field(default_factory=list)
+    #: What ingest hands each feed's new or changed entries to, in order.
+    entry_hooks: list[EntryHook] = field(default_factory=list)
+    #: State a service keeps for this workspace (one object per type), see :meth:`attach`.
+    attachments: dict[type, object] = field(default_factory=dict)
 
     def now(self) -> datetime:
         """Naive UTC, as stored."""
         return self.clock().astimezone(UTC).replace(tzinfo=None)
 
     def today(self) -> date:
+        """The clock's date (in the clock's time zone)."""
         return self.clock().date()
 
     @contextmanager
@@ -73,7 +94,17 @@ class Workspace:
             session.connection(execution_options={READ_ONLY: True})
             yield session
 
+    def attach(self, state: object) -> None:
+        """Keep ``state`` for this workspace, found again by its type (:meth:`attached`)."""
+        self.attachments[type(state)] = state
+
+    def attached(self, kind: type[_Attached]) -> _Attached | None:
+        """The state of type ``kind`` attached to this workspace, or None."""
+        state = self.attachments.get(kind)
+        return state if isinstance(state, kind) else None
+
     def settings(self, session: Session | None = None) -> Settings:
+        """The workspace's settings (in ``session`` when given, else a read of its own)."""
         if session is None:
             with self.read() as s:
                 return self.settings(s)
@@ -81,6 +112,7 @@ class Workspace:
         return settings_from_dict(row.value if row and isinstance(row.value, dict) else {})
 
     def profile(self, session: Session | None = None) -> Profile:
+        """My profile (in ``session`` when given); empty when none is stored."""
         if session is None:
             with self.read() as s:
                 return self.profile(s)
@@ -93,6 +125,7 @@ CLOCK_ENV = "PLANNER_CLOCK"
 
 
 def frozen_clock(moment: datetime) -> Callable[[], datetime]:
+    """A clock that always says ``moment``."""
     return lambda: moment
 
 
@@ -129,11 +162,12 @@ def clock_from_env() -> Callable[[], datetime] | None:
     return frozen_clock(moment)
 
 
-def open_workspace(
+def open_database(
     url: str | None = None, *, clock: Callable[[], datetime] | None = None, upgrade: bool = True
 ) -> Workspace:
     """Open (and by default migrate) the database at ``url`` / $PLANNER_DATABASE_URL,
-    then check it (``ws.problems``: broken pages or rows pointing at nothing).
+    then check it (``ws.problems``: broken pages or rows pointing at nothing). Nothing
+    is installed on it: :func:`planner.services.open_workspace` adds detection.
 
     The clock is ``clock`` if given, else the one $PLANNER_CLOCK freezes, else the wall clock.
     """

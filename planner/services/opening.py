@@ -1,0 +1,24 @@
+"""Opening a workspace the way every caller wants it: the database, with detection installed.
+
+Ingest runs the workspace's :attr:`~planner.services.workspace.Workspace.entry_hooks`;
+detection is put there (and its index cache on the workspace's sessions) here, once,
+instead of by importing a module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from planner.services import detections
+from planner.services.workspace import Workspace, open_database
+
+
+def open_workspace(
+    url: str | None = None, *, clock: Callable[[], datetime] | None = None, upgrade: bool = True
+) -> Workspace:
+    """Open (and by default migrate and check) the database at ``url`` /
+    $PLANNER_DATABASE_URL, with detection installed (see :func:`open_database`)."""
+    ws = open_database(url, clock=clock, upgrade=upgrade)
+    detections.install(ws)
+    return ws
