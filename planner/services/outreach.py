@@ -32,8 +32,8 @@ from sqlalchemy.orm import Session
 
 from planner.domain.model import AskStatus, Direction, Kind, Profile, Tier
 from planner.errors import InvalidInput, NotFound
-from planner.outreach.csv_export import to_csv_bytes
-from planner.outreach.csv_import import (
+from planner.files.csv_export import to_csv_bytes
+from planner.files.csv_import import (
     FORMAT_DOC,
     example_contacts_csv,
     example_ledger_csv,

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.outreach.csv_export import CONTACT_COLUMNS, LEDGER_COLUMNS
+from planner.files.csv_export import CONTACT_COLUMNS, LEDGER_COLUMNS
 from planner.services import (
     Workspace,
     calendar,

@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from planner.outreach.errors import CalendarError
-
-__all__ = ["DEFAULT_PRODID", "CalendarEvent", "calendar_ics"]
+__all__ = ["DEFAULT_PRODID", "CalendarError", "CalendarEvent", "calendar_ics"]
 
 DEFAULT_PRODID = "-//Give First//Planner//EN"
+
+
+class CalendarError(ValueError):
+    """A calendar event has a missing or unsafe value."""
 
 
 @dataclass(frozen=True, slots=True)

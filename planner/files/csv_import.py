@@ -24,13 +24,13 @@ from urllib.parse import urlsplit
 from planner.domain import values as stored
 from planner.domain.model import Direction, Kind, Tier
 from planner.feeds.urls import http_url_or_empty
+from planner.files.csv_export import CONTACT_COLUMNS, LEDGER_COLUMNS, unescape_cell
+from planner.files.csv_reader import read_records
 from planner.outreach.addresses import is_valid_addr_spec
-from planner.outreach.csv_export import CONTACT_COLUMNS, LEDGER_COLUMNS, unescape_cell
-from planner.outreach.csv_reader import read_records
 
 __all__ = [
     "FORMAT_DOC",
-    "ContactRow",
+    "ContactCsvRow",
     "ImportLimits",
     "ImportReport",
     "LedgerRow",
@@ -128,7 +128,7 @@ class ImportLimits:
 
 
 @dataclass(frozen=True, slots=True)
-class ContactRow:
+class ContactCsvRow:
     line: int
     name: str
     aliases: tuple[str, ...] = ()
@@ -420,7 +420,7 @@ def _split(value: str) -> tuple[str, ...]:
 
 def parse_contacts_csv(
     data: bytes, *, limits: ImportLimits | None = None
-) -> ImportReport[ContactRow]:
+) -> ImportReport[ContactCsvRow]:
     """Validate a contacts CSV (format in :data:`FORMAT_DOC`).
 
     Duplicate names or e-mail addresses inside the file are problems; duplicates of
@@ -429,7 +429,7 @@ def parse_contacts_csv(
     seen_names: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
 
-    def build(line: int, values: dict[str, str], problems: _Problems) -> ContactRow | None:
+    def build(line: int, values: dict[str, str], problems: _Problems) -> ContactCsvRow | None:
         name = values.get("name", "")
         if not name:
             problems.add(line, "name", "a name is required")
@@ -459,7 +459,7 @@ def parse_contacts_csv(
                     )
         if tier is None or not reach_ok:
             return None
-        return ContactRow(
+        return ContactCsvRow(
             line=line,
             name=name,
             aliases=_split(values.get("aliases", "")),
