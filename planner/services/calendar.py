@@ -131,3 +131,8 @@ def calendar_ics(ws: Workspace, *, include_done: bool = False) -> bytes:
 
 def ics_file_name(ws: Workspace) -> str:
     return f"give-first-plan-{ws.today().isoformat()}.ics"
+
+
+def calendar_file(ws: Workspace) -> tuple[str, bytes]:
+    """(file name, .ics bytes) of the plan's calendar, for a download button."""
+    return ics_file_name(ws), calendar_ics(ws)

@@ -65,7 +65,6 @@ from planner.errors import Conflict, InvalidInput, NotFound, PlannerError
 from planner.feeds.urls import http_url_or_empty
 from planner.services import contacts as contacts_service
 from planner.services import ingest, shows, validate
-from planner.services.exports import exporter
 from planner.services.valuation import base_of, fill_values
 from planner.services.workspace import Workspace
 from planner.storage.convert import contact_from_row, people_from_json
@@ -1385,7 +1384,6 @@ DETECTION_COLUMNS = [
 ]
 
 
-@exporter("detections")
 def detections_frame(ws: Workspace, **_: object) -> pd.DataFrame:
     """Every detection with its entry, feed, contact, role, confidence, status, evidence."""
     rows = [
@@ -1415,7 +1413,6 @@ def detections_frame(ws: Workspace, **_: object) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DETECTION_COLUMNS).astype({"interaction_id": "Int64"})
 
 
-@exporter("guest_suggestions")
 def suggestions_frame(ws: Workspace, **_: object) -> pd.DataFrame:
     """Guests found in episodes who are not contacts, and what became of them."""
     columns = ["id", "name", "href", "similar_contact", "status", "entry_title", "entry_link"]
