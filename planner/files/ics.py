@@ -81,7 +81,9 @@ def calendar_ics(
     # A fixed calendar UID (derived from its names) keeps the file reproducible.
     calendar_uid = uuid.uuid5(uuid.NAMESPACE_URL, f"{prodid}/{name}")
     calendar = Calendar.new(prodid=prodid, name=name, uid=calendar_uid, subcomponents=components)
-    return calendar.to_ical()
+    # icalendar's to_ical() is untyped; it returns the file's bytes.
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def _is_http(url: str) -> bool:

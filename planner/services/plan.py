@@ -46,6 +46,7 @@ from planner.domain.model import (
     Settings,
     Source,
     Trust,
+    WeeklyCapacity,
 )
 from planner.domain.next_moves import Move, next_moves
 from planner.domain.planning import (
@@ -123,7 +124,7 @@ class Snapshot:
 
     def budget_without(self, ask_id: int) -> BudgetState:
         """The budget with one planned ask left out (to judge that ask against the rest)."""
-        items = [*self.gives, *(a for a in self.asks if a.id != ask_id)]
+        items: list[PlannedGive | Ask] = [*self.gives, *(a for a in self.asks if a.id != ask_id)]
         return audience_budget(self.audience, items, today=self.today, settings=self.settings)
 
 
@@ -175,9 +176,16 @@ def is_promotion_entry(
     categories: Iterable[object], links: Iterable[object], settings: Settings
 ) -> bool:
     """An entry of my feed that sells: a promo category, or a link to an affiliate domain."""
+    return _has_promo_category(categories, settings) or _links_to_affiliate(links, settings)
+
+
+def _has_promo_category(categories: Iterable[object], settings: Settings) -> bool:
     promo = {c.strip().lower() for c in settings.promo_categories if c.strip()}
-    if any(str(c).strip().lower() in promo for c in categories or ()):
-        return True
+    return any(str(c).strip().lower() in promo for c in categories or ())
+
+
+def _links_to_affiliate(links: Iterable[object], settings: Settings) -> bool:
+    """A link whose host is an affiliate domain or one of its subdomains."""
     domains = [d.strip().lower().removeprefix("www.") for d in settings.affiliate_domains]
     domains = [d for d in domains if d]
     if not domains:
@@ -442,27 +450,62 @@ def calendar(
     settings = ws.settings()
     n = _weeks(settings, weeks)
     week0 = week_start(today)
+    per_week = slots_per_week(settings.weekly_capacity)
+    gives = _gives_by_week(ws, week0, n, settings.weekly_capacity)
+    asks = _asks_by_week(ws, week0, n)
+    return [
+        WeekView(
+            week0 + w * ONE_WEEK,
+            tuple(gives.gives[w]),
+            tuple(asks[w]),
+            gives.used[w],
+            dict(per_week),
+            tuple(gives.overdue) if w == 0 else (),
+        )
+        for w in range(n)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _WeeksOfGives:
+    """Gives bucketed by week, with the capacity the planned ones take."""
+
+    gives: list[list[gives_service.GiveView]]
+    used: list[dict[Slot, int]]
+    #: Ids of planned gives due before the first week (counted in it).
+    overdue: list[int]
+
+
+def _gives_by_week(ws: Workspace, week0: date, n: int, cap: WeeklyCapacity) -> _WeeksOfGives:
+    """The gives due in ``n`` weeks from ``week0``; dropped ones and past ideas or done
+    ones left out, past planned ones put in the first week."""
+    out = _WeeksOfGives(
+        gives=[[] for _ in range(n)],
+        used=[dict.fromkeys(SLOTS, 0) for _ in range(n)],
+        overdue=[],
+    )
     end = week0 + n * ONE_WEEK
-    cap = settings.weekly_capacity
-    per_week = slots_per_week(cap)
-    buckets: list[list[gives_service.GiveView]] = [[] for _ in range(n)]
-    used = [dict.fromkeys(SLOTS, 0) for _ in range(n)]
-    overdue: list[int] = []
     for g in gives_service.list_gives(ws, until=end - timedelta(days=1)):
         if g.due_date is None or g.status is GiveStatus.DROPPED:
             continue
         if g.due_date < week0:
             if g.status is not GiveStatus.PLANNED:
                 continue
-            overdue.append(g.id)
+            out.overdue.append(g.id)
             w = 0
         else:
             w = (g.due_date - week0).days // 7
-        buckets[w].append(g)
+        out.gives[w].append(g)
         if g.status is GiveStatus.PLANNED:
             slot, units = slot_use(g.kind, cap)
-            used[w][slot] += units
+            out.used[w][slot] += units
+    return out
+
+
+def _asks_by_week(ws: Workspace, week0: date, n: int) -> list[list[WeekAsk]]:
+    """The asks whose target date falls in each of ``n`` weeks from ``week0``."""
     asks: list[list[WeekAsk]] = [[] for _ in range(n)]
+    end = week0 + n * ONE_WEEK
     with ws.read() as s:
         query = select(AskRow).where(AskRow.target_date >= week0, AskRow.target_date < end)
         rows = s.scalars(query.order_by(AskRow.target_date, AskRow.id)).all()
@@ -480,17 +523,7 @@ def calendar(
                     r.target_date,
                 )
             )
-    return [
-        WeekView(
-            week0 + w * ONE_WEEK,
-            tuple(buckets[w]),
-            tuple(asks[w]),
-            used[w],
-            dict(per_week),
-            tuple(overdue) if w == 0 else (),
-        )
-        for w in range(n)
-    ]
+    return asks
 
 
 @dataclass(frozen=True, slots=True)

@@ -232,7 +232,7 @@ def _finish(
 
 
 def _is_user(lib: TemplateLibrary, name: str) -> bool:
-    return any(i.name == name and i.origin == "user" for i in lib.list())
+    return any(i.name == name and i.origin == "user" for i in lib.infos())
 
 
 def _render_one(
@@ -371,13 +371,39 @@ def render_drafts(
     _known_template(lib, template)
     user = _is_user(lib, template)
     batch = DraftBatch(template)
-    prepared: list[_Prepared] = []
+    prepared = _prepare_all(ws, wanted, ask_reason=ask_reason, problems=batch.problems)
+    try:
+        results = lib.render_many(template, [p.context for p in prepared])
+    except TemplateProblem as problem:
+        raise template_error(problem, template, user=user) from None
     profile = ws.profile()
+    for item, result in zip(prepared, results, strict=True):
+        if isinstance(result, TemplateProblem):
+            problem_text = str(template_error(result, template, user=user))
+            batch.problems.append((item.contact.name, problem_text))
+            continue
+        try:
+            batch.drafts.append(_finish(ws, template, item, result, profile))
+        except InvalidInput as error:
+            batch.problems.append((item.contact.name, str(error)))
+    return batch
+
+
+def _prepare_all(
+    ws: Workspace,
+    recipients: Sequence[Recipient],
+    *,
+    ask_reason: str,
+    problems: list[tuple[str, str]],
+) -> list[_Prepared]:
+    """The render contexts of a batch in one read (balances computed once); a recipient
+    that cannot be prepared (unknown, or an ask of someone else) goes to ``problems``."""
+    prepared: list[_Prepared] = []
     with ws.read() as s:
         by_contact = {
             b.contact.id: b.balance for b in balances.all_balances(ws, include_archived=True)
         }
-        for recipient in wanted:
+        for recipient in recipients:
             try:
                 prepared.append(
                     _prepare(
@@ -391,21 +417,8 @@ def render_drafts(
             except (InvalidInput, NotFound) as error:
                 row = s.get(ContactRow, recipient.contact_id)
                 who = row.name if row else f"contact {recipient.contact_id}"
-                batch.problems.append((who, str(error)))
-    try:
-        results = lib.render_many(template, [p.context for p in prepared])
-    except TemplateProblem as problem:
-        raise template_error(problem, template, user=user) from None
-    for item, result in zip(prepared, results, strict=True):
-        if isinstance(result, TemplateProblem):
-            error = template_error(result, template, user=user)
-            batch.problems.append((item.contact.name, str(error)))
-            continue
-        try:
-            batch.drafts.append(_finish(ws, template, item, result, profile))
-        except InvalidInput as error:
-            batch.problems.append((item.contact.name, str(error)))
-    return batch
+                problems.append((who, str(error)))
+    return prepared
 
 
 def drafts_zip(

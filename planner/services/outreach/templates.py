@@ -148,9 +148,9 @@ def list_templates(ws: Workspace) -> list[TemplateSummary]:
     with ws.read() as s:
         stored = {row.name for row in _stored_rows(s)}
     lib = library(ws)
-    builtin_info = {i.name: i for i in builtin.list()}
+    builtin_info = {i.name: i for i in builtin.infos()}
     out = []
-    for info in lib.list():
+    for info in lib.infos():
         description = info.description or (
             builtin_info[info.name].description if info.name in builtin_info else ""
         )
