@@ -5,6 +5,7 @@ bytes or reports; the caller (planner.services) loads and stores. Modules:
 
 * :mod:`.csv_export` – spreadsheet-safe CSV bytes (formula cells escaped);
 * :mod:`.csv_reader` – records of a CSV file with their line numbers;
-* :mod:`.csv_import` – the contacts and ledger import formats, validated row by row;
+* :mod:`.csv_import` – the contacts and ledger import formats, validated row by row
+  (:mod:`.csv_formats`: their description and example files for people);
 * :mod:`.ics` – all-day calendar events.
 """

@@ -13,13 +13,11 @@ import pandas as pd
 
 from planner.errors import InvalidInput
 from planner.files.csv_export import to_csv_bytes
+from planner.files.csv_formats import FORMAT_DOC, example_contacts_csv, example_ledger_csv
 from planner.files.csv_import import (
-    FORMAT_DOC,
     ContactCsvRow,
     ImportReport,
     LedgerRow,
-    example_contacts_csv,
-    example_ledger_csv,
     parse_contacts_csv,
     parse_ledger_csv,
 )

@@ -21,12 +21,10 @@ from planner.files.csv_export import (
     to_csv_bytes,
     unescape_cell,
 )
+from planner.files.csv_formats import FORMAT_DOC, example_contacts_csv, example_ledger_csv
 from planner.files.csv_import import (
-    FORMAT_DOC,
     ImportLimits,
     RowProblem,
-    example_contacts_csv,
-    example_ledger_csv,
     parse_contacts_csv,
     parse_ledger_csv,
 )
