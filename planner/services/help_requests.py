@@ -32,7 +32,7 @@ from planner.errors import Conflict, InvalidInput, NotFound
 from planner.services import gives as gives_service
 from planner.services import validate
 from planner.services.contacts import resolve
-from planner.services.plan import Snapshot, snapshot
+from planner.services.plan_snapshot import Snapshot, snapshot
 from planner.services.workspace import Workspace
 from planner.storage.convert import request_from_row
 from planner.storage.schema import PlannedGiveRow, RequestRow
