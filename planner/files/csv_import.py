@@ -41,6 +41,8 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
+    """A problem of one line (and column) of an imported file."""
+
     #: Physical line in the file; the header is line 1.
     line: int
     #: The column's header name, or "" when the problem is the whole row or file.
@@ -77,6 +79,8 @@ class ImportReport(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class ImportLimits:
+    """Size limits of an imported file (THREATS C4): bytes, rows, problems listed."""
+
     max_bytes: int = 20 * 1024 * 1024
     max_rows: int = 200_000
     max_problems: int = 500
@@ -84,6 +88,8 @@ class ImportLimits:
 
 @dataclass(frozen=True, slots=True)
 class ContactCsvRow:
+    """A valid row of a contacts file (not the stored contact: see planner.storage.schema)."""
+
     line: int
     name: str
     aliases: tuple[str, ...] = ()
@@ -98,6 +104,8 @@ class ContactCsvRow:
 
 @dataclass(frozen=True, slots=True)
 class LedgerRow:
+    """A valid row of a ledger file."""
+
     line: int
     #: The contact's name as written; "" for the audience.
     contact: str

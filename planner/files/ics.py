@@ -26,6 +26,8 @@ class CalendarError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class CalendarEvent:
+    """An all-day event of the plan: a give's due date or an ask's target date."""
+
     #: Stable across exports (e.g. ``give-12@givefirst``) so re-imports update, not duplicate.
     uid: str
     title: str

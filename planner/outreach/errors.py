@@ -36,6 +36,7 @@ class TemplateProblem(OutreachError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
+        """The message with its line: "line 3: ..."."""
         return f"line {self.line}: {self.message}" if self.line else self.message
 
     def __reduce__(self) -> tuple[object, ...]:

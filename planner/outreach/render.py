@@ -61,6 +61,8 @@ class RenderedDraft:
 
 @dataclass(frozen=True, slots=True)
 class TemplateInfo:
+    """What a template is: its name, where its text comes from, its variants."""
+
     name: str
     #: Where the text version comes from.
     origin: Literal["builtin", "user"]

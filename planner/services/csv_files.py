@@ -40,6 +40,7 @@ class ImportPreview:
 
     @property
     def ok(self) -> bool:
+        """Nothing in the file stops the import."""
         return self.result.ok
 
 

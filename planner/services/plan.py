@@ -80,6 +80,8 @@ MAX_PLAN_WEEKS = 52
 
 @dataclass(frozen=True, slots=True)
 class ProposalView:
+    """One proposed give of the auto-plan, with the names a page shows."""
+
     index: int
     proposal: ProposedGive
     contact: str
@@ -87,11 +89,14 @@ class ProposalView:
 
     @property
     def title(self) -> str:
+        """A title for the give, e.g. "A feature for Jane Doe"."""
         return f"{kind_phrase(self.proposal.kind).capitalize()} for {self.contact}"
 
 
 @dataclass(frozen=True, slots=True)
 class UnreachableView:
+    """An ask the auto-plan cannot make ready by its target date, and why."""
+
     ask_id: int
     contact: str
     ask_title: str
@@ -100,6 +105,8 @@ class UnreachableView:
 
 @dataclass(frozen=True, slots=True)
 class PlanView:
+    """The auto-plan's proposals over some weeks, what it cannot reach and the budget."""
+
     today: date
     weeks: tuple[date, ...]
     proposals: tuple[ProposalView, ...]
@@ -239,6 +246,8 @@ SLOT_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class WeekAsk:
+    """An ask whose target date falls in a week of the calendar."""
+
     id: int
     contact: str  # "" for the audience
     kind: Kind
@@ -249,6 +258,8 @@ class WeekAsk:
 
 @dataclass(frozen=True, slots=True)
 class WeekView:
+    """One week of the calendar: gives due, asks targeted and capacity used."""
+
     start: date
     gives: tuple[gives_service.GiveView, ...]
     #: Asks whose target date falls in the week.
@@ -261,9 +272,11 @@ class WeekView:
 
     @property
     def over(self) -> list[Slot]:
+        """The resources booked beyond the week's capacity."""
         return [s for s in SLOTS if self.used[s] > self.capacity[s]]
 
     def usage(self) -> str:
+        """Used/capacity per resource, e.g. "blog places 1/2, interviews 0/1, ..."."""
         return ", ".join(f"{SLOT_LABELS[s]} {self.used[s]}/{self.capacity[s]}" for s in SLOTS)
 
 
@@ -354,6 +367,8 @@ def _asks_by_week(ws: Workspace, week0: date, n: int) -> list[list[WeekAsk]]:
 
 @dataclass(frozen=True, slots=True)
 class TierView:
+    """One tier's size against its limit, with who to move down when it is over."""
+
     state: TierState
     #: Names of the contacts to move down a tier, most obvious first.
     move_down: tuple[str, ...]
@@ -361,6 +376,8 @@ class TierView:
 
 @dataclass(frozen=True, slots=True)
 class TouchView:
+    """A contact I am losing touch with (no contact for longer than the tier allows)."""
+
     gap: TouchGap
     contact: str
     tier: str
@@ -368,6 +385,8 @@ class TouchView:
 
 @dataclass(frozen=True, slots=True)
 class CapacityView:
+    """The tiers' sizes and the contacts I am losing touch with."""
+
     tiers: tuple[TierView, ...]
     losing_touch: tuple[TouchView, ...]
 
@@ -394,6 +413,8 @@ def capacity(ws: Workspace, *, as_of: date | None = None) -> CapacityView:
 
 @dataclass(frozen=True, slots=True)
 class MoveView:
+    """A next move with the contact's name."""
+
     move: Move
     contact: str
 
@@ -413,6 +434,7 @@ def moves(
 
 
 def moves_from(snap: Snapshot, *, limit_per_kind: int | None = 20) -> list[MoveView]:
+    """:func:`moves` from a snapshot already read (the dashboard reads one per run)."""
     found = next_moves(
         contacts=snap.contacts.values(),
         summaries={cid: b.summary for cid, b in snap.balances.items()},

@@ -87,16 +87,19 @@ class Snapshot:
     budget: BudgetState
 
     def summary(self, contact_id: int) -> BalanceSummary:
+        """The contact's balance summary (all zero for a contact with no ledger rows)."""
         b = self.balances.get(contact_id)
         if b is not None:
             return b.summary
         return BalanceSummary(contact_id, 0.0, 0.0, 0.0, 0.0, 0, 0, None, None)
 
     def trust(self, contact_id: int) -> Trust:
+        """The contact's trust level (NEW without a balance)."""
         b = self.balances.get(contact_id)
         return b.trust if b is not None else Trust.NEW
 
     def name(self, contact_id: int | None) -> str:
+        """The contact's name, "" for the audience, ``#id`` for an unknown id."""
         if contact_id is None:
             return ""
         c = self.contacts.get(contact_id)

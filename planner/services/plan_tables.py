@@ -97,6 +97,7 @@ def _rounded(value: float | None) -> float | None:
 
 
 def asks_table(views: Iterable[asks_service.AskView]) -> pd.DataFrame:
+    """Asks with readiness, gap and trust, one row each (ASK_COLUMNS)."""
     rows = [
         {
             "id": v.id,
@@ -123,6 +124,7 @@ def asks_table(views: Iterable[asks_service.AskView]) -> pd.DataFrame:
 
 
 def gives_table(views: Iterable[gives_service.GiveView]) -> pd.DataFrame:
+    """Planned gives with their week, one row each (GIVE_COLUMNS)."""
     rows = [
         {
             "id": g.id,
@@ -146,6 +148,7 @@ def gives_table(views: Iterable[gives_service.GiveView]) -> pd.DataFrame:
 
 
 def requests_table(views: Iterable[requests_service.RequestView]) -> pd.DataFrame:
+    """Requests with the recommendation and why, one row each (REQUEST_COLUMNS)."""
     rows = []
     for v in views:
         ratio = v.summary.reciprocity_ratio
@@ -172,6 +175,7 @@ def requests_table(views: Iterable[requests_service.RequestView]) -> pd.DataFram
 
 
 def plan_table(view: plan_service.PlanView) -> pd.DataFrame:
+    """The auto-plan's proposals, one row each (PLAN_COLUMNS)."""
     rows = [
         {
             "proposal": p.index,
@@ -193,6 +197,7 @@ def plan_table(view: plan_service.PlanView) -> pd.DataFrame:
 
 
 def unreachable_table(view: plan_service.PlanView) -> pd.DataFrame:
+    """The asks the auto-plan cannot make ready in time, and why."""
     rows = [
         {"ask_id": u.ask_id, "contact": u.contact, "ask": u.ask_title, "why": u.why}
         for u in view.unreachable
@@ -201,6 +206,7 @@ def unreachable_table(view: plan_service.PlanView) -> pd.DataFrame:
 
 
 def moves_table(views: Iterable[plan_service.MoveView]) -> pd.DataFrame:
+    """Next moves, most urgent first (MOVE_COLUMNS)."""
     rows = [
         {
             "priority": m.move.priority,

@@ -93,6 +93,7 @@ class Draft:
 
     @property
     def has_email(self) -> bool:
+        """The contact has an address on file (else the .eml leaves To empty)."""
         return bool(self.to_addr)
 
 
@@ -108,9 +109,11 @@ class DraftBatch:
 
     @property
     def without_email(self) -> list[str]:
+        """Names of the contacts whose draft has no address to send to."""
         return [d.contact_name for d in self.drafts if not d.has_email]
 
     def describe(self) -> str:
+        """A plain-text summary: how many drafts, who lacks an address, who got none and why."""
         lines = [f"{len(self.drafts)} draft(s) from template {self.template}"]
         if self.without_email:
             lines.append(

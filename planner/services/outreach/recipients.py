@@ -55,6 +55,8 @@ class Recipient:
 
 @dataclass(frozen=True, slots=True)
 class ReadyAsk:
+    """An ask ready to send: the balance covers it and trust is enough."""
+
     ask_id: int
     contact_id: int
     contact: str

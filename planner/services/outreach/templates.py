@@ -87,6 +87,8 @@ def template_error(problem: TemplateProblem, name: str, *, user: bool) -> Templa
 
 @dataclass(frozen=True, slots=True)
 class TemplateSummary:
+    """One row of the template list: where its text comes from and what it is for."""
+
     name: str
     #: "user" when the text comes from the user's version, else "builtin".
     origin: Literal["builtin", "user"]
@@ -138,6 +140,7 @@ def library(ws: Workspace, *, overrides: Mapping[str, str] | None = None) -> Tem
 
 
 def builtin_library() -> TemplateLibrary:
+    """The shipped templates alone, without the user's versions."""
     return TemplateLibrary(TEMPLATES_DIR)
 
 
@@ -168,6 +171,7 @@ def list_templates(ws: Workspace) -> list[TemplateSummary]:
 
 
 def clean_name(name: str) -> str:
+    """The bare template name (``featured_you``), or InvalidInput saying what is wrong."""
     try:
         base, variant = template_key(name)
     except TemplateProblem as problem:
