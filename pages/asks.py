@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.domain.model import AskStatus, Kind
-from planner.services import asks, plan, planning
+from planner.services import asks, plan, plan_tables
 from planner.services.asks import AskInput
 from planner.ui import as_of_picker, download_csv, run_action, workspace
 
@@ -20,7 +20,7 @@ as_of = as_of_picker("asks_as_of")
 snap = plan.snapshot(ws, as_of=as_of)
 views = asks.assess_from(snap)
 by_id = {v.id: v for v in views}
-table = planning.asks_table(views)
+table = plan_tables.asks_table(views)
 
 if views:
     m = st.columns(4)

@@ -5,7 +5,7 @@ from pathlib import Path
 import altair as alt
 import streamlit as st
 
-from planner.services import exports, plan, planning
+from planner.services import exports, plan, plan_tables
 from planner.ui import as_of_picker, download_csv, workspace
 
 #: Where each next-move action is done (draft:<template> goes to the outreach page).
@@ -68,9 +68,9 @@ for i, mv in enumerate(moves[:8]):
         st.switch_page(page)
 if len(moves) > 8:
     with st.expander(f"All {len(moves)} next moves"):
-        st.dataframe(planning.moves_table(moves), hide_index=True, key="df_moves")
+        st.dataframe(plan_tables.moves_table(moves), hide_index=True, key="df_moves")
 download_csv(
-    planning.moves_table(moves),
+    plan_tables.moves_table(moves),
     f"next-moves-{as_of}.csv",
     key="dl_moves",
     label="Download next moves CSV",

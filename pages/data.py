@@ -4,7 +4,8 @@ shown in tables and as plain text only, never as markdown."""
 
 import streamlit as st
 
-from planner.services import exports, imports, outreach
+from planner.services import csv_files, exports, imports
+from planner.services.calendar import calendar_file
 from planner.ui import run_action, workspace
 
 ws = workspace()
@@ -27,10 +28,10 @@ with tab_import:
         key="import_kind",
     )
     with st.expander("File format", icon=":material/description:"):
-        st.code(outreach.FORMAT_DOC, language="markdown", wrap_lines=True)
+        st.code(csv_files.FORMAT_DOC, language="markdown", wrap_lines=True)
     st.download_button(
         "Download an example file",
-        data=outreach.example_csv(kind),
+        data=csv_files.example_csv(kind),
         file_name=f"example-{kind}.csv",
         mime="text/csv",
         key=f"import_example_{kind}",
@@ -48,7 +49,7 @@ with tab_import:
     if upload is not None:
         data = upload.getvalue()
         preview = run_action(
-            lambda: outreach.preview_import(ws, kind, data, on_duplicate=on_duplicate)
+            lambda: csv_files.preview_import(ws, kind, data, on_duplicate=on_duplicate)
         )
         if preview is not None:
             if preview.ok:
@@ -119,7 +120,7 @@ with tab_export:
         value=bool(st.session_state.get("excel_bom", False)),
         key="export_bom",
     )
-    data = run_action(lambda: outreach.table_csv(ws, table, bom=bom, as_of=as_of))
+    data = run_action(lambda: csv_files.table_csv(ws, table, bom=bom, as_of=as_of))
     if data is not None:
         st.download_button(
             "Download CSV",
@@ -134,7 +135,7 @@ with tab_export:
             "as text instead of running them as formulas."
         )
 
-    calendar = run_action(lambda: outreach.calendar_file(ws))
+    calendar = run_action(lambda: calendar_file(ws))
     if calendar is not None:
         st.subheader("Calendar")
         st.text("Planned gives and the target dates of open asks, as all-day events.")

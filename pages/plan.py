@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.domain.model import GiveStatus, Kind
-from planner.services import gives, plan, planning
+from planner.services import gives, plan, plan_tables
 from planner.services.gives import GiveInput
 from planner.ui import download_csv, plain, run_action, workspace
 
@@ -98,7 +98,7 @@ st.caption(
 )
 proposal = plan.make_plan(ws, weeks=n_weeks)
 if proposal.proposals:
-    st.dataframe(planning.plan_table(proposal), hide_index=True, key="plan_proposals")
+    st.dataframe(plan_tables.plan_table(proposal), hide_index=True, key="plan_proposals")
     keys = {
         p.index: f"plan_accept_{p.proposal.ask_id}_{p.proposal.kind}_{p.proposal.week_start}"
         for p in proposal.proposals
@@ -138,7 +138,7 @@ if proposal.proposals:
         if done is not None:
             st.rerun()
     download_csv(
-        planning.plan_table(proposal), "plan.csv", key="dl_plan", label="Download plan CSV"
+        plan_tables.plan_table(proposal), "plan.csv", key="dl_plan", label="Download plan CSV"
     )
 else:
     st.text("Nothing to propose: every planned or sent ask is ready in time, or unreachable.")
@@ -146,7 +146,7 @@ if proposal.already_ready:
     st.caption(f"Already projected ready: {len(proposal.already_ready)} ask(s).")
 if proposal.unreachable:
     st.text("Asks the plan cannot make ready:")
-    st.dataframe(planning.unreachable_table(proposal), hide_index=True, key="plan_unreachable")
+    st.dataframe(plan_tables.unreachable_table(proposal), hide_index=True, key="plan_unreachable")
 
 # --- add or edit a give ----------------------------------------------------------------
 st.subheader("Gives")
@@ -234,7 +234,7 @@ if all_gives:
         ):
             st.rerun()
     download_csv(
-        planning.gives_table(all_gives), "gives.csv", key="dl_gives", label="Download gives CSV"
+        plan_tables.gives_table(all_gives), "gives.csv", key="dl_gives", label="Download gives CSV"
     )
 
 # --- capacity and keeping in touch ----------------------------------------------------

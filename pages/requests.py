@@ -5,8 +5,8 @@ from pathlib import Path
 import streamlit as st
 
 from planner.domain.model import Kind, RequestStatus
-from planner.services import plan, planning, requests
-from planner.services.requests import RequestInput
+from planner.services import help_requests, plan, plan_tables
+from planner.services.help_requests import RequestInput
 from planner.ui import download_csv, plain, run_action, workspace
 
 ws = workspace()
@@ -32,7 +32,7 @@ with (
     note = st.text_input("Note", key="request_note")
     if st.form_submit_button("Record", type="primary", key="request_submit"):
         added = run_action(
-            lambda: requests.add(
+            lambda: help_requests.add(
                 ws,
                 RequestInput(
                     contact=who or "", kind=kind, received_on=received, title=title, note=note
@@ -44,12 +44,12 @@ with (
             st.session_state["request_pick"] = added.id
             st.rerun()
 
-views = requests.review_from(snap)
+views = help_requests.review_from(snap)
 if not views:
     st.info("No requests yet.", icon=":material/info:")
     st.stop()
 
-table = planning.requests_table(views)
+table = plan_tables.requests_table(views)
 st.dataframe(
     table[
         [
@@ -109,7 +109,7 @@ week = st.date_input(
 )
 a1, a2, a3, a4 = st.columns(4)
 if a1.button("Accept", key="request_accept", type="primary", icon=":material/check:"):
-    accepted = run_action(lambda: requests.accept(ws, chosen, week=week))
+    accepted = run_action(lambda: help_requests.accept(ws, chosen, week=week))
     if accepted is not None:
         # shown after the rerun, next to the updated tables
         st.session_state["request_flash"] = (
@@ -118,17 +118,17 @@ if a1.button("Accept", key="request_accept", type="primary", icon=":material/che
         )
         st.rerun()
 if a2.button("Later", key="request_later", icon=":material/schedule:") and run_action(
-    lambda: requests.later(ws, chosen), success="Marked for later"
+    lambda: help_requests.later(ws, chosen), success="Marked for later"
 ):
     st.rerun()
 if a3.button("Decline", key="request_decline", icon=":material/close:") and run_action(
-    lambda: requests.decline(ws, chosen), success="Declined"
+    lambda: help_requests.decline(ws, chosen), success="Declined"
 ):
     st.rerun()
 if (
     view.request.status != RequestStatus.OPEN
     and a4.button("Reopen", key="request_reopen", icon=":material/undo:")
-    and run_action(lambda: requests.reopen(ws, chosen), success="Reopened")
+    and run_action(lambda: help_requests.reopen(ws, chosen), success="Reopened")
 ):
     st.rerun()
 

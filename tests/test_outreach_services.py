@@ -16,7 +16,17 @@ from sqlalchemy import select, update
 
 from planner.cli import main
 from planner.errors import Conflict, InvalidInput, NotFound
-from planner.services import Workspace, asks, contacts, exports, imports, ledger, outreach
+from planner.services import (
+    Workspace,
+    asks,
+    contacts,
+    csv_files,
+    exports,
+    imports,
+    ledger,
+    outreach,
+)
+from planner.services.calendar import calendar_file
 from planner.services.contacts import ContactInput
 from planner.storage.schema import AskRow, ContactRow, PlannedGiveRow, RequestRow, TemplateRow
 from tests.conftest import TODAY
@@ -316,7 +326,7 @@ def test_templates_profile_and_interactions_export(demo_ws: Workspace) -> None:
     assert {"templates", "profile", "interactions", "asks", "gives", "requests"} <= set(tables)
     frame = exports.export_frame(demo_ws, "templates")
     assert list(frame["name"]) == ["thank_you"] and bool(frame["overrides_builtin"][0])
-    data = outreach.table_csv(demo_ws, "templates", bom=True)
+    data = csv_files.table_csv(demo_ws, "templates", bom=True)
     assert data.startswith("\ufeff".encode()) and b"\"'=cmd" in data
     assert exports.export_frame(demo_ws, "profile")["name"].tolist() == ["Nora Ellison"]
     assert len(exports.export_frame(demo_ws, "interactions")) == len(
@@ -325,7 +335,7 @@ def test_templates_profile_and_interactions_export(demo_ws: Workspace) -> None:
 
 
 def test_the_plan_calendar_file(demo_ws: Workspace) -> None:
-    found = outreach.calendar_file(demo_ws)
+    found = calendar_file(demo_ws)
     assert found is not None
     filename, data = found
     assert filename.endswith(".ics") and data.startswith(b"BEGIN:VCALENDAR")
@@ -336,13 +346,13 @@ def test_the_plan_calendar_file(demo_ws: Workspace) -> None:
 
 def test_import_preview_writes_nothing(ws: Workspace) -> None:
     data = b"name,email\r\nAda,ada@engine.example\r\nBad,not-an-email\r\n"
-    preview = outreach.preview_import(ws, "contacts", data)
+    preview = csv_files.preview_import(ws, "contacts", data)
     assert not preview.ok and list(preview.problems["line"]) == [3]
     assert list(preview.rows["name"]) == ["Ada"]
-    good = outreach.preview_import(ws, "contacts", b"name\r\nAda\r\n")
+    good = csv_files.preview_import(ws, "contacts", b"name\r\nAda\r\n")
     assert good.ok and "would add 1" in good.result.describe()
     assert contacts.count(ws) == 0 and imports.last_import(ws) is None
-    assert outreach.example_csv("ledger").startswith(b"contact,direction")
+    assert csv_files.example_csv("ledger").startswith(b"contact,direction")
 
 
 def test_undo_restores_a_contact_matched_by_two_rows(ws: Workspace) -> None:

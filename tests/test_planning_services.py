@@ -23,10 +23,10 @@ from planner.services import (
     contacts,
     exports,
     gives,
+    help_requests,
     ledger,
     plan,
-    planning,
-    requests,
+    plan_tables,
 )
 from planner.services import settings as settings_service
 from planner.storage.schema import EntryRow, FeedRow, InteractionRow
@@ -155,7 +155,7 @@ def test_two_pending_asks_over_commit_one_balance(ws: Workspace) -> None:
     # the cheapest gives close what is missing on the target date (the balance decays too)
     assert sum(o.value_on_target for o in late.options) >= 8 - 6.5 * decay(40)
     assert asks.get(ws, first.id).status is AskStatus.SENT
-    frame = planning.asks_frame(ws)
+    frame = plan_tables.asks_frame(ws)
     row = frame[frame["id"] == second.id].iloc[0]
     assert (row["readiness"], row["gap"], row["trust"], row["trust_required"]) == (
         "over_committed",
@@ -220,23 +220,23 @@ def test_a_promotion_request_is_held_for_the_budget_then_accepted_for_a_later_we
     assert (budget.promotions_30d, budget.gives_90d, budget.asks_90d) == (2, 12, 2)
     # The promotion of 20 days ago leaves every 30-day window around a new one from Dec 5.
     assert budget.next_free_day == days(10)
-    request = requests.add(
-        ws, requests.RequestInput(contact="Eve Stone", kind="promotion", title="My launch")
+    request = help_requests.add(
+        ws, help_requests.RequestInput(contact="Eve Stone", kind="promotion", title="My launch")
     )
-    view = requests.decide(ws, request.id)
+    view = help_requests.decide(ws, request.id)
     assert view.decision.recommendation == "later"
     assert "would be number 3 in the 30 days" in view.decision.reason
     assert "fits from Dec 5" in view.decision.reason
     assert view.decision.suggested_week == date(2026, 11, 30)
     assert view.budget is not None and view.owe == "no"
     # Saying yes for this week anyway breaks the budget: the give is planned with a warning.
-    forced = requests.accept(ws, request.id, week=TODAY)
+    forced = help_requests.accept(ws, request.id, week=TODAY)
     assert forced.give.due_date == TODAY
     assert forced.warnings and "would be number 3" in forced.warnings[0]
-    requests.reopen(ws, request.id)  # undo: the give goes again
+    help_requests.reopen(ws, request.id)  # undo: the give goes again
     assert gives.list_gives(ws) == []
     # Accepting in the suggested week plans it on the first day of that week that fits.
-    accepted = requests.accept(ws, request.id)
+    accepted = help_requests.accept(ws, request.id)
     assert accepted.warnings == ()
     assert (accepted.give.due_date, accepted.give.kind, accepted.give.request_id) == (
         days(10),
@@ -249,23 +249,23 @@ def test_a_promotion_request_is_held_for_the_budget_then_accepted_for_a_later_we
     # once a 30-day window around it no longer holds both (Dec 20)
     assert plan.budget_state(ws).next_free_day == days(25)
     with pytest.raises(Conflict):
-        requests.accept(ws, request.id)
+        help_requests.accept(ws, request.id)
 
 
 def test_a_request_held_for_later_and_a_decline(ws: Workspace) -> None:
     person(ws, "Eve Stone")
     _busy_audience(ws)
-    r = requests.add(ws, requests.RequestInput(contact="Eve Stone", kind="jv"))
-    held = requests.later(ws, r.id)
+    r = help_requests.add(ws, help_requests.RequestInput(contact="Eve Stone", kind="jv"))
+    held = help_requests.later(ws, r.id)
     assert held.status == "later" and held.decision.startswith(
         "later (from the week of 2026-11-30)"
     )
-    no = requests.decline(ws, r.id)
+    no = help_requests.decline(ws, r.id)
     assert no.status == "declined" and no.decision.startswith("declined: ")
     with pytest.raises(InvalidInput):
-        requests.add(ws, requests.RequestInput(contact="", kind="help"))
+        help_requests.add(ws, help_requests.RequestInput(contact="", kind="help"))
     with pytest.raises(NotFound):
-        requests.add(ws, requests.RequestInput(contact="Nobody", kind="help"))
+        help_requests.add(ws, help_requests.RequestInput(contact="Nobody", kind="help"))
 
 
 def test_a_one_sided_contact_is_flagged(ws: Workspace) -> None:
@@ -277,15 +277,15 @@ def test_a_one_sided_contact_is_flagged(ws: Workspace) -> None:
     log(ws, "Gus Hale", "received", "share", days(-280))
     (gus,) = balances.all_balances(ws)
     assert gus.one_sided and gus.summary.reciprocity_ratio == pytest.approx(0.5 / 11)
-    request = requests.add(ws, requests.RequestInput(contact="Gus Hale", kind="help"))
-    view = requests.decide(ws, request.id)
+    request = help_requests.add(ws, help_requests.RequestInput(contact="Gus Hale", kind="help"))
+    view = help_requests.decide(ws, request.id)
     assert view.one_sided and view.decision.recommendation == "decline"
     assert view.decision.template == "decline_request"
     assert "one-sided: they returned 5% of the 11.0 points you gave" in view.decision.reason
     moves = {m.move.kind: m for m in plan.moves(ws)}
     assert moves["one_sided"].contact == "Gus Hale"
     assert moves["one_sided"].move.reason.startswith("you gave 11.0 points, they returned 0.5")
-    frame = planning.requests_frame(ws)
+    frame = plan_tables.requests_frame(ws)
     assert list(frame[["recommendation", "one_sided"]].iloc[0]) == ["decline", True]
 
 
@@ -364,7 +364,7 @@ def test_asks_sent_and_done_and_undone(ws: Workspace) -> None:
     ask = asks.add(ws, asks.AskInput(kind="link", contact="Ann Lee", target=days(10)))
     assert (ask.status, ask.cost, ask.priority) == (AskStatus.IDEA, 2.0, 2)
     asks.set_status(ws, ask.id, "sent", day=days(-2))
-    assert planning.asks_frame(ws).iloc[0]["sent_on"] == days(-2).isoformat()
+    assert plan_tables.asks_frame(ws).iloc[0]["sent_on"] == days(-2).isoformat()
     asks.set_status(ws, ask.id, "done")
     (row,) = plan_rows(ws, ask_id=ask.id)
     assert (row.direction, row.kind, row.source, row.occurred_on) == (
@@ -377,7 +377,7 @@ def test_asks_sent_and_done_and_undone(ws: Workspace) -> None:
     asks.set_status(ws, ask.id, "accepted")  # undo the done: the ledger row goes
     assert plan_rows(ws, ask_id=ask.id) == []
     asks.set_status(ws, ask.id, "planned")
-    assert planning.asks_frame(ws).iloc[0]["sent_on"] == ""
+    assert plan_tables.asks_frame(ws).iloc[0]["sent_on"] == ""
     with pytest.raises(InvalidInput):
         asks.add(ws, asks.AskInput(kind="link", contact="Ann Lee", priority=5))
     with pytest.raises(InvalidInput):
@@ -499,7 +499,7 @@ def test_the_demo_asks_tell_the_story(demo_ws: Workspace) -> None:
     assert views["Lena Kowalski:jv"].state == "short"
     assert views["Priya Raman:testimonial"].state == "closed"
     assert views[":promotion"].state == "over_budget"
-    reqs = {v.contact + ":" + v.request.kind: v for v in requests.review(demo_ws)}
+    reqs = {v.contact + ":" + v.request.kind: v for v in help_requests.review(demo_ws)}
     assert reqs["Grant Holloway:promotion"].decision.recommendation == "decline"
     assert reqs["Lena Kowalski:testimonial"].decision.recommendation == "yes"
     assert reqs["Lena Kowalski:testimonial"].owe.startswith("yes")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from planner.errors import InvalidInput
-from planner.outreach.csv_export import to_csv_bytes
+from planner.files.csv_export import to_csv_bytes
 from planner.services import Workspace, open_workspace
 from planner.services.workspace import noon_utc
 

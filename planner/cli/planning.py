@@ -7,7 +7,7 @@ import sys
 
 from planner.cli.common import iso_date, workspace, write_csv
 from planner.domain.model import AskStatus, GiveStatus, Kind
-from planner.services import asks, gives, plan, planning, requests
+from planner.services import asks, gives, help_requests, plan, plan_tables
 
 KINDS = [k.value for k in Kind]
 
@@ -146,7 +146,7 @@ def _gives_add(args: argparse.Namespace) -> int:
 
 
 def _gives_list(args: argparse.Namespace) -> int:
-    write_csv(planning.gives_frame(workspace(args)), args.out)
+    write_csv(plan_tables.gives_frame(workspace(args)), args.out)
     return 0
 
 
@@ -186,7 +186,7 @@ def _asks_add(args: argparse.Namespace) -> int:
 
 def _asks_list(args: argparse.Namespace) -> int:
     ws = workspace(args)
-    write_csv(planning.asks_frame(ws, as_of=args.as_of), args.out)
+    write_csv(plan_tables.asks_frame(ws, as_of=args.as_of), args.out)
     return 0
 
 
@@ -198,9 +198,9 @@ def _asks_status(args: argparse.Namespace) -> int:
 
 def _requests_add(args: argparse.Namespace) -> int:
     ws = workspace(args)
-    r = requests.add(
+    r = help_requests.add(
         ws,
-        requests.RequestInput(
+        help_requests.RequestInput(
             contact=args.contact,
             kind=args.kind,
             received_on=args.date,
@@ -208,7 +208,7 @@ def _requests_add(args: argparse.Namespace) -> int:
             note=args.note,
         ),
     )
-    view = requests.decide(ws, r.id)
+    view = help_requests.decide(ws, r.id)
     print(f"recorded request {r.id} from {view.contact}")
     print(f"recommendation: {view.decision.recommendation} — {view.decision.reason}")
     return 0
@@ -216,12 +216,12 @@ def _requests_add(args: argparse.Namespace) -> int:
 
 def _requests_list(args: argparse.Namespace) -> int:
     ws = workspace(args)
-    write_csv(planning.requests_frame(ws, as_of=args.as_of), args.out)
+    write_csv(plan_tables.requests_frame(ws, as_of=args.as_of), args.out)
     return 0
 
 
 def _requests_accept(args: argparse.Namespace) -> int:
-    result = requests.accept(workspace(args), args.id, week=args.week)
+    result = help_requests.accept(workspace(args), args.id, week=args.week)
     g = result.give
     print(f"accepted request {args.id}: give {g.id} ({g.kind}) planned for {g.due_date}")
     for warning in result.warnings:
@@ -231,7 +231,7 @@ def _requests_accept(args: argparse.Namespace) -> int:
 
 def _requests_decide(args: argparse.Namespace) -> int:
     ws = workspace(args)
-    fn = requests.later if args.decision == "later" else requests.decline
+    fn = help_requests.later if args.decision == "later" else help_requests.decline
     r = fn(ws, args.id)
     print(f"request {r.id} is {r.status}: {r.decision}")
     return 0
@@ -244,7 +244,7 @@ def _plan(args: argparse.Namespace) -> int:
         print(f"planner: unreachable ask {u.ask_id} ({u.contact}): {u.why}", file=sys.stderr)
     for warning in view.warnings:
         print(f"planner: budget: {warning}", file=sys.stderr)
-    write_csv(planning.plan_table(view), args.out)
+    write_csv(plan_tables.plan_table(view), args.out)
     if args.apply:
         created = plan.apply_plan(ws, view)
         print(f"planner: created {len(created)} planned give(s)", file=sys.stderr)
@@ -252,5 +252,5 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _next(args: argparse.Namespace) -> int:
-    write_csv(planning.next_moves_frame(workspace(args)), args.out)
+    write_csv(plan_tables.next_moves_frame(workspace(args)), args.out)
     return 0

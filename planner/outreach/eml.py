@@ -122,7 +122,9 @@ def _verify(
     ):
         if not addr:
             continue
-        addresses = parsed[header].addresses if parsed[header] is not None else ()
+        addresses: tuple[Address, ...] = (
+            parsed[header].addresses if parsed[header] is not None else ()
+        )
         if len(addresses) != 1:
             raise HeaderInjectionError(
                 f"{field}_name", f"{header} holds {len(addresses)} addresses"
@@ -211,7 +213,7 @@ def zip_drafts(files: Iterable[tuple[str, bytes]], *, now: datetime | None = Non
                 counter += 1
                 candidate = f"{stem}-{counter}.{ext}"
             seen.add(candidate.lower())
-            info = zipfile.ZipInfo(candidate, date_time=stamp)  # type: ignore[arg-type]
+            info = zipfile.ZipInfo(candidate, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)

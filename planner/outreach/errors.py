@@ -5,13 +5,12 @@
     OutreachError
     ├── TemplateProblem(template_name, line, message)   a template cannot be used or rendered
     │   └── TemplateTooExpensive                          it ran out of time, memory or output
-    ├── DraftError (also ValueError)                      an e-mail draft cannot be built safely
-    │   ├── HeaderInjectionError(field)                   control characters / encoded-words
-    │   └── InvalidAddressError(field)                    not one plain e-mail address
-    └── CalendarError (also ValueError)                   an event cannot go into an .ics file
+    └── DraftError (also ValueError)                      an e-mail draft cannot be built safely
+        ├── HeaderInjectionError(field)                   control characters / encoded-words
+        └── InvalidAddressError(field)                    not one plain e-mail address
 
-CSV imports do not raise for bad data: every problem becomes a
-:class:`~planner.outreach.csv_import.RowProblem` in the report, so the user sees all of
+CSV imports (planner.files) do not raise for bad data: every problem becomes a
+:class:`~planner.files.csv_import.RowProblem` in the report, so the user sees all of
 them at once (THREATS C4).
 """
 
@@ -37,6 +36,7 @@ class TemplateProblem(OutreachError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
+        """The message with its line: "line 3: ..."."""
         return f"line {self.line}: {self.message}" if self.line else self.message
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -63,7 +63,3 @@ class HeaderInjectionError(DraftError):
 
 class InvalidAddressError(DraftError):
     """An address is not one plain ``local@domain`` address."""
-
-
-class CalendarError(OutreachError, ValueError):
-    """A calendar event has a missing or unsafe value."""

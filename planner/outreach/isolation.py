@@ -35,7 +35,13 @@ from typing import Any
 from planner.outreach.errors import TemplateProblem, TemplateTooExpensive
 from planner.outreach.sandbox import DEFAULT_LIMITS, Limits, check_size
 
-__all__ = ["IsolatedTemplate", "check_isolated", "render_isolated", "render_isolated_many"]
+__all__ = [
+    "IsolatedTemplate",
+    "check_isolated",
+    "check_source",
+    "render_isolated",
+    "render_isolated_many",
+]
 
 #: Interpreter start-up and imports are not the template's fault: granted on top of the
 #: render timeout before the parent gives up on the worker.
@@ -72,6 +78,22 @@ def check_isolated(
     """
     if templates:
         _run_batch(templates, [], limits, name=templates[0].name)
+
+
+def check_source(
+    source: str, *, name: str, html: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """Refuse a template that is too big, does not parse or uses a forbidden construct.
+
+    The compile runs in the limited worker, never in this process: Jinja folds constants
+    while compiling, so ``{{ '%999999999s' % 1 }}`` costs a
+    gigabyte before anything renders (issue 13).
+
+    Raises:
+        TemplateProblem: with the line of the first problem
+            (:class:`TemplateTooExpensive` when compiling ran out of time or memory).
+    """
+    check_isolated([IsolatedTemplate(source, name, html)], limits=limits)
 
 
 def render_isolated(

@@ -103,6 +103,7 @@ _MONTHS = (
 
 
 def kind_label(kind: Kind | str) -> str:
+    """A kind in words for a message ("free report" for ``free_report``)."""
     try:
         return KIND_LABELS[Kind(kind)]
     except ValueError:

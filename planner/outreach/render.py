@@ -61,6 +61,8 @@ class RenderedDraft:
 
 @dataclass(frozen=True, slots=True)
 class TemplateInfo:
+    """What a template is: its name, where its text comes from, its variants."""
+
     name: str
     #: Where the text version comes from.
     origin: Literal["builtin", "user"]
@@ -194,9 +196,11 @@ class TemplateLibrary:
     # --- listing -----------------------------------------------------------------
 
     def names(self) -> list[str]:
+        """Every template name, built-in or the user's, sorted."""
         return sorted({name for name, _ in (*self._builtin, *self._user)})
 
-    def list(self) -> list[TemplateInfo]:
+    def infos(self) -> list[TemplateInfo]:
+        """What each template is: where its text comes from, its variants, its description."""
         infos = []
         for name in self.names():
             text = self._source(name, "txt")
@@ -281,7 +285,7 @@ class TemplateLibrary:
         if html_source is not None:
             parts.append(("html", html_source))
         rendered = self._render_parts(name, parts, contexts)
-        texts = rendered["txt"]
+        texts: Sequence[str | TemplateProblem] = rendered["txt"]
         htmls: Sequence[str | TemplateProblem | None] = (
             rendered["html"] if html_source is not None else [None] * len(contexts)
         )

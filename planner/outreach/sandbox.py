@@ -13,9 +13,9 @@ Why each choice (THREATS T1–T4):
   (``'A' * 10**9``, ``9**9**9``). Time and memory limits for user templates live in
   :mod:`planner.outreach.isolation`, because a sandbox cannot stop a loop.
 * User text is never *compiled* in the app's process either: Jinja folds constant
-  expressions at compile time (``{{ 'x'|center(10**9) }}``), so :func:`check_source`
-  compiles in the limited worker and :func:`compile_source` is for trusted files and
-  for the worker itself.
+  expressions at compile time (``{{ 'x'|center(10**9) }}``), so
+  :func:`planner.outreach.isolation.check_source` compiles in the limited worker and
+  :func:`compile_source` is for trusted files and for the worker itself.
 """
 
 from __future__ import annotations
@@ -43,7 +43,6 @@ __all__ = [
     "DEFAULT_LIMITS",
     "Limits",
     "check_size",
-    "check_source",
     "compile_source",
     "describe_exception",
     "render_compiled",
@@ -169,25 +168,6 @@ def check_size(source: str, *, name: str, limits: Limits = DEFAULT_LIMITS) -> No
         )
 
 
-def check_source(
-    source: str, *, name: str, html: bool = False, limits: Limits = DEFAULT_LIMITS
-) -> None:
-    """Refuse a template that is too big, does not parse or uses a forbidden construct.
-
-    The compile runs in the limited worker (:mod:`planner.outreach.isolation`), never in
-    this process: Jinja folds constants while compiling, so ``{{ '%999999999s' % 1 }}``
-    costs a gigabyte before anything renders (issue 13).
-
-    Raises:
-        TemplateProblem: with the line of the first problem
-            (:class:`TemplateTooExpensive` when compiling ran out of time or memory).
-    """
-    # Imported here: the isolation module imports this one.
-    from planner.outreach.isolation import IsolatedTemplate, check_isolated
-
-    check_isolated([IsolatedTemplate(source, name, html)], limits=limits)
-
-
 def compile_source(
     source: str, *, name: str, html: bool = False, limits: Limits = DEFAULT_LIMITS
 ) -> Template:
@@ -195,7 +175,7 @@ def compile_source(
 
     Only for trusted sources (the built-in files in ``templates/``) and inside the limited
     worker: compiling folds constant expressions, which on user text can take seconds and
-    gigabytes (use :func:`check_source` or the isolation module for those).
+    gigabytes (use :func:`planner.outreach.isolation.check_source` for those).
     """
     check_size(source, name=name, limits=limits)
     env = _env(html)

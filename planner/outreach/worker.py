@@ -31,6 +31,7 @@ class _Progress:
 
 
 def main() -> None:
+    """Read one request on stdin, compile and render it under the limits, answer on stdout."""
     request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
     limits = Limits(**request["limits"])
     progress = _Progress()

@@ -37,7 +37,7 @@ from planner.errors import InvalidInput, NotFound
 from planner.services import gives as gives_service
 from planner.services import ledger, validate
 from planner.services.contacts import resolve
-from planner.services.plan import Snapshot, snapshot
+from planner.services.plan_snapshot import Snapshot, snapshot
 from planner.services.workspace import Workspace
 from planner.storage.convert import ask_from_row
 from planner.storage.schema import AskRow, InteractionRow

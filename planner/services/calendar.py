@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session
 from planner.domain import goodwill
 from planner.domain.model import Ask, AskStatus, GiveStatus
 from planner.errors import InvalidInput
-from planner.outreach.errors import CalendarError
-from planner.outreach.ics import CalendarEvent
-from planner.outreach.ics import calendar_ics as render_ics
+from planner.files.ics import CalendarError, CalendarEvent
+from planner.files.ics import calendar_ics as render_ics
 from planner.outreach.labels import KIND_LABELS
 from planner.services import balances
 from planner.services.workspace import Workspace
@@ -132,3 +131,8 @@ def calendar_ics(ws: Workspace, *, include_done: bool = False) -> bytes:
 
 def ics_file_name(ws: Workspace) -> str:
     return f"give-first-plan-{ws.today().isoformat()}.ics"
+
+
+def calendar_file(ws: Workspace) -> tuple[str, bytes]:
+    """(file name, .ics bytes) of the plan's calendar, for a download button."""
+    return ics_file_name(ws), calendar_ics(ws)

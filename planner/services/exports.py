@@ -1,12 +1,14 @@
 """Tables and computed views as pandas frames, for CSV export and the pages.
 
-Every exportable table is registered in :data:`TABLES` by name; the CLI's
-``planner export NAME`` and the pages' download buttons read from here.
+Every exportable table is in :data:`TABLES` by name, one literal table: the CLI's
+``planner export NAME`` and the pages' download buttons read from here. The frames of the
+stored tables (balances, contacts, ledger, profile) are built here; the others are their
+owners' (feeds, detections, the plan tables, the templates). This module imports them;
+they never import it.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import date
 
@@ -15,42 +17,22 @@ from sqlalchemy import select
 
 from planner.domain import goodwill
 from planner.errors import InvalidInput
-from planner.services import balances
+from planner.services import balances, plan_tables
 from planner.services.detections import detections_frame, suggestions_frame
+from planner.services.feeds import entries_frame, feeds_frame
+from planner.services.outreach.templates import templates_frame
 from planner.services.workspace import Workspace
-from planner.storage.schema import ContactRow, InteractionRow
+from planner.storage.schema import ContactRow, InteractionRow, ProfileRow
 
+#: A table's frame from the workspace; options (``as_of``, ``weeks``, ``feed_id``) by
+#: keyword, and every exporter ignores the options it does not take.
 Exporter = Callable[..., pd.DataFrame]
-TABLES: dict[str, Exporter] = {}
-#: Service modules that register exporters of their own (imported on first use).
-PROVIDERS = (
-    "planner.services.feeds",
-    "planner.services.planning",
-    "planner.services.outreach",
-)
-
-
-def tables() -> dict[str, Exporter]:
-    """Every exportable table by name."""
-    for module in PROVIDERS:
-        importlib.import_module(module)
-    TABLES.update(detections=detections_frame, guest_suggestions=suggestions_frame)
-    return TABLES
-
-
-def exporter(name: str) -> Callable[[Exporter], Exporter]:
-    def register(fn: Exporter) -> Exporter:
-        TABLES[name] = fn
-        return fn
-
-    return register
 
 
 def _joined(values: object) -> str:
     return "|".join(str(v) for v in values) if isinstance(values, list | tuple) else ""
 
 
-@exporter("balances")
 def balances_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
     """Decayed given/received/balance as of a date, with reciprocity, trust and flags."""
     rows = []
@@ -94,7 +76,6 @@ def balances_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> 
     return pd.DataFrame(rows, columns=columns)
 
 
-@exporter("contacts")
 def contacts_frame(ws: Workspace, **_: object) -> pd.DataFrame:
     """Contacts in the import format (multi-values joined with |), plus id and archived."""
     with ws.read() as s:
@@ -130,7 +111,6 @@ def contacts_frame(ws: Workspace, **_: object) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).astype({"reach": "Int64"})
 
 
-@exporter("ledger")
 def ledger_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
     """Every interaction with its base and decayed value as of a date."""
     as_of = as_of or ws.today()
@@ -176,7 +156,59 @@ def ledger_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd
     return pd.DataFrame(rows, columns=columns)
 
 
+def profile_frame(ws: Workspace, **_: object) -> pd.DataFrame:
+    """My profile, one row (lists joined with |)."""
+    with ws.read() as s:
+        row = s.scalars(select(ProfileRow).limit(1)).first()
+        rows = []
+        if row is not None:
+            rows.append(
+                {
+                    "name": row.name,
+                    "brand": row.brand,
+                    "email": row.email,
+                    "domains": "|".join(map(str, row.domains or ())),
+                    "handles": "|".join(map(str, row.handles or ())),
+                    "aliases": "|".join(map(str, row.aliases or ())),
+                    "reach": row.reach,
+                }
+            )
+    columns = ["name", "brand", "email", "domains", "handles", "aliases", "reach"]
+    return pd.DataFrame(rows, columns=columns).astype({"reach": "Int64"})
+
+
+#: Every exportable table by name (``planner export NAME``, the pages' downloads).
+TABLES: dict[str, Exporter] = {
+    "asks": plan_tables.asks_frame,
+    "balances": balances_frame,
+    "contacts": contacts_frame,
+    "detections": detections_frame,
+    "entries": entries_frame,
+    "feeds": feeds_frame,
+    "gives": plan_tables.gives_frame,
+    "guest_suggestions": suggestions_frame,
+    # The ledger under the name of its stored table, for whoever looks for that one.
+    "interactions": ledger_frame,
+    "ledger": ledger_frame,
+    "next_moves": plan_tables.next_moves_frame,
+    "plan": plan_tables.plan_frame,
+    "profile": profile_frame,
+    "requests": plan_tables.requests_frame,
+    "templates": templates_frame,
+}
+
+
+def tables() -> dict[str, Exporter]:
+    """Every exportable table by name."""
+    return TABLES
+
+
 def export_frame(ws: Workspace, table: str, **options: object) -> pd.DataFrame:
+    """The frame of ``table`` with ``options``.
+
+    Raises:
+        InvalidInput: an unknown table (the message lists the known ones).
+    """
     known = tables()
     if table not in known:
         raise InvalidInput(f"unknown table {table!r} (one of: {', '.join(sorted(known))})")

@@ -23,7 +23,6 @@ from planner.feeds import netguard, opml
 from planner.feeds.errors import FeedError, FetchRefused, PrivateAddressRefused
 from planner.feeds.urls import normalize_url
 from planner.services.contacts import resolve
-from planner.services.exports import exporter
 from planner.services.workspace import Workspace
 from planner.storage.schema import ContactRow, EntryRow, FeedRow
 
@@ -264,7 +263,6 @@ def list_feeds(ws: Workspace) -> list[FeedInfo]:
     return out
 
 
-@exporter("feeds")
 def feeds_frame(ws: Workspace, **_: object) -> pd.DataFrame:
     """id, url, kind, owner, title, entries, last_fetched, last_error."""
     rows = [
@@ -286,7 +284,6 @@ def feeds_frame(ws: Workspace, **_: object) -> pd.DataFrame:
     )
 
 
-@exporter("entries")
 def entries_frame(ws: Workspace, *, feed_id: int | None = None, **_: object) -> pd.DataFrame:
     """id, feed_id, guid, title, link, published, people (names joined with |)."""
     with ws.read() as s:

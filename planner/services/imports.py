@@ -1,6 +1,6 @@
 """CSV imports of contacts and ledger rows: validated, all or nothing, undoable, in batches.
 
-The file format and the row-by-row validation live in planner.outreach.csv_import. An
+The file format and the row-by-row validation live in planner.files.csv_import. An
 import runs in three steps, so that it takes time linear in the rows and never holds the
 database's write lock for long (issue 13):
 
@@ -38,17 +38,17 @@ from sqlalchemy.orm import Session
 
 from planner.domain import goodwill
 from planner.errors import Conflict, InvalidInput
-from planner.outreach.csv_import import (
-    ContactRow as ContactImportRow,
+from planner.files.csv_import import (
+    ContactCsvRow as ContactImportRow,
 )
-from planner.outreach.csv_import import (
+from planner.files.csv_import import (
     ImportLimits,
     ImportReport,
     RowProblem,
     parse_contacts_csv,
     parse_ledger_csv,
 )
-from planner.outreach.csv_import import (
+from planner.files.csv_import import (
     LedgerRow as LedgerImportRow,
 )
 from planner.services import contacts as contacts_service

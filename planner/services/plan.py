@@ -1,51 +1,34 @@
-"""The plan as a whole: the audience budget, auto-plan, the week calendar, capacity and
-next moves.
+"""The plan: auto-plan proposals and applying them, the week calendar, capacity and next
+moves.
 
-Everything here starts from one :class:`Snapshot` — contacts, balances, asks, gives,
-requests and the audience budget as of a day, read once — and hands it to the pure planner
-core (planner.domain.planning, audience, capacity, next_moves).
-
-**The audience budget** counts the ledger's audience rows (no contact) and, when I have
-feeds of my own (owner ``me``), their entries: each published post or episode is an
-audience give of kind content, except an entry whose categories match
-``settings.promo_categories`` or whose links point at one of ``settings.affiliate_domains``:
-that one is an audience ask (a sales pitch is not a gift). An entry already linked to an
-audience ledger row is not counted twice. Planned gives and asks count on their dates (see
-planner.domain.audience).
+Everything here starts from one :class:`~planner.services.plan_snapshot.Snapshot` (read
+once per page) and hands it to the pure planner core (planner.domain.planning, capacity,
+next_moves). The snapshot and the audience budget are
+:mod:`planner.services.plan_snapshot`'s; ``plan.snapshot`` and ``plan.budget_state`` are
+re-exported for the pages.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from urllib.parse import urlsplit
+from datetime import date, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from planner.domain.audience import (
-    RATIO_WINDOW_DAYS,
     BudgetState,
-    audience_budget,
     check_plan_against_budget,
 )
 from planner.domain.capacity import TierState, TouchGap, losing_touch, tier_report
 from planner.domain.give_options import kind_phrase
-from planner.domain.goodwill import BalanceSummary
 from planner.domain.model import (
     Ask,
-    Contact,
-    Direction,
-    FeedOwner,
     GiveStatus,
-    Interaction,
     Kind,
     PlannedGive,
-    Request,
     Settings,
-    Source,
-    Trust,
+    WeeklyCapacity,
 )
 from planner.domain.next_moves import Move, next_moves
 from planner.domain.planning import (
@@ -59,186 +42,37 @@ from planner.domain.planning import (
 )
 from planner.domain.weeks import ONE_WEEK, week_start
 from planner.errors import Conflict, InvalidInput
-from planner.services import balances as balances_service
 from planner.services import gives as gives_service
-from planner.services.balances import ContactBalance
+from planner.services.plan_snapshot import Snapshot, budget_state, snapshot
 from planner.services.workspace import Workspace
-from planner.storage.convert import (
-    ask_from_row,
-    give_from_row,
-    interaction_from_row,
-    request_from_row,
-)
 from planner.storage.schema import (
     AskRow,
-    EntryRow,
-    FeedRow,
-    InteractionRow,
-    PlannedGiveRow,
-    RequestRow,
 )
 
-#: Audience events older than this before the as-of day no longer affect the budget.
-BUDGET_LOOKBACK_DAYS = RATIO_WINDOW_DAYS + 30
+__all__ = [
+    "MAX_PLAN_WEEKS",
+    "SLOT_LABELS",
+    "CapacityView",
+    "MoveView",
+    "PlanView",
+    "ProposalView",
+    "Snapshot",
+    "TierView",
+    "TouchView",
+    "UnreachableView",
+    "WeekAsk",
+    "WeekView",
+    "apply_plan",
+    "budget_state",
+    "calendar",
+    "capacity",
+    "make_plan",
+    "moves",
+    "moves_from",
+    "snapshot",
+]
+
 MAX_PLAN_WEEKS = 52
-
-
-# --- the snapshot ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    """Everything the planner reads, as of ``today``."""
-
-    today: date
-    settings: Settings
-    my_reach: int | None
-    #: Every contact, archived ones included (their asks still need a name).
-    contacts: dict[int, Contact]
-    balances: dict[int, ContactBalance]
-    asks: list[Ask]
-    #: Ask id → the day it was sent.
-    sent_on: dict[int, date | None]
-    gives: list[PlannedGive]
-    requests: list[Request]
-    #: Audience ledger rows and my feeds' entries in the budget's look-back window.
-    audience: list[Interaction]
-    budget: BudgetState
-
-    def summary(self, contact_id: int) -> BalanceSummary:
-        b = self.balances.get(contact_id)
-        if b is not None:
-            return b.summary
-        return BalanceSummary(contact_id, 0.0, 0.0, 0.0, 0.0, 0, 0, None, None)
-
-    def trust(self, contact_id: int) -> Trust:
-        b = self.balances.get(contact_id)
-        return b.trust if b is not None else Trust.NEW
-
-    def name(self, contact_id: int | None) -> str:
-        if contact_id is None:
-            return ""
-        c = self.contacts.get(contact_id)
-        return c.name if c else f"#{contact_id}"
-
-    def budget_without(self, ask_id: int) -> BudgetState:
-        """The budget with one planned ask left out (to judge that ask against the rest)."""
-        items = [*self.gives, *(a for a in self.asks if a.id != ask_id)]
-        return audience_budget(self.audience, items, today=self.today, settings=self.settings)
-
-
-def snapshot(ws: Workspace, *, as_of: date | None = None) -> Snapshot:
-    """Read everything the planner needs as of ``as_of`` (default today)."""
-    today = as_of or ws.today()
-    rows = balances_service.all_balances(ws, as_of=today, include_archived=True)
-    with ws.read() as s:
-        settings = ws.settings(s)
-        my_reach = ws.profile(s).reach
-        ask_rows = s.scalars(select(AskRow).order_by(AskRow.id)).all()
-        asks = [ask_from_row(r) for r in ask_rows]
-        sent_on = {r.id: r.sent_on for r in ask_rows}
-        gives = [
-            give_from_row(r) for r in s.scalars(select(PlannedGiveRow).order_by(PlannedGiveRow.id))
-        ]
-        requests = [
-            request_from_row(r) for r in s.scalars(select(RequestRow).order_by(RequestRow.id))
-        ]
-        audience = audience_events(s, as_of=today, settings=settings)
-    budget = audience_budget(audience, [*gives, *asks], today=today, settings=settings)
-    return Snapshot(
-        today=today,
-        settings=settings,
-        my_reach=my_reach,
-        contacts={b.contact.id: b.contact for b in rows},
-        balances={b.contact.id: b for b in rows},
-        asks=asks,
-        sent_on=sent_on,
-        gives=gives,
-        requests=requests,
-        audience=audience,
-        budget=budget,
-    )
-
-
-# --- the audience budget ---------------------------------------------------------------
-
-
-def _host(url: str) -> str:
-    try:
-        host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    except ValueError:
-        return ""
-    return host[4:] if host.startswith("www.") else host
-
-
-def is_promotion_entry(
-    categories: Iterable[object], links: Iterable[object], settings: Settings
-) -> bool:
-    """An entry of my feed that sells: a promo category, or a link to an affiliate domain."""
-    promo = {c.strip().lower() for c in settings.promo_categories if c.strip()}
-    if any(str(c).strip().lower() in promo for c in categories or ()):
-        return True
-    domains = [d.strip().lower().removeprefix("www.") for d in settings.affiliate_domains]
-    domains = [d for d in domains if d]
-    if not domains:
-        return False
-    for link in links or ():
-        host = _host(str(link))
-        if host and any(host == d or host.endswith("." + d) for d in domains):
-            return True
-    return False
-
-
-def audience_events(session: Session, *, as_of: date, settings: Settings) -> list[Interaction]:
-    """Audience gives and asks in the budget's look-back window ending ``as_of``: the
-    ledger's audience rows, then my feeds' entries not already in the ledger."""
-    start = as_of - timedelta(days=BUDGET_LOOKBACK_DAYS)
-    rows = session.scalars(
-        select(InteractionRow).where(
-            InteractionRow.contact_id.is_(None),
-            InteractionRow.occurred_on > start,
-            InteractionRow.occurred_on <= as_of,
-        )
-    ).all()
-    events = [interaction_from_row(r) for r in rows]
-    logged = {r.entry_id for r in rows if r.entry_id is not None}
-    day_of = func.coalesce(EntryRow.published, EntryRow.first_seen_at)
-    entries = session.execute(
-        select(
-            EntryRow.id,
-            EntryRow.published,
-            EntryRow.first_seen_at,
-            EntryRow.categories,
-            EntryRow.links,
-        )
-        .join(FeedRow, FeedRow.id == EntryRow.feed_id)
-        .where(
-            FeedRow.owner == FeedOwner.ME.value,
-            EntryRow.duplicate_of_id.is_(None),
-            day_of >= datetime.combine(start + timedelta(days=1), time.min),
-            day_of < datetime.combine(as_of + timedelta(days=1), time.min),
-        )
-    )
-    for eid, published, first_seen, categories, links in entries:
-        if eid in logged:
-            continue
-        promo = is_promotion_entry(categories, links, settings)
-        events.append(
-            Interaction(
-                id=-eid,  # not a ledger row: a negative id keeps it apart
-                contact_id=None,
-                direction=Direction.RECEIVED if promo else Direction.GAVE,
-                kind=Kind.PROMOTION if promo else Kind.CONTENT,
-                occurred_on=(published or first_seen).date(),
-                source=Source.FEED,
-            )
-        )
-    return events
-
-
-def budget_state(ws: Workspace, *, as_of: date | None = None) -> BudgetState:
-    """The audience promotion budget as of a day, plans included."""
-    return snapshot(ws, as_of=as_of).budget
 
 
 # --- auto-plan -------------------------------------------------------------------------
@@ -246,6 +80,8 @@ def budget_state(ws: Workspace, *, as_of: date | None = None) -> BudgetState:
 
 @dataclass(frozen=True, slots=True)
 class ProposalView:
+    """One proposed give of the auto-plan, with the names a page shows."""
+
     index: int
     proposal: ProposedGive
     contact: str
@@ -253,11 +89,14 @@ class ProposalView:
 
     @property
     def title(self) -> str:
+        """A title for the give, e.g. "A feature for Jane Doe"."""
         return f"{kind_phrase(self.proposal.kind).capitalize()} for {self.contact}"
 
 
 @dataclass(frozen=True, slots=True)
 class UnreachableView:
+    """An ask the auto-plan cannot make ready by its target date, and why."""
+
     ask_id: int
     contact: str
     ask_title: str
@@ -266,6 +105,8 @@ class UnreachableView:
 
 @dataclass(frozen=True, slots=True)
 class PlanView:
+    """The auto-plan's proposals over some weeks, what it cannot reach and the budget."""
+
     today: date
     weeks: tuple[date, ...]
     proposals: tuple[ProposalView, ...]
@@ -405,6 +246,8 @@ SLOT_LABELS = {
 
 @dataclass(frozen=True, slots=True)
 class WeekAsk:
+    """An ask whose target date falls in a week of the calendar."""
+
     id: int
     contact: str  # "" for the audience
     kind: Kind
@@ -415,6 +258,8 @@ class WeekAsk:
 
 @dataclass(frozen=True, slots=True)
 class WeekView:
+    """One week of the calendar: gives due, asks targeted and capacity used."""
+
     start: date
     gives: tuple[gives_service.GiveView, ...]
     #: Asks whose target date falls in the week.
@@ -427,9 +272,11 @@ class WeekView:
 
     @property
     def over(self) -> list[Slot]:
+        """The resources booked beyond the week's capacity."""
         return [s for s in SLOTS if self.used[s] > self.capacity[s]]
 
     def usage(self) -> str:
+        """Used/capacity per resource, e.g. "blog places 1/2, interviews 0/1, ..."."""
         return ", ".join(f"{SLOT_LABELS[s]} {self.used[s]}/{self.capacity[s]}" for s in SLOTS)
 
 
@@ -442,27 +289,62 @@ def calendar(
     settings = ws.settings()
     n = _weeks(settings, weeks)
     week0 = week_start(today)
+    per_week = slots_per_week(settings.weekly_capacity)
+    gives = _gives_by_week(ws, week0, n, settings.weekly_capacity)
+    asks = _asks_by_week(ws, week0, n)
+    return [
+        WeekView(
+            week0 + w * ONE_WEEK,
+            tuple(gives.gives[w]),
+            tuple(asks[w]),
+            gives.used[w],
+            dict(per_week),
+            tuple(gives.overdue) if w == 0 else (),
+        )
+        for w in range(n)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class _WeeksOfGives:
+    """Gives bucketed by week, with the capacity the planned ones take."""
+
+    gives: list[list[gives_service.GiveView]]
+    used: list[dict[Slot, int]]
+    #: Ids of planned gives due before the first week (counted in it).
+    overdue: list[int]
+
+
+def _gives_by_week(ws: Workspace, week0: date, n: int, cap: WeeklyCapacity) -> _WeeksOfGives:
+    """The gives due in ``n`` weeks from ``week0``; dropped ones and past ideas or done
+    ones left out, past planned ones put in the first week."""
+    out = _WeeksOfGives(
+        gives=[[] for _ in range(n)],
+        used=[dict.fromkeys(SLOTS, 0) for _ in range(n)],
+        overdue=[],
+    )
     end = week0 + n * ONE_WEEK
-    cap = settings.weekly_capacity
-    per_week = slots_per_week(cap)
-    buckets: list[list[gives_service.GiveView]] = [[] for _ in range(n)]
-    used = [dict.fromkeys(SLOTS, 0) for _ in range(n)]
-    overdue: list[int] = []
     for g in gives_service.list_gives(ws, until=end - timedelta(days=1)):
         if g.due_date is None or g.status is GiveStatus.DROPPED:
             continue
         if g.due_date < week0:
             if g.status is not GiveStatus.PLANNED:
                 continue
-            overdue.append(g.id)
+            out.overdue.append(g.id)
             w = 0
         else:
             w = (g.due_date - week0).days // 7
-        buckets[w].append(g)
+        out.gives[w].append(g)
         if g.status is GiveStatus.PLANNED:
             slot, units = slot_use(g.kind, cap)
-            used[w][slot] += units
+            out.used[w][slot] += units
+    return out
+
+
+def _asks_by_week(ws: Workspace, week0: date, n: int) -> list[list[WeekAsk]]:
+    """The asks whose target date falls in each of ``n`` weeks from ``week0``."""
     asks: list[list[WeekAsk]] = [[] for _ in range(n)]
+    end = week0 + n * ONE_WEEK
     with ws.read() as s:
         query = select(AskRow).where(AskRow.target_date >= week0, AskRow.target_date < end)
         rows = s.scalars(query.order_by(AskRow.target_date, AskRow.id)).all()
@@ -480,21 +362,13 @@ def calendar(
                     r.target_date,
                 )
             )
-    return [
-        WeekView(
-            week0 + w * ONE_WEEK,
-            tuple(buckets[w]),
-            tuple(asks[w]),
-            used[w],
-            dict(per_week),
-            tuple(overdue) if w == 0 else (),
-        )
-        for w in range(n)
-    ]
+    return asks
 
 
 @dataclass(frozen=True, slots=True)
 class TierView:
+    """One tier's size against its limit, with who to move down when it is over."""
+
     state: TierState
     #: Names of the contacts to move down a tier, most obvious first.
     move_down: tuple[str, ...]
@@ -502,6 +376,8 @@ class TierView:
 
 @dataclass(frozen=True, slots=True)
 class TouchView:
+    """A contact I am losing touch with (no contact for longer than the tier allows)."""
+
     gap: TouchGap
     contact: str
     tier: str
@@ -509,6 +385,8 @@ class TouchView:
 
 @dataclass(frozen=True, slots=True)
 class CapacityView:
+    """The tiers' sizes and the contacts I am losing touch with."""
+
     tiers: tuple[TierView, ...]
     losing_touch: tuple[TouchView, ...]
 
@@ -535,6 +413,8 @@ def capacity(ws: Workspace, *, as_of: date | None = None) -> CapacityView:
 
 @dataclass(frozen=True, slots=True)
 class MoveView:
+    """A next move with the contact's name."""
+
     move: Move
     contact: str
 
@@ -554,6 +434,7 @@ def moves(
 
 
 def moves_from(snap: Snapshot, *, limit_per_kind: int | None = 20) -> list[MoveView]:
+    """:func:`moves` from a snapshot already read (the dashboard reads one per run)."""
     found = next_moves(
         contacts=snap.contacts.values(),
         summaries={cid: b.summary for cid, b in snap.balances.items()},

@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from planner.errors import PlannerError
 from planner.feeds.urls import http_url_or_empty
-from planner.outreach.csv_export import to_csv_bytes
+from planner.files.csv_export import to_csv_bytes
 from planner.services import Workspace, open_workspace
 
 

@@ -201,7 +201,7 @@ def test_s4_resolved_settings() -> None:
 
 
 def test_s4_csv_imports_stay_under_the_upload_limit() -> None:
-    from planner.outreach.csv_import import ImportLimits
+    from planner.files.csv_import import ImportLimits
 
     assert ImportLimits().max_bytes <= 25 * 1024 * 1024
 

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.domain.model import Contact, Direction, Interaction, Kind, Source, Tier
-from planner.outreach.csv_export import (
+from planner.files.csv_export import (
     CONTACT_COLUMNS,
     contacts_csv_bytes,
     escape_cell,
@@ -21,16 +21,14 @@ from planner.outreach.csv_export import (
     to_csv_bytes,
     unescape_cell,
 )
-from planner.outreach.csv_import import (
-    FORMAT_DOC,
+from planner.files.csv_formats import FORMAT_DOC, example_contacts_csv, example_ledger_csv
+from planner.files.csv_import import (
     ImportLimits,
     RowProblem,
-    example_contacts_csv,
-    example_ledger_csv,
     parse_contacts_csv,
     parse_ledger_csv,
 )
-from planner.outreach.csv_reader import read_records
+from planner.files.csv_reader import read_records
 
 #: THREATS §2.4 payloads: text cells a spreadsheet would run as formulas.
 FORMULAS = [
@@ -471,7 +469,7 @@ def test_reach_with_thousands_separators() -> None:
 def test_the_reader_fast_path_agrees_with_the_field_by_field_parse(text: str) -> None:
     """Lines without quotes are split whole; with a quote anywhere the slow path reads it.
     Forcing the slow path everywhere (one quote-free line at a time) gives the same records."""
-    import planner.outreach.csv_reader as reader
+    import planner.files.csv_reader as reader
 
     fast, unclosed = read_records(text)
     saved = reader._PLAIN_LINE

@@ -7,8 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 from icalendar import Calendar
 
-from planner.outreach.errors import CalendarError
-from planner.outreach.ics import DEFAULT_PRODID, CalendarEvent, calendar_ics
+from planner.files.ics import DEFAULT_PRODID, CalendarError, CalendarEvent, calendar_ics
 
 EVENTS = [
     CalendarEvent(

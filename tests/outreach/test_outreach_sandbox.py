@@ -10,9 +10,9 @@ import pytest
 from outreach_samples import TEMPLATES_DIR, context_for
 
 from planner.outreach.errors import TemplateProblem, TemplateTooExpensive
-from planner.outreach.isolation import render_isolated
+from planner.outreach.isolation import check_source, render_isolated
 from planner.outreach.render import TemplateLibrary
-from planner.outreach.sandbox import Limits, check_source, compile_source, render_compiled
+from planner.outreach.sandbox import Limits, compile_source, render_compiled
 
 CTX = context_for("featured_you")
 

@@ -182,7 +182,7 @@ def test_sample_context_renders_every_template(library: TemplateLibrary) -> None
 
 
 def test_every_template_has_a_description(library: TemplateLibrary) -> None:
-    infos = library.list()
+    infos = library.infos()
     assert [i.name for i in infos] == BUILTINS
     for info in infos:
         assert info.description, info.name
@@ -230,7 +230,7 @@ def test_user_template_overrides_builtin_and_drops_its_html() -> None:
     )
     draft = lib.render("featured_you", context_for("featured_you"))
     assert draft.subject == "Hey Jane" and draft.text == "Short one.\n" and draft.html is None
-    info = next(i for i in lib.list() if i.name == "featured_you")
+    info = next(i for i in lib.infos() if i.name == "featured_you")
     assert info.origin == "user" and info.overrides_builtin and info.description == "mine"
     assert lib.builtin_source("featured_you") != lib.get("featured_you")
 

@@ -29,9 +29,9 @@ from outreach_samples import TEMPLATES_DIR, context_for
 from planner.errors import NotFound
 from planner.outreach import isolation
 from planner.outreach.errors import TemplateProblem, TemplateTooExpensive
-from planner.outreach.isolation import IsolatedTemplate, render_isolated_many
+from planner.outreach.isolation import IsolatedTemplate, check_source, render_isolated_many
 from planner.outreach.render import TemplateLibrary, split_template
-from planner.outreach.sandbox import check_source, compile_source, render_compiled
+from planner.outreach.sandbox import compile_source, render_compiled
 from planner.services import Workspace, contacts, outreach
 from planner.services.contacts import ContactInput
 from planner.services.outreach import TemplateError

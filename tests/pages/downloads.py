@@ -28,7 +28,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
-from planner.outreach.csv_export import unescape_cell
+from planner.files.csv_export import unescape_cell
 
 BOM = "\ufeff"
 

@@ -12,11 +12,12 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.outreach.csv_export import CONTACT_COLUMNS, LEDGER_COLUMNS
+from planner.files.csv_export import CONTACT_COLUMNS, LEDGER_COLUMNS
 from planner.services import (
     Workspace,
     calendar,
     contacts,
+    csv_files,
     exports,
     imports,
     ingest,
@@ -278,7 +279,7 @@ def test_the_example_file_of_each_import_is_valid_and_imports_back(
     # upload what was downloaded: the page finds it valid (a ledger row must name a stored
     # contact, so the people of the ledger example come from the contacts example)
     if kind == "ledger":
-        imports.import_contacts(app_ws, outreach.example_csv("contacts"))
+        imports.import_contacts(app_ws, csv_files.example_csv("contacts"))
     at.file_uploader(key=f"import_file_{kind}").set_value(
         (example.file_name, example.data, "text/csv")
     )

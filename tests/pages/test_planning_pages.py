@@ -12,7 +12,16 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from planner.domain.model import AskStatus, GiveStatus, Tier
-from planner.services import Workspace, asks, contacts, gives, ledger, plan, planning, requests
+from planner.services import (
+    Workspace,
+    asks,
+    contacts,
+    gives,
+    help_requests,
+    ledger,
+    plan,
+    plan_tables,
+)
 from planner.ui import plain
 from tests.conftest import TODAY
 from tests.pages.downloads import Downloads, csv_table
@@ -113,7 +122,7 @@ def test_the_next_moves_download_is_every_move(
     )
     header, rows = csv_table(got.data)
     moves = plan.moves(demo_app_ws, as_of=TODAY)
-    assert header == list(planning.moves_table(moves).columns)
+    assert header == list(plan_tables.moves_table(moves).columns)
     assert [(r["contact"], r["title"], r["action"]) for r in rows] == [
         (m.contact, m.move.title, m.move.action) for m in moves
     ]
@@ -214,7 +223,7 @@ def test_the_gives_download_is_every_planned_give(
     assert (got.label, got.file_name) == ("Download gives CSV", "gives.csv")
     header, rows = csv_table(got.data)
     every = gives.list_gives(demo_app_ws)
-    assert header == list(planning.gives_table(every).columns)
+    assert header == list(plan_tables.gives_table(every).columns)
     assert sorted(int(r["id"]) for r in rows) == sorted(g.id for g in every)
     planned = next(g for g in every if g.status is GiveStatus.PLANNED and g.due_date)
     row = next(r for r in rows if r["id"] == str(planned.id))
@@ -345,7 +354,7 @@ def test_the_asks_download_is_every_ask_with_its_readiness(
     assert got.file_name == f"asks-{TODAY.isoformat()}.csv"
     header, rows = csv_table(got.data)
     views = asks.assess(demo_app_ws, as_of=TODAY)
-    assert header == list(planning.asks_table(views).columns)
+    assert header == list(plan_tables.asks_table(views).columns)
     assert [(int(r["id"]), r["readiness"], r["label"]) for r in rows] == [
         (v.id, v.state, v.label) for v in views
     ]
@@ -423,7 +432,7 @@ def test_the_requests_page_lists_the_demo_requests_and_explains_the_first(
 ) -> None:
     at = open_page("requests")
     assert not at.error
-    views = requests.review(demo_app_ws, as_of=TODAY)
+    views = help_requests.review(demo_app_ws, as_of=TODAY)
     (table,) = frames(at, "recommendation")
     assert table["id"].tolist() == [v.id for v in views] and len(views) > 0
     assert table["recommendation"].tolist() == [v.decision.recommendation for v in views]
@@ -454,8 +463,8 @@ def test_the_requests_download_is_every_request_with_its_recommendation(
     got = downloads(at, "dl_requests")
     assert got.file_name == "requests.csv"
     header, rows = csv_table(got.data)
-    views = requests.review(demo_app_ws, as_of=TODAY)
-    assert header == list(planning.requests_table(views).columns)
+    views = help_requests.review(demo_app_ws, as_of=TODAY)
+    assert header == list(plan_tables.requests_table(views).columns)
     assert [(int(r["id"]), r["contact"], r["recommendation"]) for r in rows] == [
         (v.id, v.contact, v.decision.recommendation) for v in views
     ]
@@ -471,13 +480,13 @@ def test_recording_a_request_selects_it_and_accepting_plans_the_give(
     at.button(key="request_submit").click().run()
     assert not at.exception and not at.error
     (new,) = [
-        v for v in requests.review(demo_app_ws) if v.request.title == "Review my pricing page"
+        v for v in help_requests.review(demo_app_ws) if v.request.title == "Review my pricing page"
     ]
     assert at.selectbox(key="request_pick").value == new.id
     assert new.decision.recommendation == "yes"
     at.button(key="request_accept").click().run()
     assert not at.exception and not at.error
-    assert requests.decide(demo_app_ws, new.id).request.status == "accepted"
+    assert help_requests.decide(demo_app_ws, new.id).request.status == "accepted"
     (give,) = [g for g in gives.list_gives(demo_app_ws) if g.request_id == new.id]
     assert give.kind == "help" and give.contact == "Maya Lindqvist"
     assert any(s.value.startswith(plain(f"Accepted: give #{give.id} planned")) for s in at.success)

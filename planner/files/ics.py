@@ -15,15 +15,19 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from planner.outreach.errors import CalendarError
-
-__all__ = ["DEFAULT_PRODID", "CalendarEvent", "calendar_ics"]
+__all__ = ["DEFAULT_PRODID", "CalendarError", "CalendarEvent", "calendar_ics"]
 
 DEFAULT_PRODID = "-//Give First//Planner//EN"
 
 
+class CalendarError(ValueError):
+    """A calendar event has a missing or unsafe value."""
+
+
 @dataclass(frozen=True, slots=True)
 class CalendarEvent:
+    """An all-day event of the plan: a give's due date or an ask's target date."""
+
     #: Stable across exports (e.g. ``give-12@givefirst``) so re-imports update, not duplicate.
     uid: str
     title: str
@@ -79,7 +83,9 @@ def calendar_ics(
     # A fixed calendar UID (derived from its names) keeps the file reproducible.
     calendar_uid = uuid.uuid5(uuid.NAMESPACE_URL, f"{prodid}/{name}")
     calendar = Calendar.new(prodid=prodid, name=name, uid=calendar_uid, subcomponents=components)
-    return calendar.to_ical()
+    # icalendar's to_ical() is untyped; it returns the file's bytes.
+    ical: bytes = calendar.to_ical()
+    return ical
 
 
 def _is_http(url: str) -> bool:

@@ -1,9 +1,9 @@
-"""The planner's tables for CSV export, the pages and the CLI.
+"""The planner's views as tables (pandas frames), for the pages, the CLI and CSV export.
 
 The use cases live in :mod:`planner.services.gives`, :mod:`~planner.services.asks`,
-:mod:`~planner.services.requests` and :mod:`~planner.services.plan`; this module turns their
-views into frames and registers them with :mod:`planner.services.exports` as ``asks``,
-``gives``, ``requests``, ``plan`` and ``next_moves`` (``planner export NAME``).
+:mod:`~planner.services.help_requests` and :mod:`~planner.services.plan`; this module turns
+their views into frames. The ``*_frame`` functions are the exports ``asks``, ``gives``,
+``requests``, ``plan`` and ``next_moves`` of :data:`planner.services.exports.TABLES`.
 """
 
 from __future__ import annotations
@@ -16,14 +16,9 @@ import pandas as pd
 from planner.domain.weeks import week_start
 from planner.services import asks as asks_service
 from planner.services import gives as gives_service
+from planner.services import help_requests as requests_service
 from planner.services import plan as plan_service
-from planner.services import requests as requests_service
-from planner.services.exports import exporter
-from planner.services.gives import mark_matching_give_done
 from planner.services.workspace import Workspace
-
-#: The detection engine looks for ``mark_matching_give_done`` here (see planner.services.gives).
-__all__ = ["mark_matching_give_done"]
 
 ASK_COLUMNS = [
     "id",
@@ -102,6 +97,7 @@ def _rounded(value: float | None) -> float | None:
 
 
 def asks_table(views: Iterable[asks_service.AskView]) -> pd.DataFrame:
+    """Asks with readiness, gap and trust, one row each (ASK_COLUMNS)."""
     rows = [
         {
             "id": v.id,
@@ -128,6 +124,7 @@ def asks_table(views: Iterable[asks_service.AskView]) -> pd.DataFrame:
 
 
 def gives_table(views: Iterable[gives_service.GiveView]) -> pd.DataFrame:
+    """Planned gives with their week, one row each (GIVE_COLUMNS)."""
     rows = [
         {
             "id": g.id,
@@ -151,6 +148,7 @@ def gives_table(views: Iterable[gives_service.GiveView]) -> pd.DataFrame:
 
 
 def requests_table(views: Iterable[requests_service.RequestView]) -> pd.DataFrame:
+    """Requests with the recommendation and why, one row each (REQUEST_COLUMNS)."""
     rows = []
     for v in views:
         ratio = v.summary.reciprocity_ratio
@@ -177,6 +175,7 @@ def requests_table(views: Iterable[requests_service.RequestView]) -> pd.DataFram
 
 
 def plan_table(view: plan_service.PlanView) -> pd.DataFrame:
+    """The auto-plan's proposals, one row each (PLAN_COLUMNS)."""
     rows = [
         {
             "proposal": p.index,
@@ -198,6 +197,7 @@ def plan_table(view: plan_service.PlanView) -> pd.DataFrame:
 
 
 def unreachable_table(view: plan_service.PlanView) -> pd.DataFrame:
+    """The asks the auto-plan cannot make ready in time, and why."""
     rows = [
         {"ask_id": u.ask_id, "contact": u.contact, "ask": u.ask_title, "why": u.why}
         for u in view.unreachable
@@ -206,6 +206,7 @@ def unreachable_table(view: plan_service.PlanView) -> pd.DataFrame:
 
 
 def moves_table(views: Iterable[plan_service.MoveView]) -> pd.DataFrame:
+    """Next moves, most urgent first (MOVE_COLUMNS)."""
     rows = [
         {
             "priority": m.move.priority,
@@ -221,25 +222,21 @@ def moves_table(views: Iterable[plan_service.MoveView]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=MOVE_COLUMNS).astype({"ask_id": "Int64"})
 
 
-@exporter("asks")
 def asks_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
     """Every ask with its readiness, gap, trust and the cheapest gives that close it."""
     return asks_table(asks_service.assess(ws, as_of=as_of))
 
 
-@exporter("gives")
 def gives_frame(ws: Workspace, **_: object) -> pd.DataFrame:
     """Every planned give, by due date."""
     return gives_table(gives_service.list_gives(ws))
 
 
-@exporter("requests")
 def requests_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
     """Incoming requests with the recommendation (yes, later, decline) and why."""
     return requests_table(requests_service.review(ws, as_of=as_of))
 
 
-@exporter("plan")
 def plan_frame(
     ws: Workspace, *, as_of: date | None = None, weeks: int | None = None, **_: object
 ) -> pd.DataFrame:
@@ -247,7 +244,6 @@ def plan_frame(
     return plan_table(plan_service.make_plan(ws, as_of=as_of, weeks=weeks))
 
 
-@exporter("next_moves")
 def next_moves_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
     """What to do now, most urgent first."""
     return moves_table(plan_service.moves(ws, as_of=as_of))

@@ -23,6 +23,8 @@ _PLAIN_LINE = re.compile(r'([^"\r\n]*)(\r\n|\n|\r|\Z)')
 
 @dataclass(slots=True)
 class CsvRecord:
+    """One record of a CSV file: its fields and the physical line it starts on."""
+
     #: Physical line (1-based) where the record starts.
     line: int
     fields: list[str] = field(default_factory=list)

@@ -135,7 +135,7 @@ def to_csv_bytes(
 
 
 def contacts_csv_bytes(contacts: Iterable[Contact], *, bom: bool = False) -> bytes:
-    """Contacts in the import format of :func:`planner.outreach.csv_import.parse_contacts_csv`."""
+    """Contacts in the import format of :func:`planner.files.csv_import.parse_contacts_csv`."""
     rows = [
         {
             "name": c.name,
@@ -159,7 +159,7 @@ def ledger_csv_bytes(
     *,
     bom: bool = False,
 ) -> bytes:
-    """Ledger rows in the import format of :func:`planner.outreach.csv_import.parse_ledger_csv`.
+    """Ledger rows in the import format of :func:`planner.files.csv_import.parse_ledger_csv`.
 
     Audience rows (``contact_id`` None) get an empty contact cell.
 

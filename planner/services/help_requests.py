@@ -32,7 +32,7 @@ from planner.errors import Conflict, InvalidInput, NotFound
 from planner.services import gives as gives_service
 from planner.services import validate
 from planner.services.contacts import resolve
-from planner.services.plan import Snapshot, snapshot
+from planner.services.plan_snapshot import Snapshot, snapshot
 from planner.services.workspace import Workspace
 from planner.storage.convert import request_from_row
 from planner.storage.schema import PlannedGiveRow, RequestRow
@@ -40,6 +40,8 @@ from planner.storage.schema import PlannedGiveRow, RequestRow
 
 @dataclass(frozen=True, slots=True)
 class RequestInput:
+    """A request as typed in the form or given to the CLI (contact by name or id)."""
+
     contact: str | int
     kind: str
     received_on: date | str | None = None  # default today
@@ -61,10 +63,12 @@ class RequestView:
 
     @property
     def id(self) -> int:
+        """The request's id."""
         return self.request.id
 
     @property
     def balance(self) -> float:
+        """The contact's balance with me (negative: I owe them)."""
         return self.summary.balance
 
     @property
@@ -74,6 +78,7 @@ class RequestView:
 
     @property
     def label(self) -> str:
+        """A one-line label for a picker: id, contact, title and status."""
         title = self.request.title or Kind(self.request.kind).value.replace("_", " ")
         return f"#{self.id} {self.contact}: {title} ({self.request.status})"
 
@@ -114,6 +119,7 @@ def review(ws: Workspace, *, as_of: date | None = None) -> list[RequestView]:
 
 
 def review_from(snap: Snapshot) -> list[RequestView]:
+    """:func:`review` from a snapshot already read."""
     views = [_view(snap, r) for r in snap.requests]
     views.sort(
         key=lambda v: (
@@ -126,6 +132,11 @@ def review_from(snap: Snapshot) -> list[RequestView]:
 
 
 def decide(ws: Workspace, request_id: int, *, as_of: date | None = None) -> RequestView:
+    """One request with the decision helper.
+
+    Raises:
+        NotFound: no request with that id.
+    """
     snap = snapshot(ws, as_of=as_of)
     for r in snap.requests:
         if r.id == request_id:
@@ -153,6 +164,8 @@ def _view(snap: Snapshot, r: Request) -> RequestView:
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
+    """An accepted request and the give scheduled for it."""
+
     request: Request
     give: gives_service.GiveView
     #: Audience budget warnings for the scheduled give (empty: it fits).

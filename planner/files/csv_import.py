@@ -7,7 +7,7 @@ with its physical line number (the header is line 1; a quoted cell spanning line
 counts every line) and column. Values stay text: no type guessing, so ``007`` stays
 ``007``, ``1e3`` stays ``1e3`` and ``NA`` stays ``NA`` in text columns.
 
-The format is documented in :data:`FORMAT_DOC` (shown on the import page).
+The formats are documented, with example files, in :mod:`planner.files.csv_formats`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Generic, TypeVar
@@ -24,68 +24,25 @@ from urllib.parse import urlsplit
 from planner.domain import values as stored
 from planner.domain.model import Direction, Kind, Tier
 from planner.feeds.urls import http_url_or_empty
+from planner.files.csv_export import CONTACT_COLUMNS, LEDGER_COLUMNS, unescape_cell
+from planner.files.csv_reader import CsvRecord, UnclosedQuote, read_records
 from planner.outreach.addresses import is_valid_addr_spec
-from planner.outreach.csv_export import CONTACT_COLUMNS, LEDGER_COLUMNS, unescape_cell
-from planner.outreach.csv_reader import read_records
 
 __all__ = [
-    "FORMAT_DOC",
-    "ContactRow",
+    "ContactCsvRow",
     "ImportLimits",
     "ImportReport",
     "LedgerRow",
     "RowProblem",
-    "example_contacts_csv",
-    "example_ledger_csv",
     "parse_contacts_csv",
     "parse_ledger_csv",
 ]
 
-FORMAT_DOC = """\
-### Contacts file
-
-A CSV file (comma-separated, UTF-8; Excel's "CSV UTF-8" works) with a header row.
-Only `name` is required; columns can come in any order; unknown columns are refused.
-
-| column | what | example |
-|---|---|---|
-| name | required, unique in the file | Jane Doe |
-| aliases | other spellings, separated by `\\|` | Jane D.\\|J. Doe |
-| email | one address | jane@janedoe.example |
-| domains | web sites, separated by `\\|` | janedoe.example\\|janedoe.blog |
-| handles | social handles, separated by `\\|` | @janedoe |
-| tier | cell, deep, active or network (default network) | active |
-| reach | audience size, a whole number | 12000 |
-| tags | separated by `\\|` | productivity\\|podcast |
-| notes | free text, may span lines | Met at PodCon |
-
-### Ledger file
-
-| column | what | example |
-|---|---|---|
-| contact | required column; a contact's name (empty = your audience) | Jane Doe |
-| direction | gave or received | gave |
-| kind | one of the kinds listed below | interview |
-| date | YYYY-MM-DD, from 1970-01-01 to 2199-12-31 | 2026-03-14 |
-| magnitude | how big, a positive number up to 1000 (default 1) | 1 |
-| note | free text | recorded remotely |
-| title | post or episode title | Ep 42: Deep work |
-| link | an http(s) address | https://example.com/ep42 |
-
-Kinds: {kinds}.
-
-Notes:
-
-* Text is kept exactly as written: `007` stays `007`.
-* A cell our own export starts with `'` (because it began with `=`, `+`, `-` or `@`,
-  which a spreadsheet would run as a formula) is read back without that `'`.
-* Files that are not UTF-8 are read as Windows-1252, with a warning to check accents.
-* The whole file is checked first; nothing is imported while any row has a problem.
-""".format(kinds=", ".join(k.value for k in Kind))
-
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
+    """A problem of one line (and column) of an imported file."""
+
     #: Physical line in the file; the header is line 1.
     line: int
     #: The column's header name, or "" when the problem is the whole row or file.
@@ -122,13 +79,17 @@ class ImportReport(Generic[T]):
 
 @dataclass(frozen=True, slots=True)
 class ImportLimits:
+    """Size limits of an imported file (THREATS C4): bytes, rows, problems listed."""
+
     max_bytes: int = 20 * 1024 * 1024
     max_rows: int = 200_000
     max_problems: int = 500
 
 
 @dataclass(frozen=True, slots=True)
-class ContactRow:
+class ContactCsvRow:
+    """A valid row of a contacts file (not the stored contact: see planner.storage.schema)."""
+
     line: int
     name: str
     aliases: tuple[str, ...] = ()
@@ -143,6 +104,8 @@ class ContactRow:
 
 @dataclass(frozen=True, slots=True)
 class LedgerRow:
+    """A valid row of a ledger file."""
+
     line: int
     #: The contact's name as written; "" for the audience.
     contact: str
@@ -264,23 +227,10 @@ def _parse(
     report: ImportReport[T] = ImportReport()
     problems = _Problems(limits.max_problems)
     try:
-        if len(data) > limits.max_bytes:
-            problems.add(
-                1, "", f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}"
-            )
+        opened = _open(data, spec, report, problems, limits)
+        if opened is None:
             return report
-        text = _decode(data, report, problems)
-        if text is None:
-            return report
-        records, unclosed = read_records(text)
-        if not records:
-            problems.add(1, "", "the file is empty; the first line must be the header")
-            return report
-        header = _header(records[0].fields, spec, problems)
-        if records[0].problem:
-            problems.add(1, "", records[0].problem)
-        if header is None or records[0].problem:
-            return report
+        records, unclosed, header = opened
         columns = {c.name: c for c in spec}
         for record in records[1:]:
             if record.problem is None and all(not f.strip() for f in record.fields):
@@ -289,33 +239,75 @@ def _parse(
             if report.records > limits.max_rows:
                 problems.add(record.line, "", f"more than {limits.max_rows:,} rows; split the file")
                 break
-            if record.problem:
-                index = record.problem_field
-                name = header[index] if index is not None and index < len(header) else ""
-                problems.add(record.line, name, record.problem)
-                continue
-            if len(record.fields) != len(header):
-                problems.add(record.line, "", _count_problem(record.fields, header))
-                continue
-            values = _cells(record.line, header, record.fields, columns, problems)
-            if values is None:
-                continue
-            row = build(record.line, values, problems)
+            row = _row(record, header, columns, build, problems)
             if row is not None and record.line not in problems.bad_lines:
                 report.rows.append(row)
         if unclosed is not None:
             report.records += 1
-            name = header[unclosed.field_index] if unclosed.field_index < len(header) else ""
-            problems.add(
-                unclosed.line,
-                name,
-                f"a quote opened here is never closed; the remaining {unclosed.lines_swallowed} "
-                "line(s) could not be read",
-            )
+            _unclosed_problem(unclosed, header, problems)
         return report
     finally:
         report.problems = sorted(problems.listed, key=lambda p: p.line)
         report.problems_not_listed = problems.extra
+
+
+def _open(
+    data: bytes,
+    spec: tuple[_Column, ...],
+    report: ImportReport[T],
+    problems: _Problems,
+    limits: ImportLimits,
+) -> tuple[list[CsvRecord], UnclosedQuote | None, list[str]] | None:
+    """The file's records and its header, or None when the file as a whole is unusable
+    (too big, not text, empty, a bad header): the reason is then in ``problems``."""
+    if len(data) > limits.max_bytes:
+        problems.add(1, "", f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
+        return None
+    text = _decode(data, report, problems)
+    if text is None:
+        return None
+    records, unclosed = read_records(text)
+    if not records:
+        problems.add(1, "", "the file is empty; the first line must be the header")
+        return None
+    header = _header(records[0].fields, spec, problems)
+    if records[0].problem:
+        problems.add(1, "", records[0].problem)
+    if header is None or records[0].problem:
+        return None
+    return records, unclosed, header
+
+
+def _row(
+    record: CsvRecord,
+    header: list[str],
+    columns: dict[str, _Column],
+    build: Callable[[int, dict[str, str], _Problems], T | None],
+    problems: _Problems,
+) -> T | None:
+    """One record as a row, or None with its problems recorded."""
+    if record.problem:
+        index = record.problem_field
+        name = header[index] if index is not None and index < len(header) else ""
+        problems.add(record.line, name, record.problem)
+        return None
+    if len(record.fields) != len(header):
+        problems.add(record.line, "", _count_problem(record.fields, header))
+        return None
+    values = _cells(record.line, header, record.fields, columns, problems)
+    if values is None:
+        return None
+    return build(record.line, values, problems)
+
+
+def _unclosed_problem(unclosed: UnclosedQuote, header: list[str], problems: _Problems) -> None:
+    name = header[unclosed.field_index] if unclosed.field_index < len(header) else ""
+    problems.add(
+        unclosed.line,
+        name,
+        f"a quote opened here is never closed; the remaining {unclosed.lines_swallowed} "
+        "line(s) could not be read",
+    )
 
 
 def _header(fields: list[str], spec: tuple[_Column, ...], problems: _Problems) -> list[str] | None:
@@ -420,7 +412,7 @@ def _split(value: str) -> tuple[str, ...]:
 
 def parse_contacts_csv(
     data: bytes, *, limits: ImportLimits | None = None
-) -> ImportReport[ContactRow]:
+) -> ImportReport[ContactCsvRow]:
     """Validate a contacts CSV (format in :data:`FORMAT_DOC`).
 
     Duplicate names or e-mail addresses inside the file are problems; duplicates of
@@ -429,7 +421,7 @@ def parse_contacts_csv(
     seen_names: dict[str, int] = {}
     seen_emails: dict[str, int] = {}
 
-    def build(line: int, values: dict[str, str], problems: _Problems) -> ContactRow | None:
+    def build(line: int, values: dict[str, str], problems: _Problems) -> ContactCsvRow | None:
         name = values.get("name", "")
         if not name:
             problems.add(line, "name", "a name is required")
@@ -459,7 +451,7 @@ def parse_contacts_csv(
                     )
         if tier is None or not reach_ok:
             return None
-        return ContactRow(
+        return ContactCsvRow(
             line=line,
             name=name,
             aliases=_split(values.get("aliases", "")),
@@ -652,36 +644,3 @@ def _is_http_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
-# --- examples ------------------------------------------------------------------------
-
-
-def _example(lines: Iterable[str]) -> bytes:
-    return "".join(line + "\r\n" for line in lines).encode("utf-8")
-
-
-def example_contacts_csv() -> bytes:
-    """A small valid contacts file to download and fill in."""
-    return _example(
-        [
-            "name,aliases,email,domains,handles,tier,reach,tags,notes",
-            "Jane Doe,Jane D.|J. Doe,jane@janedoe.example,janedoe.example,@janedoe,active,"
-            '12000,productivity|podcast,"Met at PodCon; loves deep work."',
-            '"Doe, John",,john@doe.example,,,network,,,',
-            "Ana Lima,,,analima.example|lima.blog,@analima,deep,850,design,",
-        ]
-    )
-
-
-def example_ledger_csv() -> bytes:
-    """A small valid ledger file to download and fill in."""
-    return _example(
-        [
-            "contact,direction,kind,date,magnitude,note,title,link",
-            "Jane Doe,gave,interview,2026-03-02,1,,Ep 42: Deep work with Jane Doe,https://givefirst.example/ep42",
-            "Jane Doe,received,share,2026-03-04,1,shared on her newsletter,,",
-            '"Doe, John",gave,mention,2026-02-20,1,,10 books that changed how I work,https://givefirst.example/books',
-            ",gave,free_report,2026-02-01,1,for my audience,The Weekly Planning Kit,https://givefirst.example/kit",
-        ]
-    )
