@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from planner.domain.names import (
     GENERIC_WORDS,
     PARTICLES,
+    FoldedText,
     fold,
+    fold_text,
     is_initial,
     is_title,
     looks_like_person_name,
@@ -127,6 +129,21 @@ def frame_title(title: str, is_podcast: bool) -> TitleFrame:
         return TitleFrame(title, is_podcast, prefix.end(), True)
     rest = title[start:]
     return TitleFrame(title, is_podcast, start + len(rest) - len(rest.lstrip()), False)
+
+
+@dataclass(frozen=True, slots=True)
+class EntryTitle:
+    """An entry title folded once and framed once (episode prefix found)."""
+
+    folded: FoldedText
+    frame: TitleFrame
+
+    @classmethod
+    def of(cls, title: str, is_podcast: bool) -> EntryTitle | None:
+        """The title folded and framed, or None for a blank title."""
+        if not title.strip():
+            return None
+        return cls(fold_text(title), frame_title(title, is_podcast))
 
 
 def _opening_factor(frame: TitleFrame, end: int) -> tuple[float, bool] | None:
