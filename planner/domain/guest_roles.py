@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from planner.domain.guest_cues import CuePatterns, cue_patterns
+from planner.domain.cue_patterns import CuePatterns, cue_patterns
 from planner.domain.model import Role
 from planner.domain.show_profile import ShowKind, ShowProfile
 from planner.domain.show_text import guest_cue, participants

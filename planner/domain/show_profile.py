@@ -33,8 +33,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from planner.domain.cue_patterns import CuePatterns, cue_patterns
 from planner.domain.entry import ParsedEntry, Person
-from planner.domain.guest_cues import CuePatterns, cue_patterns
 from planner.domain.names import (
     COMMON_WORDS,
     GENERIC_WORDS,

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from planner.domain.guest_cues import UPPER, CuePatterns
+from planner.domain.cue_patterns import UPPER, CuePatterns
 from planner.domain.names import (
     PARTICLES,
     fold,

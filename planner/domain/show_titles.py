@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from planner.domain.guest_cues import CuePatterns
+from planner.domain.cue_patterns import CuePatterns
 from planner.domain.names import fold
 from planner.domain.show_text import NameRun, name_runs
 
