@@ -7,13 +7,14 @@ tables (English included) into :class:`CuePatterns`, once per language (cached).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 import ahocorasick
 
 from planner.domain.guest_cues import tables_for
+from planner.domain.guest_cues.table import merged
 from planner.domain.names import FoldedText, fold, fold_text, is_word_char
 
 
@@ -62,7 +63,7 @@ class CuePatterns:
     joiner_head: re.Pattern[str]  # "and" (or "," "&") starting a text
 
 
-def _alternatives(phrases: set[str]) -> str:
+def _alternatives(phrases: Iterable[str]) -> str:
     """A case-insensitive regex alternative, longest phrase first (the longest cue wins);
     any apostrophe and any whitespace match."""
     ordered = sorted({p for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
@@ -125,7 +126,7 @@ def _phrase_spans(
             yield folded.original_span(start, end)
 
 
-def _automaton(phrases: set[str]) -> ahocorasick.Automaton:
+def _automaton(phrases: Iterable[str]) -> ahocorasick.Automaton:
     """Folded phrases in an Aho-Corasick automaton (value: the phrase's length)."""
     automaton = ahocorasick.Automaton()
     for phrase in phrases:
@@ -148,33 +149,25 @@ def _lead(joiner: str) -> str:
 @lru_cache(maxsize=32)
 def cue_patterns(language: str) -> CuePatterns:
     """The compiled cues for a show in ``language`` (English included)."""
-    tables = tables_for(language)
-    before = {p for t in tables for p in t.before}
-    after = {p for t in tables for p in t.after}
-    speaks = {p for t in tables for p in t.speaks}
-    markers = {p for t in tables for p in t.title_markers}
-    heads = {p for t in tables for p in t.list_heads}
-    hosts = {p for t in tables for p in t.host_words}
-    interviews = {p for t in tables for p in t.interviews}
-    about = {p for t in tables for p in t.about}
-    roundups = {p for t in tables for p in t.roundups}
+    cues = merged(tables_for(language))
+    roundups = set(cues.roundups)
     counted = {p for p in roundups if " " not in p and "-" not in p and p != "roundup"}
-    words = {p for t in tables for p in t.joiners} - {"&", "+"}
+    words = set(cues.joiners) - {"&", "+"}
     joiner = _at_word_start(_alternatives(words)) + r"(?![\w])|&|\+|,"
-    marker = _at_word_start(_alternatives(markers))
+    marker = _at_word_start(_alternatives(cues.title_markers))
     return CuePatterns(
-        after=re.compile(_lead(joiner) + _alternatives(after) + r"(?![\w])"),
-        speaks=re.compile(_lead(joiner) + _alternatives(speaks) + r"(?![\w])"),
+        after=re.compile(_lead(joiner) + _alternatives(cues.after) + r"(?![\w])"),
+        speaks=re.compile(_lead(joiner) + _alternatives(cues.speaks) + r"(?![\w])"),
         title_marker=re.compile(marker + r"\s*[:\-–—]?\s*" + _HONORIFIC + "$"),
         title_marker_any=re.compile(marker + r"(?![\w])\s*[:\-–—]?\s*" + _HONORIFIC),
-        list_head=re.compile(_at_word_start(_alternatives(heads)) + r"(?![\w])"),
-        host_word=re.compile(_at_word_start(_alternatives(hosts)) + r"(?![\w])"),
+        list_head=re.compile(_at_word_start(_alternatives(cues.list_heads)) + r"(?![\w])"),
+        host_word=re.compile(_at_word_start(_alternatives(cues.host_words)) + r"(?![\w])"),
         interview=re.compile(
-            _at_word_start(_alternatives(interviews)) + r"\s*[:\-–—]?\s*" + _HONORIFIC + "$"
+            _at_word_start(_alternatives(cues.interviews)) + r"\s*[:\-–—]?\s*" + _HONORIFIC + "$"
         ),
-        about=re.compile(r"^\s+" + _alternatives(about) + r"(?![\w])"),
-        before_phrases=_automaton(before),
-        after_phrases=_automaton(after),
+        about=re.compile(r"^\s+" + _alternatives(cues.about) + r"(?![\w])"),
+        before_phrases=_automaton(cues.before),
+        after_phrases=_automaton(cues.after),
         roundup=re.compile(
             rf"\b\d{{1,3}}\s+(?:[\w-]+\s+)?{_alternatives(counted)}\b"
             + "|"

@@ -206,9 +206,7 @@ def _read_name(title: str, pos: int) -> tuple[list[str], int, int] | None:
         if not words and is_title(word):
             pos = match.end()  # "Dr." / "Prof." before the name is not part of it
             continue
-        folded = fold(word.rstrip("."))
-        name_word = word[0].isupper() and (folded not in GENERIC_WORDS or is_initial(word))
-        if not (name_word or (folded in PARTICLES and words)):
+        if not _name_word(word, inside=bool(words)):
             break
         if _POSSESSIVE_WORD.search(word):
             return None  # "with Jane Doe's framework": her work, not her
@@ -217,6 +215,22 @@ def _read_name(title: str, pos: int) -> tuple[list[str], int, int] | None:
             break  # a full stop ends the name
         words.append((word, match.start(), match.end()))
         pos = match.end()
+    return _without_trailing_particles(words)
+
+
+def _name_word(word: str, *, inside: bool) -> bool:
+    """A capitalised word that is not a generic title word (an initial is fine), or a
+    particle ("van", "de") once the name has begun."""
+    folded = fold(word.rstrip("."))
+    if word[0].isupper() and (folded not in GENERIC_WORDS or is_initial(word)):
+        return True
+    return folded in PARTICLES and inside
+
+
+def _without_trailing_particles(
+    words: list[tuple[str, int, int]],
+) -> tuple[list[str], int, int] | None:
+    """The name's words and span, without particles at its end ("Jane Doe de" → "Jane Doe")."""
     while words and fold(words[-1][0]) in PARTICLES:
         words.pop()
     if not words:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -31,3 +32,25 @@ class GuestCues:
 def phrases(text: str) -> tuple[str, ...]:
     """One phrase per line, blank lines ignored."""
     return tuple(" ".join(line.split()) for line in text.strip().splitlines() if line.strip())
+
+
+def merged(tables: Sequence[GuestCues]) -> GuestCues:
+    """One table holding every phrase of ``tables`` (a show's language and English)."""
+    return GuestCues(
+        language="+".join(t.language for t in tables),
+        before=_union(t.before for t in tables),
+        after=_union(t.after for t in tables),
+        title_markers=_union(t.title_markers for t in tables),
+        list_heads=_union(t.list_heads for t in tables),
+        host_words=_union(t.host_words for t in tables),
+        joiners=_union(t.joiners for t in tables),
+        speaks=_union(t.speaks for t in tables),
+        interviews=_union(t.interviews for t in tables),
+        roundups=_union(t.roundups for t in tables),
+        about=_union(t.about for t in tables),
+    )
+
+
+def _union(parts: Iterable[tuple[str, ...]]) -> tuple[str, ...]:
+    """The phrases of every part, each once, in first-seen order."""
+    return tuple(dict.fromkeys(phrase for part in parts for phrase in part))
