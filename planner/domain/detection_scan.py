@@ -50,7 +50,8 @@ from planner.domain.entry import ParsedEntry, Person
 from planner.domain.guest_roles import SLOT_FACTOR, author_names, blog_roles, text_roles
 from planner.domain.model import Role
 from planner.domain.names import FoldedText, fold, fold_text
-from planner.domain.show_profile import CONTRIBUTOR_ROLE, ShowProfile
+from planner.domain.show_hosts import CONTRIBUTOR_ROLE
+from planner.domain.show_profile import ShowProfile
 
 #: A text naming one person at least this often, more than anyone else, is about them.
 MAINLY_ABOUT_MIN_MENTIONS = 3
