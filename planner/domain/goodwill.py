@@ -377,17 +377,8 @@ def assess_ask(
         return AskAssessment(
             ask.id, Readiness.CLOSED, 0.0, balance, 0.0, trust, needed_trust, f"ask is {ask.status}"
         )
-    mine = _ask_order(ask)
-    committed = sum(
-        other.cost
-        for other in other_asks
-        if other.id != ask.id
-        and other.contact_id == ask.contact_id
-        and other.status in PENDING_ASK_STATUSES
-        and _ask_order(other) < mine
-    )
-    shortfall = ask.cost + committed - balance
-    gap = max(0.0, shortfall)
+    committed = _committed_before(ask, other_asks)
+    gap = max(0.0, ask.cost + committed - balance)
     if trust_rank(trust) < trust_rank(needed_trust):
         reason = f"needs trust level {needed_trust} (now {trust})"
         if gap > 0:
@@ -395,38 +386,39 @@ def assess_ask(
         return AskAssessment(
             ask.id, Readiness.NEEDS_TRUST, gap, balance, committed, trust, needed_trust, reason
         )
+    state, reason = _balance_verdict(ask, balance, committed, gap)
+    shown_gap = 0.0 if state is Readiness.READY else gap
+    return AskAssessment(ask.id, state, shown_gap, balance, committed, trust, needed_trust, reason)
+
+
+def _committed_before(ask: Ask, other_asks: Iterable[Ask]) -> float:
+    """The cost of the pending asks to the same contact queued before ``ask``."""
+    mine = _ask_order(ask)
+    return sum(
+        other.cost
+        for other in other_asks
+        if other.id != ask.id
+        and other.contact_id == ask.contact_id
+        and other.status in PENDING_ASK_STATUSES
+        and _ask_order(other) < mine
+    )
+
+
+def _balance_verdict(
+    ask: Ask, balance: float, committed: float, gap: float
+) -> tuple[Readiness, str]:
+    """Ready, over-committed (other asks use the balance) or short, and why."""
     if gap <= 0:
-        return AskAssessment(
-            ask.id,
-            Readiness.READY,
-            0.0,
-            balance,
-            committed,
-            trust,
-            needed_trust,
+        return Readiness.READY, (
             f"ready: balance {balance:.1f} covers cost "
-            f"{ask.cost:.1f}" + (f" plus {committed:.1f} already asked" if committed else ""),
+            f"{ask.cost:.1f}" + (f" plus {committed:.1f} already asked" if committed else "")
         )
     if committed > 0 and balance >= ask.cost:
-        return AskAssessment(
-            ask.id,
-            Readiness.OVER_COMMITTED,
-            gap,
-            balance,
-            committed,
-            trust,
-            needed_trust,
+        return Readiness.OVER_COMMITTED, (
             f"over-committed: other pending asks use "
-            f"{committed:.1f} of the {balance:.1f} balance; short by {gap:.1f}",
+            f"{committed:.1f} of the {balance:.1f} balance; short by {gap:.1f}"
         )
-    return AskAssessment(
-        ask.id,
-        Readiness.SHORT,
-        gap,
-        balance,
-        committed,
-        trust,
-        needed_trust,
+    return Readiness.SHORT, (
         f"short by {gap:.1f} points (balance {balance:.1f}, cost "
-        f"{ask.cost:.1f}" + (f", {committed:.1f} already asked)" if committed else ")"),
+        f"{ask.cost:.1f}" + (f", {committed:.1f} already asked)" if committed else ")")
     )

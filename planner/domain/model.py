@@ -368,26 +368,29 @@ def settings_from_dict(data: dict[str, object]) -> Settings:
     weight even in an old database.
     """
     defaults = Settings()
-    kwargs: dict[str, object] = {}
-    for name in Settings.__dataclass_fields__:
-        if name not in data:
-            continue
-        value = data[name]
-        default = getattr(defaults, name)
-        if isinstance(default, dict) and isinstance(value, dict):
-            value = {**{str(k): v for k, v in default.items()}, **value}
-        elif isinstance(default, WeeklyCapacity) and isinstance(value, dict):
-            known = {
-                k: int(v) for k, v in value.items() if k in WeeklyCapacity.__dataclass_fields__
-            }
-            value = WeeklyCapacity(**known)
-        elif isinstance(default, tuple) and isinstance(value, list | tuple):
-            value = tuple(str(v) for v in value)
-        elif isinstance(default, bool):
-            value = bool(value)
-        elif isinstance(default, int) and not isinstance(default, bool):
-            value = int(value)  # type: ignore[call-overload]
-        elif isinstance(default, float):
-            value = float(value)  # type: ignore[arg-type]
-        kwargs[name] = value
+    kwargs = {
+        name: _stored_value(getattr(defaults, name), data[name])
+        for name in Settings.__dataclass_fields__
+        if name in data
+    }
+    # the stored values were coerced to each field's type by _stored_value
     return Settings(**kwargs)  # type: ignore[arg-type]
+
+
+def _stored_value(default: object, value: object) -> object:
+    """A stored setting coerced to the type of its default (dicts merged over it)."""
+    if isinstance(default, dict) and isinstance(value, dict):
+        return {**{str(k): v for k, v in default.items()}, **value}
+    if isinstance(default, WeeklyCapacity) and isinstance(value, dict):
+        known = {k: int(v) for k, v in value.items() if k in WeeklyCapacity.__dataclass_fields__}
+        return WeeklyCapacity(**known)
+    if isinstance(default, tuple) and isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    if isinstance(default, bool):
+        return bool(value)
+    if isinstance(default, int):
+        # a stored number (JSON gives int or float); a bad one raises, as before
+        return int(value)  # type: ignore[call-overload]
+    if isinstance(default, float):
+        return float(value)  # type: ignore[arg-type]  # as for int
+    return value
