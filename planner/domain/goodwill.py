@@ -358,6 +358,15 @@ class AskAssessment:
         return self.state is Readiness.READY
 
 
+def gap_at_target(
+    ask: Ask, *, balance: float, committed: float, days: int, half_life_days: float
+) -> float:
+    """The points ``ask`` will still lack ``days`` from now, on its target date: the
+    balance keeps decaying until then, while its cost and the asks queued before it
+    (``committed``) do not."""
+    return ask.cost + committed - balance * decay(days, half_life_days)
+
+
 def _ask_order(ask: Ask) -> tuple[date, int, int]:
     return (ask.target_date or date.max, ask.priority, ask.id)
 
