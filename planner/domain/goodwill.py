@@ -85,7 +85,8 @@ def decay(age_days: float, half_life_days: float) -> float:
     """
     if age_days < 0:
         return 0.0
-    return 0.5 ** (age_days / max(half_life_days, MIN_HALF_LIFE_DAYS))
+    weight: float = 0.5 ** (age_days / max(half_life_days, MIN_HALF_LIFE_DAYS))
+    return weight
 
 
 def reaches(
@@ -135,7 +136,8 @@ def growth(base: float, occurred_on: date, half_life_days: float) -> float:
     value (a 9999-12-31 row from an old database included).
     """
     exponent = growth_exponent(occurred_on, half_life_days)
-    return base * 2.0 ** min(max(exponent, -GROWTH_LIMIT), GROWTH_LIMIT)
+    scale: float = 2.0 ** min(max(exponent, -GROWTH_LIMIT), GROWTH_LIMIT)
+    return base * scale
 
 
 def growth_is_exact(as_of: date, half_life_days: float) -> bool:
@@ -162,7 +164,8 @@ def _scale_by_power_of_two(value: float, exponent: float) -> float:
     """``value × 2^exponent`` without OverflowError (``2.0 ** 1100`` raises; the product
     may still be representable): ±inf when it truly overflows, 0 when it underflows."""
     if exponent < 1000:  # the plain formula: the numbers every balance has always had
-        return value * 2.0**exponent
+        scale: float = 2.0**exponent
+        return value * scale
     if value == 0 or not math.isfinite(value):
         return value
     whole = math.floor(exponent)

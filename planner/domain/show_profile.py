@@ -81,11 +81,10 @@ class ShowCorrections:
     def from_json(cls, data: Mapping[str, Any] | None) -> ShowCorrections:
         if not isinstance(data, Mapping):
             return cls()
-        kind = data.get("kind")
         return cls(
             hosts=_strings(data.get("hosts")),
             not_hosts=_strings(data.get("not_hosts")),
-            kind=ShowKind(kind) if kind in ShowKind.__members__.values() else None,
+            kind=_show_kind(data.get("kind")),
         )
 
     def with_host(self, name: str, is_host: bool) -> ShowCorrections:
@@ -211,11 +210,8 @@ class ShowProfile:
         """A stored profile (anything unreadable reads as an empty one), corrected."""
         if not isinstance(data, Mapping):
             data = {}
-        kind = data.get("kind")
         learned = cls(
-            learned_kind=ShowKind(kind)
-            if kind in ShowKind.__members__.values()
-            else ShowKind.UNKNOWN,
+            learned_kind=_show_kind(data.get("kind")) or ShowKind.UNKNOWN,
             learned_hosts=_strings(data.get("hosts")),
             slots=tuple(s for s in _strings(data.get("slots")) if s in (SLOT_FIRST, SLOT_LAST)),
             template=str(data.get("template") or "")[:300],
@@ -226,6 +222,13 @@ class ShowProfile:
             guest_episodes=_count(data.get("guest_episodes")),
         )
         return learned.corrected(corrections or ShowCorrections())
+
+
+def _show_kind(value: object) -> ShowKind | None:
+    """The show kind a stored value names, or None."""
+    if isinstance(value, str) and value in ShowKind.__members__.values():
+        return ShowKind(value)
+    return None
 
 
 def _strings(value: object) -> tuple[str, ...]:
