@@ -317,6 +317,7 @@ def longest_first(hits: list[Hit]) -> list[Hit]:
     kept: list[Hit] = []
 
     def order(hit: Hit) -> tuple[bool, int, int]:
+        """Plain names before inverted ones, longer first, then by position."""
         inverted = all(p.kind is FormKind.INVERTED for p in hit.patterns)
         return (inverted, -(hit.end - hit.start), hit.start)
 

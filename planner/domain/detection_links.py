@@ -241,6 +241,7 @@ class SiteIndex:
         self._max_depth = 0
 
     def is_platform(self, host: str) -> bool:
+        """Is ``host`` a shared platform (many people's pages on one host)?"""
         return host in self._platforms
 
     def add(self, owner: int | None, site: str, confidence: float = LINK_CONFIDENCE) -> bool:

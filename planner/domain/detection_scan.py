@@ -307,6 +307,7 @@ def scan_people(
 
 
 def people_evidence(people: PeopleIndex, person: Person, role: Role) -> list[Clue]:
+    """Evidence from one podcast:person credit: its name (exact key) and its href."""
     evidence: list[Clue] = []
     snippet = person_evidence(person)
     patterns = people.exact.get(fold(person.name), ()) if person.name.strip() else ()

@@ -210,6 +210,7 @@ class BalanceSummary:
 
     @property
     def balance(self) -> float:
+        """Given minus received (decayed): positive when they owe me."""
         return self.given - self.received
 
     @property
@@ -299,6 +300,7 @@ def is_one_sided(
 
 
 def quarter(day: date) -> tuple[int, int]:
+    """(year, quarter index 0–3) of ``day``."""
     return day.year, (day.month - 1) // 3
 
 
@@ -336,6 +338,8 @@ def trust_from_counts(
 
 
 class Readiness(StrEnum):
+    """Whether an ask can be made now, and if not, what stands in the way."""
+
     READY = "ready"
     SHORT = "short"
     NEEDS_TRUST = "needs_trust"
@@ -345,6 +349,8 @@ class Readiness(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AskAssessment:
+    """Whether one ask is ready, with the numbers behind the verdict."""
+
     ask_id: int
     state: Readiness
     #: Points still missing to make the ask (0 when ready or only trust is missing).
@@ -358,6 +364,7 @@ class AskAssessment:
 
     @property
     def ready(self) -> bool:
+        """Can the ask be made now?"""
         return self.state is Readiness.READY
 
 

@@ -44,6 +44,7 @@ def slotted_spans(title: str, show: ShowProfile) -> list[tuple[int, int]]:
 
 
 def cue_words(cue: str) -> str:
+    """Why a cue makes someone a guest, as the evidence says it."""
     return {
         "before": "the notes introduce them as a guest",
         "intro": "the show's own words for its guests",

@@ -37,6 +37,8 @@ Recommendation = Literal["yes", "later", "decline"]
 
 @dataclass(frozen=True, slots=True)
 class RequestDecision:
+    """What to answer an incoming request, and why."""
+
     request_id: int
     recommendation: Recommendation
     #: Why, with the numbers that decided it.

@@ -92,6 +92,8 @@ _CLOSE_TIERS = frozenset({Tier.CELL, Tier.DEEP})
 
 @dataclass(frozen=True, slots=True)
 class Move:
+    """One thing worth doing now: about whom, why, what to do, how urgent."""
+
     kind: MoveKind
     contact_id: int | None
     ask_id: int | None
@@ -109,6 +111,7 @@ class _Ranked:
     urgency: tuple[float, ...]
 
     def key(self) -> tuple[int, int, tuple[float, ...], int, int]:
+        """Sort key: priority, kind order, urgency, then contact and ask id."""
         m = self.move
         return (
             m.priority,

@@ -132,6 +132,8 @@ class Unreachable(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class PlanResult:
     #: In week order, then by the order the asks were planned.
+    """What auto-planning proposes, what it cannot reach, what is ready already."""
+
     proposals: tuple[ProposedGive, ...]
     #: In the order the asks were considered (earliest deadline first).
     unreachable: tuple[Unreachable, ...]
@@ -156,10 +158,12 @@ class _Calendar:
         self.taken: set[tuple[int | None, Kind, int]] = set()
 
     def book(self, contact_id: int | None, kind: Kind, week: int, slot: int, units: int) -> None:
+        """Use ``units`` of ``slot`` in ``week`` for a give of ``kind`` to the contact."""
         self.used[week][slot] += units
         self.taken.add((contact_id, kind, week))
 
     def free(self, week: int, slot: int) -> int:
+        """Units of ``slot`` still free in ``week``."""
         return self.cap[slot] - self.used[week][slot]
 
 

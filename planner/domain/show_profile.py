@@ -57,6 +57,8 @@ MAX_EPISODES = 200
 
 
 class ShowKind(StrEnum):
+    """Whether a show has guests: an interview show, a solo show, or not known yet."""
+
     INTERVIEW = "interview"
     SOLO = "solo"
     UNKNOWN = "unknown"
@@ -71,6 +73,7 @@ class ShowCorrections:
     kind: ShowKind | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (see ``from_json``)."""
         return {
             "hosts": list(self.hosts),
             "not_hosts": list(self.not_hosts),
@@ -79,6 +82,7 @@ class ShowCorrections:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> ShowCorrections:
+        """Stored corrections (anything unreadable reads as none)."""
         if not isinstance(data, Mapping):
             return cls()
         return cls(
@@ -139,18 +143,22 @@ class ShowProfile:
         return frozenset(k.split()[0] for k in self.host_keys)
 
     def is_host(self, name: str) -> bool:
+        """Is ``name`` one of the show's hosts (titles and middle initials aside)?"""
         return clean_person_name(name) in self.host_keys
 
     @property
     def has_guests(self) -> bool:
+        """Can an episode of this show have a guest (anything but a solo show)?"""
         return self.kind is not ShowKind.SOLO
 
     @property
     def cues(self) -> CuePatterns:
+        """The compiled guest cues for the show's language."""
         return cue_patterns(self.language)
 
     @property
     def intro_pattern(self) -> re.Pattern[str] | None:
+        """The show's own intro phrases as one pattern (None when it has none)."""
         return intro_pattern(self.intros)
 
     def corrected(self, corrections: ShowCorrections) -> ShowProfile:
@@ -191,6 +199,7 @@ class ShowProfile:
         return f"{head}; hosts: {hosts}; {counts}."
 
     def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (see ``from_json``)."""
         return {
             "kind": self.learned_kind.value,
             "hosts": list(self.learned_hosts),

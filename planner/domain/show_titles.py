@@ -99,6 +99,7 @@ def segment_names(segment: TitleSegment, cues: CuePatterns) -> list[NameRun] | N
 
 
 def slot_of(segments: Sequence[TitleSegment], index: int) -> str | None:
+    """The slot (first or last) a title segment sits in, or None."""
     if len(segments) < 1:
         return None
     if index == 0:
