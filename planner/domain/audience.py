@@ -109,21 +109,7 @@ def audience_budget(
     settings: Settings,
 ) -> BudgetState:
     """The promotion budget as of ``today`` from the audience ledger and the plans."""
-    asks: list[date] = []
-    gives: list[date] = []
-    for it in audience_interactions:
-        if it.contact_id is not None:
-            continue
-        if it.direction is Direction.GAVE:
-            gives.append(it.occurred_on)
-        elif Kind(it.kind) in AUDIENCE_ASK_KINDS:
-            asks.append(it.occurred_on)
-    for item in planned:
-        ev = _event(item, proposed=False)
-        if ev is not None:
-            (asks if ev[0] == "ask" else gives).append(ev[1])
-    asks.sort()
-    gives.sort()
+    asks, gives = _audience_days(audience_interactions, planned)
     limit = settings.promo_max_per_30_days
     min_ratio = settings.promo_min_give_ask_ratio_90_days
     promos = _count(asks, today - timedelta(days=PROMO_WINDOW_DAYS - 1), today)
@@ -132,11 +118,7 @@ def audience_budget(
     ratio = g90 / a90 if a90 else None
     ok = promos <= limit and (ratio is None or ratio >= min_ratio)
     needed = max(0, math.ceil(min_ratio * (a90 + 1) - g90 - 1e-9))
-    free = today
-    for offset in range(SEARCH_DAYS + PROMO_WINDOW_DAYS):
-        free = today + timedelta(days=offset)
-        if _window_room(asks, free, limit):
-            break
+    free = _next_free_day(asks, today, limit)
     explanation = (
         f"{promos} of {limit} promotions in the last {PROMO_WINDOW_DAYS} days; "
         f"{g90} gives to {a90} asks over {RATIO_WINDOW_DAYS} days "
@@ -160,6 +142,38 @@ def audience_budget(
         ask_days=tuple(asks),
         give_days=tuple(gives),
     )
+
+
+def _audience_days(
+    audience_interactions: Iterable[Interaction], planned: Iterable[PlanItem]
+) -> tuple[list[date], list[date]]:
+    """The days of audience asks and of audience gives, done and planned, each sorted."""
+    asks: list[date] = []
+    gives: list[date] = []
+    for it in audience_interactions:
+        if it.contact_id is not None:
+            continue
+        if it.direction is Direction.GAVE:
+            gives.append(it.occurred_on)
+        elif Kind(it.kind) in AUDIENCE_ASK_KINDS:
+            asks.append(it.occurred_on)
+    for item in planned:
+        ev = _event(item, proposed=False)
+        if ev is not None:
+            (asks if ev[0] == "ask" else gives).append(ev[1])
+    asks.sort()
+    gives.sort()
+    return asks, gives
+
+
+def _next_free_day(asks: list[date], today: date, limit: int) -> date:
+    """The first day from ``today`` with room in its promotion window for one more ask."""
+    free = today
+    for offset in range(SEARCH_DAYS + PROMO_WINDOW_DAYS):
+        free = today + timedelta(days=offset)
+        if _window_room(asks, free, limit):
+            break
+    return free
 
 
 def _worst_window(asks: list[date] | tuple[date, ...], day: date) -> tuple[int, date]:

@@ -24,6 +24,8 @@ from planner.domain.model import Contact, Settings, Tier
 
 @dataclass(frozen=True, slots=True)
 class TierState:
+    """How full one tier is against its capacity."""
+
     tier: Tier
     count: int
     capacity: int
@@ -33,6 +35,7 @@ class TierState:
 
     @property
     def over(self) -> bool:
+        """Does the tier hold more contacts than its capacity?"""
         return self.over_by > 0
 
 

@@ -176,10 +176,7 @@ def parse_handle(raw: str) -> ParsedHandle | None:
         return None
     if "://" in raw or ("/" in raw and not raw.startswith("@")):
         return _handle_from_url(raw)
-    network = ""
-    if ":" in raw and not raw.startswith("@"):
-        network, raw = (p.strip() for p in raw.split(":", 1))
-        network = network.lower()
+    network, raw = _split_network(raw)
     match = _HANDLE_RE.match(raw)
     if not match:
         return None
@@ -188,9 +185,27 @@ def parse_handle(raw: str) -> ParsedHandle | None:
         server = match.group(2)[1:].lower()
         return ParsedHandle(f"@{name}@{server}", ((f"{server}/@{name}", LINK_CONFIDENCE),))
     if network:
-        shapes = _NETWORK_PROFILES.get(network, ())
-        at_form = f"@{name}" if network in _AT_NETWORKS or not shapes else ""
-        return ParsedHandle(at_form, tuple((s.format(h=name), LINK_CONFIDENCE) for s in shapes))
+        return _network_handle(network, name)
+    return _bare_handle(name)
+
+
+def _split_network(raw: str) -> tuple[str, str]:
+    """``twitter:@jane`` → ("twitter", "@jane"); a handle without a network → ("", raw)."""
+    if ":" in raw and not raw.startswith("@"):
+        network, handle = (p.strip() for p in raw.split(":", 1))
+        return network.lower(), handle
+    return "", raw
+
+
+def _network_handle(network: str, name: str) -> ParsedHandle:
+    """A handle on a named network: its profile URLs there (an @-form where it has them)."""
+    shapes = _NETWORK_PROFILES.get(network, ())
+    at_form = f"@{name}" if network in _AT_NETWORKS or not shapes else ""
+    return ParsedHandle(at_form, tuple((s.format(h=name), LINK_CONFIDENCE) for s in shapes))
+
+
+def _bare_handle(name: str) -> ParsedHandle:
+    """A handle with no network: most likely X/Twitter, possibly one of the others."""
     profiles = [(s.format(h=name), BARE_HANDLE_TWITTER_CONFIDENCE) for s in _NETWORK_PROFILES["x"]]
     for net in _BARE_HANDLE_OTHER_NETWORKS:
         profiles += [
@@ -226,6 +241,7 @@ class SiteIndex:
         self._max_depth = 0
 
     def is_platform(self, host: str) -> bool:
+        """Is ``host`` a shared platform (many people's pages on one host)?"""
         return host in self._platforms
 
     def add(self, owner: int | None, site: str, confidence: float = LINK_CONFIDENCE) -> bool:

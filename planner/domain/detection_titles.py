@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from planner.domain.names import (
     GENERIC_WORDS,
     PARTICLES,
+    FoldedText,
     fold,
+    fold_text,
     is_initial,
     is_title,
     looks_like_person_name,
@@ -129,6 +131,21 @@ def frame_title(title: str, is_podcast: bool) -> TitleFrame:
     return TitleFrame(title, is_podcast, start + len(rest) - len(rest.lstrip()), False)
 
 
+@dataclass(frozen=True, slots=True)
+class EntryTitle:
+    """An entry title folded once and framed once (episode prefix found)."""
+
+    folded: FoldedText
+    frame: TitleFrame
+
+    @classmethod
+    def of(cls, title: str, is_podcast: bool) -> EntryTitle | None:
+        """The title folded and framed, or None for a blank title."""
+        if not title.strip():
+            return None
+        return cls(fold_text(title), frame_title(title, is_podcast))
+
+
 def _opening_factor(frame: TitleFrame, end: int) -> tuple[float, bool] | None:
     """For a name opening the title: (factor, weak) when what follows frames an interview.
 
@@ -189,9 +206,7 @@ def _read_name(title: str, pos: int) -> tuple[list[str], int, int] | None:
         if not words and is_title(word):
             pos = match.end()  # "Dr." / "Prof." before the name is not part of it
             continue
-        folded = fold(word.rstrip("."))
-        name_word = word[0].isupper() and (folded not in GENERIC_WORDS or is_initial(word))
-        if not (name_word or (folded in PARTICLES and words)):
+        if not _name_word(word, inside=bool(words)):
             break
         if _POSSESSIVE_WORD.search(word):
             return None  # "with Jane Doe's framework": her work, not her
@@ -200,6 +215,22 @@ def _read_name(title: str, pos: int) -> tuple[list[str], int, int] | None:
             break  # a full stop ends the name
         words.append((word, match.start(), match.end()))
         pos = match.end()
+    return _without_trailing_particles(words)
+
+
+def _name_word(word: str, *, inside: bool) -> bool:
+    """A capitalised word that is not a generic title word (an initial is fine), or a
+    particle ("van", "de") once the name has begun."""
+    folded = fold(word.rstrip("."))
+    if word[0].isupper() and (folded not in GENERIC_WORDS or is_initial(word)):
+        return True
+    return folded in PARTICLES and inside
+
+
+def _without_trailing_particles(
+    words: list[tuple[str, int, int]],
+) -> tuple[list[str], int, int] | None:
+    """The name's words and span, without particles at its end ("Jane Doe de" → "Jane Doe")."""
     while words and fold(words[-1][0]) in PARTICLES:
         words.pop()
     if not words:

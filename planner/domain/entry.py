@@ -17,6 +17,8 @@ class Person:
 
 @dataclass(frozen=True, slots=True)
 class Enclosure:
+    """An entry's media file (a podcast episode's audio)."""
+
     url: str
     type: str = ""
     length: int | None = None
@@ -60,6 +62,8 @@ class ParsedEntry:
 
 @dataclass(frozen=True, slots=True)
 class ParsedFeed:
+    """A feed as parsed: its own facts and its entries."""
+
     title: str = ""
     link: str = ""
     description: str = ""

@@ -85,7 +85,8 @@ def decay(age_days: float, half_life_days: float) -> float:
     """
     if age_days < 0:
         return 0.0
-    return 0.5 ** (age_days / max(half_life_days, MIN_HALF_LIFE_DAYS))
+    weight: float = 0.5 ** (age_days / max(half_life_days, MIN_HALF_LIFE_DAYS))
+    return weight
 
 
 def reaches(
@@ -135,7 +136,8 @@ def growth(base: float, occurred_on: date, half_life_days: float) -> float:
     value (a 9999-12-31 row from an old database included).
     """
     exponent = growth_exponent(occurred_on, half_life_days)
-    return base * 2.0 ** min(max(exponent, -GROWTH_LIMIT), GROWTH_LIMIT)
+    scale: float = 2.0 ** min(max(exponent, -GROWTH_LIMIT), GROWTH_LIMIT)
+    return base * scale
 
 
 def growth_is_exact(as_of: date, half_life_days: float) -> bool:
@@ -162,7 +164,8 @@ def _scale_by_power_of_two(value: float, exponent: float) -> float:
     """``value × 2^exponent`` without OverflowError (``2.0 ** 1100`` raises; the product
     may still be representable): ±inf when it truly overflows, 0 when it underflows."""
     if exponent < 1000:  # the plain formula: the numbers every balance has always had
-        return value * 2.0**exponent
+        scale: float = 2.0**exponent
+        return value * scale
     if value == 0 or not math.isfinite(value):
         return value
     whole = math.floor(exponent)
@@ -207,6 +210,7 @@ class BalanceSummary:
 
     @property
     def balance(self) -> float:
+        """Given minus received (decayed): positive when they owe me."""
         return self.given - self.received
 
     @property
@@ -296,6 +300,7 @@ def is_one_sided(
 
 
 def quarter(day: date) -> tuple[int, int]:
+    """(year, quarter index 0–3) of ``day``."""
     return day.year, (day.month - 1) // 3
 
 
@@ -333,6 +338,8 @@ def trust_from_counts(
 
 
 class Readiness(StrEnum):
+    """Whether an ask can be made now, and if not, what stands in the way."""
+
     READY = "ready"
     SHORT = "short"
     NEEDS_TRUST = "needs_trust"
@@ -342,6 +349,8 @@ class Readiness(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AskAssessment:
+    """Whether one ask is ready, with the numbers behind the verdict."""
+
     ask_id: int
     state: Readiness
     #: Points still missing to make the ask (0 when ready or only trust is missing).
@@ -355,7 +364,17 @@ class AskAssessment:
 
     @property
     def ready(self) -> bool:
+        """Can the ask be made now?"""
         return self.state is Readiness.READY
+
+
+def gap_at_target(
+    ask: Ask, *, balance: float, committed: float, days: int, half_life_days: float
+) -> float:
+    """The points ``ask`` will still lack ``days`` from now, on its target date: the
+    balance keeps decaying until then, while its cost and the asks queued before it
+    (``committed``) do not."""
+    return ask.cost + committed - balance * decay(days, half_life_days)
 
 
 def _ask_order(ask: Ask) -> tuple[date, int, int]:
@@ -377,17 +396,8 @@ def assess_ask(
         return AskAssessment(
             ask.id, Readiness.CLOSED, 0.0, balance, 0.0, trust, needed_trust, f"ask is {ask.status}"
         )
-    mine = _ask_order(ask)
-    committed = sum(
-        other.cost
-        for other in other_asks
-        if other.id != ask.id
-        and other.contact_id == ask.contact_id
-        and other.status in PENDING_ASK_STATUSES
-        and _ask_order(other) < mine
-    )
-    shortfall = ask.cost + committed - balance
-    gap = max(0.0, shortfall)
+    committed = _committed_before(ask, other_asks)
+    gap = max(0.0, ask.cost + committed - balance)
     if trust_rank(trust) < trust_rank(needed_trust):
         reason = f"needs trust level {needed_trust} (now {trust})"
         if gap > 0:
@@ -395,38 +405,39 @@ def assess_ask(
         return AskAssessment(
             ask.id, Readiness.NEEDS_TRUST, gap, balance, committed, trust, needed_trust, reason
         )
+    state, reason = _balance_verdict(ask, balance, committed, gap)
+    shown_gap = 0.0 if state is Readiness.READY else gap
+    return AskAssessment(ask.id, state, shown_gap, balance, committed, trust, needed_trust, reason)
+
+
+def _committed_before(ask: Ask, other_asks: Iterable[Ask]) -> float:
+    """The cost of the pending asks to the same contact queued before ``ask``."""
+    mine = _ask_order(ask)
+    return sum(
+        other.cost
+        for other in other_asks
+        if other.id != ask.id
+        and other.contact_id == ask.contact_id
+        and other.status in PENDING_ASK_STATUSES
+        and _ask_order(other) < mine
+    )
+
+
+def _balance_verdict(
+    ask: Ask, balance: float, committed: float, gap: float
+) -> tuple[Readiness, str]:
+    """Ready, over-committed (other asks use the balance) or short, and why."""
     if gap <= 0:
-        return AskAssessment(
-            ask.id,
-            Readiness.READY,
-            0.0,
-            balance,
-            committed,
-            trust,
-            needed_trust,
+        return Readiness.READY, (
             f"ready: balance {balance:.1f} covers cost "
-            f"{ask.cost:.1f}" + (f" plus {committed:.1f} already asked" if committed else ""),
+            f"{ask.cost:.1f}" + (f" plus {committed:.1f} already asked" if committed else "")
         )
     if committed > 0 and balance >= ask.cost:
-        return AskAssessment(
-            ask.id,
-            Readiness.OVER_COMMITTED,
-            gap,
-            balance,
-            committed,
-            trust,
-            needed_trust,
+        return Readiness.OVER_COMMITTED, (
             f"over-committed: other pending asks use "
-            f"{committed:.1f} of the {balance:.1f} balance; short by {gap:.1f}",
+            f"{committed:.1f} of the {balance:.1f} balance; short by {gap:.1f}"
         )
-    return AskAssessment(
-        ask.id,
-        Readiness.SHORT,
-        gap,
-        balance,
-        committed,
-        trust,
-        needed_trust,
+    return Readiness.SHORT, (
         f"short by {gap:.1f} points (balance {balance:.1f}, cost "
-        f"{ask.cost:.1f}" + (f", {committed:.1f} already asked)" if committed else ")"),
+        f"{ask.cost:.1f}" + (f", {committed:.1f} already asked)" if committed else ")")
     )

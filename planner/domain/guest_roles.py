@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from planner.domain.guest_cues import CuePatterns, cue_patterns
+from planner.domain.cue_patterns import CuePatterns, cue_patterns
 from planner.domain.model import Role
 from planner.domain.show_profile import ShowKind, ShowProfile
 from planner.domain.show_text import guest_cue, participants
@@ -44,6 +44,7 @@ def slotted_spans(title: str, show: ShowProfile) -> list[tuple[int, int]]:
 
 
 def cue_words(cue: str) -> str:
+    """Why a cue makes someone a guest, as the evidence says it."""
     return {
         "before": "the notes introduce them as a guest",
         "intro": "the show's own words for its guests",
@@ -80,6 +81,18 @@ def text_roles(
     anything but a cue right beside it."""
     if not show.has_guests:
         return {}
+    roles = _cued(text, spans, full, show)
+    # "with Jane Doe, CEO of Acme, and John Roe": a name joined to a guest is one too
+    for _ in range(2):
+        _add_chained(text, spans, roles, show.cues)
+    return {i: (Role.GUEST, factor, why) for i, (factor, why) in roles.items()}
+
+
+def _cued(
+    text: str, spans: Sequence[tuple[int, int]], full: Sequence[bool], show: ShowProfile
+) -> dict[int, tuple[float, str]]:
+    """Names in the episode's participant list, beside a cue, or opening an interview
+    show's notes: (factor, why) by index into ``spans``."""
     cues = show.cues
     listed = [(r.start, r.end) for r in participants(text, cues)]
     roles: dict[int, tuple[float, str]] = {}
@@ -96,18 +109,25 @@ def text_roles(
             roles[i] = (CUE_FACTOR, cue_words(cue))
         elif full_name and show.kind is ShowKind.INTERVIEW and _opens_paragraph(text, start, end):
             roles[i] = (WEAK_CUE_FACTOR, cue_words("opening"))
-    # "with Jane Doe, CEO of Acme, and John Roe": a name joined to a guest is one too
-    for _ in range(2):
-        for i, (start, end) in enumerate(spans):
-            if i in roles:
-                continue
-            for j in roles:
-                other_start, other_end = spans[j]
-                between = text[other_end:start] if other_end <= start else text[end:other_start]
-                if 0 <= len(between) <= 120 and _chained(between, cues):
-                    roles[i] = (roles[j][0], cue_words("chain"))
-                    break
-    return {i: (Role.GUEST, factor, why) for i, (factor, why) in roles.items()}
+    return roles
+
+
+def _add_chained(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    roles: dict[int, tuple[float, str]],
+    cues: CuePatterns,
+) -> None:
+    """Give each name joined to a guest in one sentence the guest's factor (one round)."""
+    for i, (start, end) in enumerate(spans):
+        if i in roles:
+            continue
+        for j in roles:
+            other_start, other_end = spans[j]
+            between = text[other_end:start] if other_end <= start else text[end:other_start]
+            if 0 <= len(between) <= 120 and _chained(between, cues):
+                roles[i] = (roles[j][0], cue_words("chain"))
+                break
 
 
 _PARENTHESES = re.compile(r"\([^()]{0,40}\)")

@@ -37,6 +37,8 @@ Recommendation = Literal["yes", "later", "decline"]
 
 @dataclass(frozen=True, slots=True)
 class RequestDecision:
+    """What to answer an incoming request, and why."""
+
     request_id: int
     recommendation: Recommendation
     #: Why, with the numbers that decided it.
@@ -100,54 +102,42 @@ def decide_request(
     bal = summary.balance if balance is None else balance
     owed = bal < 0
     text, healthy = _standing(summary, bal, one_sided, settings)
-    this_week = week_start(today)
-
-    def decision(
-        rec: Recommendation, why: str, week: date | None, template: str
-    ) -> RequestDecision:
-        return RequestDecision(request.id, rec, why, week, template)
-
     if one_sided and not owed:
-        return decision(
-            "decline",
-            f"decline gracefully — {text}; you owe them nothing",
-            None,
-            "decline_request",
-        )
+        why = f"decline gracefully — {text}; you owe them nothing"
+        return RequestDecision(request.id, "decline", why, None, "decline_request")
     kind = Kind(request.kind)
     if kind not in AUDIENCE_ASK_KINDS:
         why = text if (owed or healthy) else f"give first — {text}"
-        return decision("yes", why, this_week, "reciprocate" if owed else "help_offer")
+        template = "reciprocate" if owed else "help_offer"
+        return RequestDecision(request.id, "yes", why, week_start(today), template)
+    return _promotion_decision(request.id, kind, text, owed or healthy, owed, budget, today)
 
+
+def _promotion_decision(
+    request_id: int,
+    kind: Kind,
+    standing: str,
+    deserving: bool,
+    owed: bool,
+    budget: BudgetState,
+    today: date,
+) -> RequestDecision:
+    """A request to promote them to my audience: yes when the budget has room, later when
+    it will, else later (they deserve it: I owe them, or it is healthy) or decline."""
     label = kind.value.replace("_", " ")
     blocker = promotion_blocker(budget, today)
     if blocker is None:
-        return decision(
-            "yes",
-            f"{text}; a {label} fits the audience budget ({budget.explanation})",
-            this_week,
-            "reciprocate" if owed else "help_offer",
-        )
+        why = f"{standing}; a {label} fits the audience budget ({budget.explanation})"
+        template = "reciprocate" if owed else "help_offer"
+        return RequestDecision(request_id, "yes", why, week_start(today), template)
     later = first_promotion_day(budget, today)
     if later is not None:
-        return decision(
-            "later",
-            f"{text}; but {blocker} — it fits from {short_date(later, today)}",
-            week_start(later),
-            "decline_request",
-        )
+        why = f"{standing}; but {blocker} — it fits from {short_date(later, today)}"
+        return RequestDecision(request_id, "later", why, week_start(later), "decline_request")
     needed = budget.gives_needed
     fix = f"give your audience {needed} more posts, reports or rewards first" if needed else ""
-    if owed or healthy:
-        return decision(
-            "later",
-            f"{text}; but {blocker}" + (f" — {fix}" if fix else ""),
-            None,
-            "decline_request",
-        )
-    return decision(
-        "decline",
-        f"{text}; and {blocker}" + (f" — {fix}" if fix else ""),
-        None,
-        "decline_request",
-    )
+    if deserving:
+        why = f"{standing}; but {blocker}" + (f" — {fix}" if fix else "")
+        return RequestDecision(request_id, "later", why, None, "decline_request")
+    why = f"{standing}; and {blocker}" + (f" — {fix}" if fix else "")
+    return RequestDecision(request_id, "decline", why, None, "decline_request")

@@ -73,6 +73,7 @@ TRUST_ORDER: tuple[Trust, ...] = (Trust.NEW, Trust.ACQUAINTED, Trust.TRUSTED)
 
 
 def trust_rank(level: Trust | str) -> int:
+    """Position of a trust level in :data:`TRUST_ORDER` (higher trusts more)."""
     return TRUST_ORDER.index(Trust(level))
 
 
@@ -89,6 +90,8 @@ class Source(StrEnum):
 
 
 class GiveStatus(StrEnum):
+    """Where a planned give stands."""
+
     IDEA = "idea"
     PLANNED = "planned"
     DONE = "done"
@@ -96,6 +99,8 @@ class GiveStatus(StrEnum):
 
 
 class AskStatus(StrEnum):
+    """Where an ask to a contact (or to my audience) stands."""
+
     IDEA = "idea"
     PLANNED = "planned"
     SENT = "sent"
@@ -111,6 +116,8 @@ PENDING_ASK_STATUSES: frozenset[AskStatus] = frozenset(
 
 
 class RequestStatus(StrEnum):
+    """Where an incoming request stands."""
+
     OPEN = "open"
     ACCEPTED = "accepted"
     LATER = "later"
@@ -118,11 +125,15 @@ class RequestStatus(StrEnum):
 
 
 class FeedKind(StrEnum):
+    """What a feed publishes: posts or episodes."""
+
     BLOG = "blog"
     PODCAST = "podcast"
 
 
 class FeedOwner(StrEnum):
+    """Whose feed it is: mine, a contact's, or the industry's."""
+
     ME = "me"
     CONTACT = "contact"
     INDUSTRY = "industry"
@@ -158,6 +169,9 @@ ROLE_TO_KIND: dict[Role, Kind] = {
 
 
 class DetectionStatus(StrEnum):
+    """Whether a detection is confirmed (automatically or by the user), waiting for review,
+    or dismissed."""
+
     AUTO = "auto"  # confirmed automatically (confidence at or above the threshold)
     PENDING = "pending"
     CONFIRMED = "confirmed"  # confirmed by the user
@@ -179,6 +193,8 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class Contact:
+    """A person I exchange favours with, and how to recognise them in feeds."""
+
     id: int
     name: str
     tier: Tier = Tier.NETWORK
@@ -210,6 +226,8 @@ class Interaction:
 
 @dataclass(frozen=True, slots=True)
 class Ask:
+    """A favour I ask (or plan to ask) of a contact, or of my audience."""
+
     id: int
     contact_id: int | None
     kind: Kind
@@ -223,6 +241,8 @@ class Ask:
 
 @dataclass(frozen=True, slots=True)
 class PlannedGive:
+    """A give I plan to make, to a contact or to my audience."""
+
     id: int
     contact_id: int | None
     kind: Kind
@@ -336,6 +356,7 @@ class Settings:
     max_entries_per_feed: int = 10_000
 
     def weight(self, kind: Kind | str) -> float:
+        """What one unit of a favour of ``kind`` is worth in the ledger (1 if unset)."""
         return float(self.weights.get(Kind(kind), 1.0))
 
     def ask_cost(self, kind: Kind | str) -> float:
@@ -343,6 +364,7 @@ class Settings:
         return self.weight(kind)
 
     def required_trust(self, kind: Kind | str) -> Trust:
+        """The trust level an ask of ``kind`` needs (new if unset)."""
         return Trust(self.trust_required.get(Kind(kind), Trust.NEW))
 
 
@@ -368,26 +390,29 @@ def settings_from_dict(data: dict[str, object]) -> Settings:
     weight even in an old database.
     """
     defaults = Settings()
-    kwargs: dict[str, object] = {}
-    for name in Settings.__dataclass_fields__:
-        if name not in data:
-            continue
-        value = data[name]
-        default = getattr(defaults, name)
-        if isinstance(default, dict) and isinstance(value, dict):
-            value = {**{str(k): v for k, v in default.items()}, **value}
-        elif isinstance(default, WeeklyCapacity) and isinstance(value, dict):
-            known = {
-                k: int(v) for k, v in value.items() if k in WeeklyCapacity.__dataclass_fields__
-            }
-            value = WeeklyCapacity(**known)
-        elif isinstance(default, tuple) and isinstance(value, list | tuple):
-            value = tuple(str(v) for v in value)
-        elif isinstance(default, bool):
-            value = bool(value)
-        elif isinstance(default, int) and not isinstance(default, bool):
-            value = int(value)  # type: ignore[call-overload]
-        elif isinstance(default, float):
-            value = float(value)  # type: ignore[arg-type]
-        kwargs[name] = value
+    kwargs = {
+        name: _stored_value(getattr(defaults, name), data[name])
+        for name in Settings.__dataclass_fields__
+        if name in data
+    }
+    # the stored values were coerced to each field's type by _stored_value
     return Settings(**kwargs)  # type: ignore[arg-type]
+
+
+def _stored_value(default: object, value: object) -> object:
+    """A stored setting coerced to the type of its default (dicts merged over it)."""
+    if isinstance(default, dict) and isinstance(value, dict):
+        return {**{str(k): v for k, v in default.items()}, **value}
+    if isinstance(default, WeeklyCapacity) and isinstance(value, dict):
+        known = {k: int(v) for k, v in value.items() if k in WeeklyCapacity.__dataclass_fields__}
+        return WeeklyCapacity(**known)
+    if isinstance(default, tuple) and isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    if isinstance(default, bool):
+        return bool(value)
+    if isinstance(default, int):
+        # a stored number (JSON gives int or float); a bad one raises, as before
+        return int(value)  # type: ignore[call-overload]
+    if isinstance(default, float):
+        return float(value)  # type: ignore[arg-type]  # as for int
+    return value

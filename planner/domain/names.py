@@ -183,22 +183,33 @@ def name_boundary_ok(folded: str, start: int, end: int) -> bool:
       only as a possessive ("Doe's", "Jones'"), not as part of a word ("O'Briens" is
       caught by the letter rule).
     """
-    if start > 0:
-        before = folded[start - 1]
-        if is_word_char(before):
-            return False
-        if before in "-'" and start > 1 and is_word_char(folded[start - 2]):
-            return False
-    if end < len(folded):
-        after = folded[end]
-        if is_word_char(after):
-            return False
-        nxt = folded[end + 1] if end + 1 < len(folded) else ""
-        if after == "-" and nxt and is_word_char(nxt):
-            return False
-        if after == "'" and nxt and is_word_char(nxt):
-            after_s = folded[end + 2] if end + 2 < len(folded) else ""
-            return nxt == "s" and not is_word_char(after_s)
+    return _name_starts_at(folded, start) and _name_ends_at(folded, end)
+
+
+def _name_starts_at(folded: str, start: int) -> bool:
+    """Nothing before ``start`` continues the name: no letter, and no letter glued to it by
+    a hyphen or an apostrophe ("Mary-Ann", "O'Ann")."""
+    if start == 0:
+        return True
+    before = folded[start - 1]
+    if is_word_char(before):
+        return False
+    return not (before in "-'" and start > 1 and is_word_char(folded[start - 2]))
+
+
+def _name_ends_at(folded: str, end: int) -> bool:
+    """Nothing after ``end`` continues the name, except a possessive ("Doe's", "Jones'")."""
+    if end >= len(folded):
+        return True
+    after = folded[end]
+    if is_word_char(after):
+        return False
+    nxt = folded[end + 1] if end + 1 < len(folded) else ""
+    if after == "-" and nxt and is_word_char(nxt):
+        return False
+    if after == "'" and nxt and is_word_char(nxt):
+        after_s = folded[end + 2] if end + 2 < len(folded) else ""
+        return nxt == "s" and not is_word_char(after_s)
     return True
 
 

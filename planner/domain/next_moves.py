@@ -31,7 +31,14 @@ from typing import Literal
 from planner.domain.audience import BudgetState
 from planner.domain.capacity import losing_touch, tier_report
 from planner.domain.give_options import cheapest_gives, kind_phrase
-from planner.domain.goodwill import BalanceSummary, Readiness, assess_ask, decay, is_one_sided
+from planner.domain.goodwill import (
+    AskAssessment,
+    BalanceSummary,
+    Readiness,
+    assess_ask,
+    gap_at_target,
+    is_one_sided,
+)
 from planner.domain.model import (
     Ask,
     AskStatus,
@@ -85,6 +92,8 @@ _CLOSE_TIERS = frozenset({Tier.CELL, Tier.DEEP})
 
 @dataclass(frozen=True, slots=True)
 class Move:
+    """One thing worth doing now: about whom, why, what to do, how urgent."""
+
     kind: MoveKind
     contact_id: int | None
     ask_id: int | None
@@ -102,6 +111,7 @@ class _Ranked:
     urgency: tuple[float, ...]
 
     def key(self) -> tuple[int, int, tuple[float, ...], int, int]:
+        """Sort key: priority, kind order, urgency, then contact and ask id."""
         m = self.move
         return (
             m.priority,
@@ -143,39 +153,83 @@ def next_moves(
     """
     people = [c for c in contacts if not c.archived]
     by_id = {c.id: c for c in people}
-    trust_of = trust or {}
-    requests = requests_count or {}
     ranked: list[_Ranked] = []
-    ranked += _ask_moves(list(asks), by_id, summaries, trust_of, today, my_reach, settings)
-    for c in people:
-        s = summaries.get(c.id) or _empty(c.id)
-        if s.balance <= -OWE_THRESHOLD:
-            ranked.append(_owe(c, s, today))
-        if is_one_sided(s, as_of=today, requests_count=requests.get(c.id, 0), settings=settings):
-            ranked.append(_one_sided(c, s, requests.get(c.id, 0)))
-        if s.gives_count + s.receives_count == 0:
-            ranked.append(
-                _Ranked(
-                    Move(
-                        "first_transaction",
-                        c.id,
-                        None,
-                        f"Start with {c.name}",
-                        "no exchange yet: start small — buy their product, hire their "
-                        "service or donate to their cause",
-                        "draft:first_transaction",
-                        4,
-                    ),
-                    (float(list(Tier).index(Tier(c.tier))),),
-                )
-            )
+    ranked += _ask_moves(list(asks), by_id, summaries, trust or {}, today, my_reach, settings)
+    ranked += _balance_moves(people, summaries, requests_count or {}, today, settings)
     last = last_interaction
     if last is None:
         last = {cid: s.last_on for cid, s in summaries.items() if cid is not None}
+    ranked += _losing_touch_moves(people, by_id, last, today, settings)
+    ranked += _tier_moves(people, by_id, summaries, today, settings)
+    if budget is not None:
+        ranked += _budget_move(budget, today)
+    ranked.sort(key=_Ranked.key)
+    return _limited(ranked, limit_per_kind)
+
+
+def _limited(ranked: list[_Ranked], limit_per_kind: int | None) -> list[Move]:
+    """The moves in order, at most ``limit_per_kind`` of each kind (None: all)."""
+    out: list[Move] = []
+    per_kind: dict[str, int] = {}
+    for r in ranked:
+        n = per_kind.get(r.move.kind, 0)
+        if limit_per_kind is None or n < limit_per_kind:
+            out.append(r.move)
+            per_kind[r.move.kind] = n + 1
+    return out
+
+
+def _balance_moves(
+    people: list[Contact],
+    summaries: Mapping[int, BalanceSummary],
+    requests: Mapping[int, int],
+    today: date,
+    settings: Settings,
+) -> list[_Ranked]:
+    """What each contact's balance says: I owe them, they take more than they give, or
+    nothing was exchanged yet."""
+    out: list[_Ranked] = []
+    for c in people:
+        s = summaries.get(c.id) or _empty(c.id)
+        if s.balance <= -OWE_THRESHOLD:
+            out.append(_owe(c, s, today))
+        if is_one_sided(s, as_of=today, requests_count=requests.get(c.id, 0), settings=settings):
+            out.append(_one_sided(c, s, requests.get(c.id, 0)))
+        if s.gives_count + s.receives_count == 0:
+            out.append(_first_transaction(c))
+    return out
+
+
+def _first_transaction(c: Contact) -> _Ranked:
+    """No exchange with ``c`` at all: start with something small."""
+    return _Ranked(
+        Move(
+            "first_transaction",
+            c.id,
+            None,
+            f"Start with {c.name}",
+            "no exchange yet: start small — buy their product, hire their "
+            "service or donate to their cause",
+            "draft:first_transaction",
+            4,
+        ),
+        (float(list(Tier).index(Tier(c.tier))),),
+    )
+
+
+def _losing_touch_moves(
+    people: list[Contact],
+    by_id: Mapping[int, Contact],
+    last: Mapping[int, date | None],
+    today: date,
+    settings: Settings,
+) -> list[_Ranked]:
+    """Contacts past their tier's keep-in-touch cadence (close tiers more urgent)."""
+    out: list[_Ranked] = []
     for gap in losing_touch(people, last, today=today, settings=settings):
         c = by_id[gap.contact_id]
         close = Tier(c.tier) in _CLOSE_TIERS
-        ranked.append(
+        out.append(
             _Ranked(
                 Move(
                     "losing_touch",
@@ -190,10 +244,22 @@ def next_moves(
                 (-gap.days_since / gap.cadence,),
             )
         )
+    return out
+
+
+def _tier_moves(
+    people: list[Contact],
+    by_id: Mapping[int, Contact],
+    summaries: Mapping[int, BalanceSummary],
+    today: date,
+    settings: Settings,
+) -> list[_Ranked]:
+    """Tiers holding more contacts than their capacity, with whom to move down."""
+    out: list[_Ranked] = []
     for state in tier_report(people, summaries, today=today, settings=settings):
         if state.over:
             names = ", ".join(by_id[i].name for i in state.move_down_suggestions)
-            ranked.append(
+            out.append(
                 _Ranked(
                     Move(
                         "tier_over",
@@ -208,16 +274,6 @@ def next_moves(
                     (float(list(Tier).index(state.tier)),),
                 )
             )
-    if budget is not None:
-        ranked += _budget_move(budget, today)
-    ranked.sort(key=_Ranked.key)
-    out: list[Move] = []
-    per_kind: dict[str, int] = {}
-    for r in ranked:
-        n = per_kind.get(r.move.kind, 0)
-        if limit_per_kind is None or n < limit_per_kind:
-            out.append(r.move)
-            per_kind[r.move.kind] = n + 1
     return out
 
 
@@ -243,53 +299,13 @@ def _ask_moves(
             continue
         days = (a.target_date - today).days if a.target_date else None
         if verdict.ready and a.status in (AskStatus.IDEA, AskStatus.PLANNED):
-            template = ASK_TEMPLATES.get(Kind(a.kind))
-            out.append(
-                _Ranked(
-                    Move(
-                        "ask_ready",
-                        contact.id,
-                        a.id,
-                        f"Ask {contact.name} for {kind_phrase(a.kind)}",
-                        verdict.reason,
-                        f"draft:{template}" if template else "open_ask",
-                        2,
-                    ),
-                    (float(a.priority), float(days if days is not None else 10**6)),
-                )
+            out.append(_ready_move(a, contact, verdict, days))
+        elif _at_risk(a, verdict, days):
+            assert a.target_date is not None and days is not None
+            reason = _at_risk_reason(
+                a, contact, verdict, s.balance, days, today, my_reach, settings
             )
-        elif (
-            not verdict.ready
-            and a.status in (AskStatus.PLANNED, AskStatus.SENT)
-            and days is not None
-            and days <= AT_RISK_DAYS
-        ):
-            assert a.target_date is not None
-            when = (
-                f"due {short_date(a.target_date, today)} (in {days} days)"
-                if days >= 0
-                else f"was due {short_date(a.target_date, today)} ({-days} days ago)"
-            )
-            reason = f"{when}: {verdict.reason}"
-            action = "open_ask"
-            if verdict.state in (Readiness.SHORT, Readiness.OVER_COMMITTED) and days >= 0:
-                action = "plan_give"
-                # the balance keeps decaying until the target: close the gap as it will be then
-                at_target = s.balance * decay(days, settings.half_life_days)
-                gap = a.cost + verdict.committed - at_target
-                options = cheapest_gives(
-                    gap,
-                    contact=contact,
-                    target=a.target_date,
-                    today=today,
-                    my_reach=my_reach,
-                    settings=settings,
-                )
-                reason += (
-                    "; close it with " + ", ".join(o.explanation for o in options)
-                    if options
-                    else "; no set of gives this week closes it in time"
-                )
+            action = "plan_give" if _closable(verdict, days) else "open_ask"
             out.append(
                 _Ranked(
                     Move(
@@ -305,6 +321,80 @@ def _ask_moves(
                 )
             )
     return out
+
+
+def _ready_move(a: Ask, contact: Contact, verdict: AskAssessment, days: int | None) -> _Ranked:
+    """An idea or planned ask the balance and trust cover now: draft it."""
+    template = ASK_TEMPLATES.get(Kind(a.kind))
+    return _Ranked(
+        Move(
+            "ask_ready",
+            contact.id,
+            a.id,
+            f"Ask {contact.name} for {kind_phrase(a.kind)}",
+            verdict.reason,
+            f"draft:{template}" if template else "open_ask",
+            2,
+        ),
+        (float(a.priority), float(days if days is not None else 10**6)),
+    )
+
+
+def _at_risk(a: Ask, verdict: AskAssessment, days: int | None) -> bool:
+    """A planned or sent ask, not ready, due within :data:`AT_RISK_DAYS` (or overdue)."""
+    return (
+        not verdict.ready
+        and a.status in (AskStatus.PLANNED, AskStatus.SENT)
+        and days is not None
+        and days <= AT_RISK_DAYS
+    )
+
+
+def _closable(verdict: AskAssessment, days: int) -> bool:
+    """Can gives still close the ask's gap (short of points, and not overdue)?"""
+    return verdict.state in (Readiness.SHORT, Readiness.OVER_COMMITTED) and days >= 0
+
+
+def _at_risk_reason(
+    a: Ask,
+    contact: Contact,
+    verdict: AskAssessment,
+    balance: float,
+    days: int,
+    today: date,
+    my_reach: int | None,
+    settings: Settings,
+) -> str:
+    """When the ask is due and why it is not ready, with the cheapest gives that close it."""
+    assert a.target_date is not None
+    when = (
+        f"due {short_date(a.target_date, today)} (in {days} days)"
+        if days >= 0
+        else f"was due {short_date(a.target_date, today)} ({-days} days ago)"
+    )
+    reason = f"{when}: {verdict.reason}"
+    if not _closable(verdict, days):
+        return reason
+    gap = gap_at_target(
+        a,
+        balance=balance,
+        committed=verdict.committed,
+        days=days,
+        half_life_days=settings.half_life_days,
+    )
+    options = cheapest_gives(
+        gap,
+        contact=contact,
+        target=a.target_date,
+        today=today,
+        my_reach=my_reach,
+        settings=settings,
+    )
+    return reason + (
+        "; close it with " + ", ".join(o.explanation for o in options)
+        if options
+        else "; no set of gives this week closes it in time"
+    )
 
 
 def _owe(c: Contact, s: BalanceSummary, today: date) -> _Ranked:

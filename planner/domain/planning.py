@@ -132,6 +132,8 @@ class Unreachable(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class PlanResult:
     #: In week order, then by the order the asks were planned.
+    """What auto-planning proposes, what it cannot reach, what is ready already."""
+
     proposals: tuple[ProposedGive, ...]
     #: In the order the asks were considered (earliest deadline first).
     unreachable: tuple[Unreachable, ...]
@@ -156,10 +158,12 @@ class _Calendar:
         self.taken: set[tuple[int | None, Kind, int]] = set()
 
     def book(self, contact_id: int | None, kind: Kind, week: int, slot: int, units: int) -> None:
+        """Use ``units`` of ``slot`` in ``week`` for a give of ``kind`` to the contact."""
         self.used[week][slot] += units
         self.taken.add((contact_id, kind, week))
 
     def free(self, week: int, slot: int) -> int:
+        """Units of ``slot`` still free in ``week``."""
         return self.cap[slot] - self.used[week][slot]
 
 
@@ -213,107 +217,178 @@ def auto_plan(
         raise ValueError("plan at least one week")
     by_id = contacts if isinstance(contacts, Mapping) else {c.id: c for c in contacts}
     trust_of = trust or {}
-    week0 = week_start(today)
-    horizon_end = week0 + timedelta(days=7 * n_weeks - 1)
-    table = effort_table(effort)
-    units = [slot_use(k, cap) for k in table.kinds]
-    unit_slots = [(SLOTS.index(s), u) for s, u in units]
-    cal = _Calendar(n_weeks, cap)
-    # contact id → [(give day, kind)] of planned and proposed gives, for projections
-    gives: dict[int, list[tuple[date, Kind]]] = {}
-
-    for g in sorted(planned, key=lambda g: g.id):
-        if g.status is not GiveStatus.PLANNED or g.due_date is None:
-            continue
-        on = max(g.due_date, today)  # overdue but still planned: assume it happens now
-        w = (week_start(on) - week0).days // 7
-        if w < n_weeks:
-            slot, u = slot_use(g.kind, cap)
-            cal.book(g.contact_id, Kind(g.kind), w, SLOTS.index(slot), u)
-        if g.contact_id is not None:
-            gives.setdefault(g.contact_id, []).append((on, Kind(g.kind)))
-
+    plan = _Plan.start(today, n_weeks, cap, effort_table(effort), my_reach, settings)
+    plan.book_planned(planned)
     all_asks = sorted(asks, key=ask_order)
     committed = _committed_costs(all_asks)
-    proposals: list[tuple[int, int, int, ProposedGive]] = []
-    unreachable: list[Unreachable] = []
-    ready: list[int] = []
-
     for position, a in enumerate(all_asks):
         if a.contact_id is None or a.status not in PLANNED_ASK_STATUSES:
             continue
         cid = a.contact_id
         contact = by_id.get(cid)
-        their_reach = contact.reach if contact else None
         blocked = _blocked(a, contact, Trust(trust_of.get(cid, Trust.NEW)), today, settings)
         if blocked is not None:
-            unreachable.append(Unreachable(a.id, blocked))
+            plan.unreachable.append(Unreachable(a.id, blocked))
             continue
-        target = a.target_date or horizon_end
-        need = a.cost + committed.get(a.id, 0.0)
-        projected = _project(
-            balances.get(cid, 0.0),
-            gives.get(cid, ()),
-            target=target,
+        plan.plan_ask(position, a, cid, contact, balances.get(cid, 0.0), committed.get(a.id, 0.0))
+    return plan.result()
+
+
+@dataclass(slots=True)
+class _Plan:
+    """One planning run: the horizon, the calendar as it fills, the gives so far."""
+
+    today: date
+    week0: date
+    n_weeks: int
+    cap: WeeklyCapacity
+    table: EffortTable
+    #: per kind index in ``table``: (slot index, units of that slot a give uses)
+    unit_slots: list[tuple[int, int]]
+    cal: _Calendar
+    my_reach: int | None
+    settings: Settings
+    #: contact id → [(give day, kind)] of planned and proposed gives, for projections
+    gives: dict[int, list[tuple[date, Kind]]] = field(default_factory=dict)
+    #: (week, ask position, kind index, proposal): the order proposals are shown in
+    proposals: list[tuple[int, int, int, ProposedGive]] = field(default_factory=list)
+    unreachable: list[Unreachable] = field(default_factory=list)
+    ready: list[int] = field(default_factory=list)
+
+    @classmethod
+    def start(
+        cls,
+        today: date,
+        n_weeks: int,
+        cap: WeeklyCapacity,
+        table: EffortTable,
+        my_reach: int | None,
+        settings: Settings,
+    ) -> _Plan:
+        """An empty plan of ``n_weeks`` weeks from this week."""
+        unit_slots = [(SLOTS.index(s), u) for s, u in (slot_use(k, cap) for k in table.kinds)]
+        return cls(
             today=today,
-            their_reach=their_reach,
+            week0=week_start(today),
+            n_weeks=n_weeks,
+            cap=cap,
+            table=table,
+            unit_slots=unit_slots,
+            cal=_Calendar(n_weeks, cap),
             my_reach=my_reach,
             settings=settings,
         )
+
+    @property
+    def horizon_end(self) -> date:
+        """The last day of the plan's last week."""
+        return self.week0 + timedelta(days=7 * self.n_weeks - 1)
+
+    def book_planned(self, planned: Iterable[PlannedGive]) -> None:
+        """Gives already planned with a due date count and use capacity."""
+        for g in sorted(planned, key=lambda g: g.id):
+            if g.status is not GiveStatus.PLANNED or g.due_date is None:
+                continue
+            on = max(g.due_date, self.today)  # overdue but still planned: assume it happens now
+            w = (week_start(on) - self.week0).days // 7
+            if w < self.n_weeks:
+                slot, u = slot_use(g.kind, self.cap)
+                self.cal.book(g.contact_id, Kind(g.kind), w, SLOTS.index(slot), u)
+            if g.contact_id is not None:
+                self.gives.setdefault(g.contact_id, []).append((on, Kind(g.kind)))
+
+    def plan_ask(
+        self,
+        position: int,
+        a: Ask,
+        cid: int,
+        contact: Contact | None,
+        balance: BalanceSummary | float,
+        committed: float,
+    ) -> None:
+        """Ready already, or the cheapest gives that make it ready in time, or why not."""
+        their_reach = contact.reach if contact else None
+        target = a.target_date or self.horizon_end
+        need = a.cost + committed
+        projected = _project(
+            balance,
+            self.gives.get(cid, ()),
+            target=target,
+            today=self.today,
+            their_reach=their_reach,
+            my_reach=self.my_reach,
+            settings=self.settings,
+        )
         if projected >= need - EPSILON:
-            ready.append(a.id)
-            continue
-        last_week = min(n_weeks - 1, (week_start(target) - week0).days // 7)
-        values = [
+            self.ready.append(a.id)
+            return
+        last_week = min(self.n_weeks - 1, (week_start(target) - self.week0).days // 7)
+        values = self._values(target, last_week, their_reach)
+        job = _Ask(a, cid, target, need, need - projected, last_week, values)
+        placed = self._place(job, projected)
+        if placed is not None:
+            self._book(position, job, placed, projected)
+
+    def _values(self, target: date, last_week: int, their_reach: int | None) -> list[list[float]]:
+        """values[k][w]: what kind k given in week w is worth on ``target``."""
+        return [
             [
                 give_value(
                     k,
-                    give_on=give_day(week0 + w * ONE_WEEK, today),
+                    give_on=give_day(self.week0 + w * ONE_WEEK, self.today),
                     target=target,
-                    my_reach=my_reach,
+                    my_reach=self.my_reach,
                     their_reach=their_reach,
-                    settings=settings,
+                    settings=self.settings,
                 )
                 for w in range(last_week + 1)
             ]
-            for k in table.kinds
+            for k in self.table.kinds
         ]
-        job = _Ask(a, cid, target, need, need - projected, last_week, values)
+
+    def _place(self, job: _Ask, projected: float) -> list[tuple[int, int]] | None:
+        """(kind index, week) of the gives closing the gap, or None (and why, recorded)."""
+        table, unit_slots, cal = self.table, self.unit_slots, self.cal
         placed = _cheapest_combo(job, table, unit_slots, cal)
-        if placed is None:
-            why = _why_unreachable(job, table, unit_slots, cal, n_weeks, today, projected)
-            if why is not None:
-                unreachable.append(Unreachable(a.id, why))
-                continue
+        if placed is not None:
+            return placed
+        why = _why_unreachable(job, table, unit_slots, cal, self.n_weeks, self.today, projected)
+        if why is None:
             placed = _greedy(job, table, unit_slots, cal)
-            if placed is None:
-                unreachable.append(
-                    Unreachable(
-                        a.id,
-                        f"capacity exhausted: the slots still free until "
-                        f"{short_date(target, today)} cannot be combined to add the "
-                        f"{job.gap:.1f} points missing",
-                    )
-                )
-                continue
+            if placed is not None:
+                return placed
+            why = (
+                f"capacity exhausted: the slots still free until "
+                f"{short_date(job.target, self.today)} cannot be combined to add the "
+                f"{job.gap:.1f} points missing"
+            )
+        self.unreachable.append(Unreachable(job.ask.id, why))
+        return None
+
+    def _book(
+        self, position: int, job: _Ask, placed: list[tuple[int, int]], projected: float
+    ) -> None:
+        """Book the placed gives in the calendar and propose them, earliest first."""
         running = projected
         for k, w in sorted(placed, key=lambda kw: (kw[1], kw[0])):
-            slot, u = unit_slots[k]
-            kind = table.kinds[k]
-            cal.book(cid, kind, w, slot, u)
-            week = week0 + w * ONE_WEEK
-            gives.setdefault(cid, []).append((give_day(week, today), kind))
-            running += values[k][w]
-            proposal = _proposal(job, kind, week, values[k][w], running, today)
-            proposals.append((w, position, k, proposal))
+            slot, u = self.unit_slots[k]
+            kind = self.table.kinds[k]
+            self.cal.book(job.contact_id, kind, w, slot, u)
+            week = self.week0 + w * ONE_WEEK
+            self.gives.setdefault(job.contact_id, []).append((give_day(week, self.today), kind))
+            running += job.values[k][w]
+            proposal = _proposal(job, kind, week, job.values[k][w], running, self.today)
+            self.proposals.append((w, position, k, proposal))
 
-    proposals.sort(key=lambda p: p[:3])
-    return PlanResult(
-        proposals=tuple(p[3] for p in proposals),
-        unreachable=tuple(unreachable),
-        already_ready=tuple(ready),
-        weeks=tuple(week0 + w * ONE_WEEK for w in range(n_weeks)),
-    )
+    def result(self) -> PlanResult:
+        """The proposals in week order, the unreachable asks and the asks already ready."""
+        self.proposals.sort(key=lambda p: p[:3])
+        return PlanResult(
+            proposals=tuple(p[3] for p in self.proposals),
+            unreachable=tuple(self.unreachable),
+            already_ready=tuple(self.ready),
+            weeks=tuple(self.week0 + w * ONE_WEEK for w in range(self.n_weeks)),
+        )
 
 
 def _ask_label(a: Ask) -> str:

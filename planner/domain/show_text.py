@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from planner.domain.guest_cues import UPPER, CuePatterns
+from planner.domain.cue_patterns import UPPER, CuePatterns
 from planner.domain.names import (
     PARTICLES,
     fold,
@@ -122,6 +122,7 @@ def participants(text: str, cues: CuePatterns, *, hosts: bool = False) -> tuple[
     previous = ""
 
     def close() -> None:
+        """End the current block of names: keep it when it is a participant list."""
         if len(block) >= 2 and (
             any(is_host for _, is_host in block) or cues.list_head.search(heading)
         ):

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from planner.domain.guest_cues import CuePatterns
+from planner.domain.cue_patterns import CuePatterns
 from planner.domain.names import fold
 from planner.domain.show_text import NameRun, name_runs
 
@@ -99,6 +99,7 @@ def segment_names(segment: TitleSegment, cues: CuePatterns) -> list[NameRun] | N
 
 
 def slot_of(segments: Sequence[TitleSegment], index: int) -> str | None:
+    """The slot (first or last) a title segment sits in, or None."""
     if len(segments) < 1:
         return None
     if index == 0:

@@ -40,6 +40,7 @@ NOTE_MAX = 10_000
 
 
 def date_problem(day: date) -> str | None:
+    """What is wrong with ``day`` (outside the dates the app handles), or None."""
     if day < EARLIEST_DATE:
         return f"{day.isoformat()} is before {EARLIEST_DATE.isoformat()}"
     if day > LATEST_DATE:
@@ -48,6 +49,7 @@ def date_problem(day: date) -> str | None:
 
 
 def magnitude_problem(magnitude: float) -> str | None:
+    """What is wrong with a give's magnitude, or None."""
     if not math.isfinite(magnitude):
         return "must be a finite number"
     if magnitude <= 0:
@@ -58,6 +60,7 @@ def magnitude_problem(magnitude: float) -> str | None:
 
 
 def reach_problem(reach: float) -> str | None:
+    """What is wrong with an audience reach, or None."""
     if not math.isfinite(reach) or reach != int(reach):
         return "must be a whole number"
     if reach < 0:
@@ -68,6 +71,7 @@ def reach_problem(reach: float) -> str | None:
 
 
 def half_life_problem(days: float) -> str | None:
+    """What is wrong with a half-life in days, or None."""
     if not math.isfinite(days):
         return "must be a finite number of days"
     if days < MIN_HALF_LIFE_DAYS:
@@ -78,6 +82,7 @@ def half_life_problem(days: float) -> str | None:
 
 
 def weight_problem(weight: float) -> str | None:
+    """What is wrong with a kind's weight, or None."""
     if not math.isfinite(weight):
         return "must be a finite number"
     if weight < 0:
@@ -88,6 +93,7 @@ def weight_problem(weight: float) -> str | None:
 
 
 def exposure_problem(low: float, high: float) -> str | None:
+    """What is wrong with the exposure bounds, or None."""
     if not (math.isfinite(low) and math.isfinite(high)):
         return "must be finite numbers"
     if not 0 < low <= 1 <= high <= MAX_EXPOSURE:
@@ -96,6 +102,7 @@ def exposure_problem(low: float, high: float) -> str | None:
 
 
 def choice_problem(value: str, enum: type[StrEnum]) -> str | None:
+    """What is wrong with ``value`` as a member of ``enum``, or None."""
     allowed = [member.value for member in enum]
     if value in allowed:
         return None
@@ -103,6 +110,7 @@ def choice_problem(value: str, enum: type[StrEnum]) -> str | None:
 
 
 def length_problem(text: str, max_len: int) -> str | None:
+    """What is wrong with ``text``'s length, or None."""
     if len(text) > max_len:
         return f"is longer than {max_len:,} characters"
     return None

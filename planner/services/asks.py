@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from planner.domain.audience import promotion_blocker
 from planner.domain.give_options import GiveOption, cheapest_gives, kind_phrase
-from planner.domain.goodwill import AskAssessment, Readiness, assess_ask, decay
+from planner.domain.goodwill import AskAssessment, Readiness, assess_ask, gap_at_target
 from planner.domain.model import (
     AUDIENCE_ASK_KINDS,
     Ask,
@@ -119,7 +119,7 @@ def _clean(ws: Workspace, session: Session, data: AskInput) -> dict[str, object]
     kind = validate.choice(data.kind, Kind, "kind")
     contact = None
     if data.contact not in (None, ""):
-        contact = resolve(session, data.contact)  # type: ignore[arg-type]
+        contact = resolve(session, data.contact)
     return {
         "contact_id": contact.id if contact else None,
         "kind": kind.value,
@@ -271,8 +271,13 @@ def _contact_view(snap: Snapshot, a: Ask, contact: Contact | None, sent: date | 
     if verdict.gap > 0 and verdict.state is not Readiness.CLOSED and contact is not None:
         # close the gap as it will be on the target date: the balance decays until then
         days = max(0, (target - snap.today).days) if target else 0
-        at_target = balance * decay(days, snap.settings.half_life_days)
-        gap = a.cost + verdict.committed - at_target
+        gap = gap_at_target(
+            a,
+            balance=balance,
+            committed=verdict.committed,
+            days=days,
+            half_life_days=snap.settings.half_life_days,
+        )
         options = cheapest_gives(
             gap,
             contact=contact,

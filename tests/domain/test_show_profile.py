@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
+from planner.domain.cue_patterns import cue_patterns
 from planner.domain.detection import DetectionIndex
 from planner.domain.entry import ParsedEntry, Person
-from planner.domain.guest_cues import TABLES, base_language, cue_patterns
+from planner.domain.guest_cues import TABLES, base_language
 from planner.domain.model import Contact, FeedKind, Profile, Role
 from planner.domain.show_profile import (
     ShowCorrections,
