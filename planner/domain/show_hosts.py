@@ -122,23 +122,25 @@ class _Tally:
 
     def read(self, entry: ParsedEntry, cues: CuePatterns) -> None:
         """Count one episode (each name once per episode)."""
-        self.credits.update({p.name for p in entry.people if p.name.strip()})
-        self.authors.update({n for a in entry.authors for n in split_people(a)})
+        # each name once per episode, in the order written: the order of first counting
+        # is the order of the hosts found, so it must not depend on set iteration
+        self.credits.update(_once(p.name for p in entry.people if p.name.strip()))
+        self.authors.update(_once(n for a in entry.authors for n in split_people(a)))
         self.mentioned.update(self._named(entry))
         self.addressed.update(_addressed_words(entry.text))
         self.listed_hosts.update(
-            {clean_person_name(r.name) for r in participants(entry.text, cues, hosts=True)}
+            _once(clean_person_name(r.name) for r in participants(entry.text, cues, hosts=True))
         )
 
-    def _named(self, entry: ParsedEntry) -> set[str]:
+    def _named(self, entry: ParsedEntry) -> list[str]:
         """The cleaned names in the episode's title and notes (spellings remembered)."""
-        seen: set[str] = set()
+        seen: dict[str, None] = {}
         for run in (*name_runs(entry.title), *name_runs(entry.text)):
             key = clean_person_name(run.name)
             if key not in seen:
-                seen.add(key)
+                seen[key] = None
                 self.spelled.setdefault(key, run.name)
-        return seen
+        return list(seen)
 
     def full_name_of(self, word: str) -> str:
         """The host by first name: their full name is the commonest name starting so."""
@@ -147,13 +149,18 @@ class _Tally:
         return self.spelled[max(full, key=lambda k: mentioned[k])] if full else word
 
 
-def _addressed_words(text: str) -> set[str]:
+def _once(items: Iterable[str]) -> list[str]:
+    """Each item once, in the order first met."""
+    return list(dict.fromkeys(items))
+
+
+def _addressed_words(text: str) -> list[str]:
     """First names the notes use with a conversation verb ("Chuck talks with …")."""
-    return {
+    return _once(
         word
         for m in _ADDRESSED.finditer(text)
         if (word := m.group(1) or m.group(2)) and fold(word) not in COMMON_WORDS
-    }
+    )
 
 
 def _add_recurring(found: _FirstSpelling, tally: _Tally, count: int) -> None:
