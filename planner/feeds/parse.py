@@ -197,29 +197,56 @@ def _normalise(result: Any, url: str, people: PodcastPeople, max_entries: int) -
     feed_link = http_url_or_empty(fd.get("link", ""), url)
     base = feed_link or url
     raw_entries = list(result.entries)
-    entry_people = _match_people(people, raw_entries)
     order = _newest_first_indices(raw_entries, max_entries)
+    entries = _unique_entries(raw_entries, order, base, people)
+    podcast = (
+        bool(people.channel)
+        or _has_itunes(fd)
+        or any(_is_media(e.enclosure) or e.itunes_duration_seconds for e in entries)
+    )
+    return ParsedFeed(
+        title=_text_field(fd, "title")[:MAX_TITLE_CHARS],
+        link=feed_link,
+        description=_text_field(fd, "subtitle")[:MAX_TEXT_CHARS],
+        kind_guess="podcast" if podcast else "blog",
+        entries=tuple(entries),
+        people=people.feed_people,
+        warning=_read_warning(result, len(entries), len(raw_entries) - len(order), max_entries),
+        version=str(result.get("version") or ""),
+        extra=_feed_extra(fd, result, base),
+    )
+
+
+def _unique_entries(
+    raw_entries: list[Any], order: list[int], base: str, people: PodcastPeople
+) -> list[ParsedEntry]:
+    """The readable entries in ``order``; of a guid repeated in one document, the first."""
+    entry_people = _match_people(people, raw_entries)
     entries: list[ParsedEntry] = []
-    podcast = bool(people.channel) or _has_itunes(fd)
     seen_guids: set[str] = set()
     for i in order:
         entry = _entry(raw_entries[i], base, people.for_item(entry_people.get(i)))
-        if entry is None:
-            continue
-        if entry.guid in seen_guids:  # a duplicate guid in one document: keep the first
+        if entry is None or entry.guid in seen_guids:
             continue
         seen_guids.add(entry.guid)
         entries.append(entry)
-        if not podcast and (_is_media(entry.enclosure) or entry.itunes_duration_seconds):
-            podcast = True
+    return entries
+
+
+def _read_warning(result: Any, kept: int, dropped: int, max_entries: int) -> str:
+    """What the reader should know: the parser's complaint, and entries over the limit."""
     warning = ""
     if result.get("bozo"):
-        warning = f"{_bozo_text(result)}; {len(entries)} entries read anyway"
-    dropped = len(raw_entries) - len(order)
+        warning = f"{_bozo_text(result)}; {kept} entries read anyway"
     if dropped > 0:
         note = f"{dropped} older entries skipped (more than {max_entries})"
         warning = f"{warning}; {note}" if warning else note
-    extra = {
+    return warning
+
+
+def _feed_extra(fd: Mapping[str, Any], result: Any, base: str) -> dict[str, str]:
+    """Feed-level facts worth keeping (language, encoding, generator, image, iTunes author)."""
+    return {
         k: str(v)[:500]
         for k, v in (
             ("language", fd.get("language")),
@@ -230,17 +257,6 @@ def _normalise(result: Any, url: str, people: PodcastPeople, max_entries: int) -
         )
         if v
     }
-    return ParsedFeed(
-        title=_text_field(fd, "title")[:MAX_TITLE_CHARS],
-        link=feed_link,
-        description=_text_field(fd, "subtitle")[:MAX_TEXT_CHARS],
-        kind_guess="podcast" if podcast else "blog",
-        entries=tuple(entries),
-        people=people.feed_people,
-        warning=warning,
-        version=str(result.get("version") or ""),
-        extra=extra,
-    )
 
 
 def _has_itunes(fd: Mapping[str, Any]) -> bool:
