@@ -347,14 +347,14 @@ def test_not_a_backup_is_refused(demo_ws: Workspace, data: bytes, match: str) ->
 
 def test_oversized_member_is_refused(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     data = backup.create_backup(demo_ws)
-    monkeypatch.setattr(backup, "MAX_MEMBER_BYTES", 1000)
+    monkeypatch.setattr(backup.opening, "MAX_MEMBER_BYTES", 1000)
     refused(demo_ws, data, "larger than 1,000 bytes")
 
 
 def test_zip_bomb_total_is_refused(demo_ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     files = members(backup.create_backup(demo_ws))
     files["tables/undo_log.csv"] += b" " * 5_000_000  # compresses to almost nothing
-    monkeypatch.setattr(backup, "MAX_TOTAL_BYTES", 1_000_000)
+    monkeypatch.setattr(backup.opening, "MAX_TOTAL_BYTES", 1_000_000)
     data = rezip(files)
     assert len(data) < 100_000
     refused(demo_ws, data, "unpacks to more than")

@@ -287,6 +287,20 @@ def _retry_wait(
     return wait
 
 
+@dataclass(slots=True)
+class _RedirectChain:
+    """Where one fetch has got to: the current URL, the hops so far and their cookies."""
+
+    current: str
+    redirects: list[str] = field(default_factory=list)
+    permanent: bool = True
+    jar: RequestsCookieJar = field(default_factory=RequestsCookieJar)  # same origin only
+
+    @property
+    def permanent_redirect(self) -> bool:
+        return bool(self.redirects) and self.permanent
+
+
 def _fetch_once(
     session: requests.Session,
     url: str,
@@ -296,72 +310,96 @@ def _fetch_once(
     deadline: float,
 ) -> FetchResult:
     started = time.monotonic()
-    current = url
-    redirects: list[str] = []
-    permanent = True
-    jar = RequestsCookieJar()  # cookies of this redirect chain, same origin only
+    chain = _RedirectChain(url)
+    headers = _request_headers(opts, etag, last_modified)
     while True:
-        headers = {
-            "User-Agent": opts.user_agent,
-            "Accept": _ACCEPT,
-            "Accept-Encoding": "gzip, deflate",
-        }
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        try:
-            response = _send(session, current, headers, jar, opts, deadline)
-        except FetchRefused as e:
-            if redirects and "redirect" not in e.message:
-                e.message = f"{e.message}; reached by a redirect to {current}"
-                e.args = (e.message,)
-            raise
+        response = _send_hop(session, chain, headers, opts, deadline)
         try:
             status = response.status_code
             if status in _REDIRECTS and response.headers.get("location"):
-                if len(redirects) >= opts.max_redirects:
-                    raise FetchError(
-                        url,
-                        f"too many redirects (more than {opts.max_redirects}); last hop {current}",
-                    )
-                target = _redirect_target(url, current, response.headers["location"])
-                if _origin(target) != _origin(current):
-                    jar.clear()  # cookies never cross origins
-                else:
-                    jar.update(response.cookies)
-                permanent = permanent and status in _PERMANENT
-                redirects.append(target)
-                current = target
+                _follow_redirect(url, chain, response, opts)
                 continue
             if status == 304:
                 return FetchResult(
-                    final_url=current,
+                    final_url=chain.current,
                     status=304,
                     headers=_lower_headers(response),
                     etag=response.headers.get("etag") or etag,
                     last_modified=response.headers.get("last-modified") or last_modified,
                     not_modified=True,
                     elapsed=time.monotonic() - started,
-                    redirects=tuple(redirects),
-                    permanent_redirect=bool(redirects) and permanent,
+                    redirects=tuple(chain.redirects),
+                    permanent_redirect=chain.permanent_redirect,
                 )
             if status < 200 or status >= 300:
-                raise _status_error(url, current, response, opts)
+                raise _status_error(url, chain.current, response, opts)
             body = _read_body(url, response, opts)
             return FetchResult(
-                final_url=current,
+                final_url=chain.current,
                 status=status,
                 body=body,
                 headers=_lower_headers(response),
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
                 elapsed=time.monotonic() - started,
-                redirects=tuple(redirects),
-                permanent_redirect=bool(redirects) and permanent,
+                redirects=tuple(chain.redirects),
+                permanent_redirect=chain.permanent_redirect,
             )
         finally:
             response.close()
+
+
+def _request_headers(
+    opts: FetchOptions, etag: str | None, last_modified: str | None
+) -> dict[str, str]:
+    """Every hop's headers: who we are, what we accept, and the validators we hold."""
+    headers = {
+        "User-Agent": opts.user_agent,
+        "Accept": _ACCEPT,
+        "Accept-Encoding": "gzip, deflate",
+    }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def _send_hop(
+    session: requests.Session,
+    chain: _RedirectChain,
+    headers: dict[str, str],
+    opts: FetchOptions,
+    deadline: float,
+) -> requests.Response:
+    """One request of the chain; a refusal reached by a redirect says which hop led there."""
+    try:
+        # A copy per hop, as each hop built its own before: requests may add to it.
+        return _send(session, chain.current, dict(headers), chain.jar, opts, deadline)
+    except FetchRefused as e:
+        if chain.redirects and "redirect" not in e.message:
+            e.message = f"{e.message}; reached by a redirect to {chain.current}"
+            e.args = (e.message,)
+        raise
+
+
+def _follow_redirect(
+    url: str, chain: _RedirectChain, response: requests.Response, opts: FetchOptions
+) -> None:
+    """Move the chain to the redirect's target, within the hop limit and cookie rules."""
+    if len(chain.redirects) >= opts.max_redirects:
+        raise FetchError(
+            url,
+            f"too many redirects (more than {opts.max_redirects}); last hop {chain.current}",
+        )
+    target = _redirect_target(url, chain.current, response.headers["location"])
+    if _origin(target) != _origin(chain.current):
+        chain.jar.clear()  # cookies never cross origins
+    else:
+        chain.jar.update(response.cookies)
+    chain.permanent = chain.permanent and response.status_code in _PERMANENT
+    chain.redirects.append(target)
+    chain.current = target
 
 
 def _send(

@@ -107,6 +107,12 @@ def html_to_text(fragment: str, base: str = "") -> HtmlText:
         fragment = fragment.replace("\r", " ").replace("\n", " ")
     if "<" not in fragment:  # the common plain-text case: no tokenizing at all
         return HtmlText(_collapse(_unescape(fragment)))
+    return _tokenized(fragment, base)
+
+
+def _tokenized(fragment: str, base: str) -> HtmlText:
+    """Walk the tags of a fragment with markup: keep text, drop non-text elements, break
+    lines at blocks, and note each anchor's text and href."""
     out: list[str] = []
     anchors: list[tuple[str, str]] = []
     href = ""  # the open anchor's href ("" when none, or not http(s))
@@ -127,13 +133,7 @@ def html_to_text(fragment: str, base: str = "") -> HtmlText:
         name = name.lower()
         closing = bool(match.group("end"))
         if name in _DROP and not closing:
-            if match.group("attrs").rstrip().endswith("/"):
-                continue
-            end = _end_tag(name).search(fragment, pos)
-            if end is not None:
-                pos = end.end()
-            elif name in _RAW_TEXT:
-                pos = len(fragment)
+            pos = _after_dropped(fragment, match, name, pos)
             continue
         if name == "a":
             if href:
@@ -145,6 +145,18 @@ def html_to_text(fragment: str, base: str = "") -> HtmlText:
     if href:
         anchors.append((_anchor_text(out, anchor_start), href))
     return HtmlText(_collapse(_unescape("".join(out))), _unique(anchors))
+
+
+def _after_dropped(fragment: str, match: re.Match[str], name: str, pos: int) -> int:
+    """Where reading resumes after the start tag of an element whose content is not text."""
+    if match.group("attrs").rstrip().endswith("/"):
+        return pos
+    end = _end_tag(name).search(fragment, pos)
+    if end is not None:
+        return end.end()
+    if name in _RAW_TEXT:
+        return len(fragment)
+    return pos
 
 
 @functools.lru_cache(maxsize=16)

@@ -97,12 +97,21 @@ def classify_address(address: IPAddress | str) -> str | None:
     if inner is not ip:
         reason = classify_address(inner)
         return f"{reason}, embedded in {_show(ip)}" if reason else None
+    return _special_use(ip) or _family_range(ip) or _scope(ip)
+
+
+def _special_use(ip: IPAddress) -> str | None:
     if ip in _METADATA:
         return "cloud metadata"
     if ip.is_unspecified:
         return "unspecified"
     if ip.is_multicast:
         return "multicast"
+    return None
+
+
+def _family_range(ip: IPAddress) -> str | None:
+    """Ranges that only one address family has, which the stdlib flags do not name."""
     if isinstance(ip, ipaddress.IPv4Address):
         if ip == ipaddress.IPv4Address("255.255.255.255"):
             return "broadcast"
@@ -112,6 +121,10 @@ def classify_address(address: IPAddress | str) -> str | None:
             return "benchmarking"
     elif ip in _NAT64_LOCAL:
         return "local NAT64"
+    return None
+
+
+def _scope(ip: IPAddress) -> str | None:
     if ip.is_loopback:
         return "loopback"
     if ip.is_link_local:

@@ -20,10 +20,11 @@ from __future__ import annotations
 import codecs
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from typing import Any
 
 import listparser
 
@@ -110,6 +111,17 @@ def read_opml_report(data: bytes) -> OpmlReadResult:
     Raises:
         OpmlError: empty, too big, hostile (entities/DTD), malformed, or not OPML at all.
     """
+    text = _decode(_checked_bytes(data))
+    result = _parse_outlines(text)
+    list_title = " ".join(str(result.get("meta", {}).get("title", "") or "").split())
+    feeds, skipped = _collect_feeds(result.get("feeds", []), "podcast" in list_title.lower())
+    if not feeds and not skipped and result.get("lists"):
+        raise OpmlError("this OPML file only links to other OPML lists; import those lists instead")
+    return OpmlReadResult(list_title, tuple(feeds), tuple(skipped), _defects(result))
+
+
+def _checked_bytes(data: bytes) -> bytes:
+    """The file's bytes, refused when empty, too big, or declaring a DTD or entities."""
     if not isinstance(data, bytes | bytearray):
         raise TypeError("read_opml() takes the file's bytes")
     data = bytes(data)
@@ -120,10 +132,14 @@ def read_opml_report(data: bytes) -> OpmlReadResult:
     problem = prolog_problem(data)
     if problem or re.search(rb"<!ENTITY", data, re.I):
         raise OpmlError(f"this OPML file was refused: {problem or 'it declares entities'}")
-    text = _decode(data)
+    return data
+
+
+def _parse_outlines(text: str) -> Mapping[str, Any]:
+    """listparser's reading of the file, refused when it is malformed or no OPML at all."""
     try:
         # Bytes, never str: listparser fetches a str that starts with "http".
-        result = listparser.parse(text.encode("utf-8"))
+        result: Mapping[str, Any] = listparser.parse(text.encode("utf-8"))
     except Exception as e:  # listparser 0.19/0.20 raise IndexError etc. on broken files
         raise OpmlError(f"this OPML file is malformed: {type(e).__name__}: {e}") from e
     head = text[:4096].lower()
@@ -132,17 +148,25 @@ def read_opml_report(data: bytes) -> OpmlReadResult:
             raise OpmlError("this is a feed, not an OPML list: add its URL as a feed instead")
         if "<opml" not in head:
             raise OpmlError("this is not an OPML file: no <opml> element found")
+    return result
+
+
+def _defects(result: Mapping[str, Any]) -> str:
     # listparser flags small defects (a bad dateModified...) as "bozo" and still reads
     # the outlines: keep them and pass the complaint on.
-    warning = ""
     if result.get("bozo"):
-        warning = f"the file has defects: {result.get('bozo_exception')}"
-    list_title = " ".join(str(result.get("meta", {}).get("title", "") or "").split())
-    podcast_list = "podcast" in list_title.lower()
+        return f"the file has defects: {result.get('bozo_exception')}"
+    return ""
+
+
+def _collect_feeds(
+    outlines: Iterable[Mapping[str, Any]], podcast_list: bool
+) -> tuple[list[OpmlFeed], list[tuple[str, str]]]:
+    """(feeds kept, (written URL, reason) skipped): invalid, repeated, or over the limit."""
     feeds: list[OpmlFeed] = []
     skipped: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for raw in result.get("feeds", []):
+    for raw in outlines:
         written = str(raw.get("url", "") or "").strip()
         try:
             url = validate_feed_url(written)
@@ -156,14 +180,17 @@ def read_opml_report(data: bytes) -> OpmlReadResult:
             skipped.append((written, f"more than {_MAX_FEEDS} feeds in one file"))
             continue
         seen.add(url)
-        categories = raw.get("categories") or [[]]
-        path = tuple(" ".join(str(c).split()) for c in categories[0] if str(c).strip())
-        podcast = podcast_list or any("podcast" in c.lower() for c in path)
-        title = " ".join(str(raw.get("title", "") or "").split())
-        feeds.append(OpmlFeed(url, title or url, path, "podcast" if podcast else ""))
-    if not feeds and not skipped and result.get("lists"):
-        raise OpmlError("this OPML file only links to other OPML lists; import those lists instead")
-    return OpmlReadResult(list_title, tuple(feeds), tuple(skipped), warning)
+        feeds.append(_feed_of(raw, url, podcast_list))
+    return feeds, skipped
+
+
+def _feed_of(raw: Mapping[str, Any], url: str, podcast_list: bool) -> OpmlFeed:
+    """One outline as a feed: its folder path, title, and whether it is a podcast."""
+    categories = raw.get("categories") or [[]]
+    path = tuple(" ".join(str(c).split()) for c in categories[0] if str(c).strip())
+    podcast = podcast_list or any("podcast" in c.lower() for c in path)
+    title = " ".join(str(raw.get("title", "") or "").split())
+    return OpmlFeed(url, title or url, path, "podcast" if podcast else "")
 
 
 def read_opml(data: bytes) -> list[OpmlFeed]:
@@ -203,4 +230,6 @@ def write_opml(
         name = feed.title or feed.url
         ET.SubElement(parent, "outline", type="rss", text=name, title=name, xmlUrl=feed.url)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # typeshed types tostring with a named encoding as Any; any encoding but "unicode" is bytes.
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document

@@ -197,29 +197,56 @@ def _normalise(result: Any, url: str, people: PodcastPeople, max_entries: int) -
     feed_link = http_url_or_empty(fd.get("link", ""), url)
     base = feed_link or url
     raw_entries = list(result.entries)
-    entry_people = _match_people(people, raw_entries)
     order = _newest_first_indices(raw_entries, max_entries)
+    entries = _unique_entries(raw_entries, order, base, people)
+    podcast = (
+        bool(people.channel)
+        or _has_itunes(fd)
+        or any(_is_media(e.enclosure) or e.itunes_duration_seconds for e in entries)
+    )
+    return ParsedFeed(
+        title=_text_field(fd, "title")[:MAX_TITLE_CHARS],
+        link=feed_link,
+        description=_text_field(fd, "subtitle")[:MAX_TEXT_CHARS],
+        kind_guess="podcast" if podcast else "blog",
+        entries=tuple(entries),
+        people=people.feed_people,
+        warning=_read_warning(result, len(entries), len(raw_entries) - len(order), max_entries),
+        version=str(result.get("version") or ""),
+        extra=_feed_extra(fd, result, base),
+    )
+
+
+def _unique_entries(
+    raw_entries: list[Any], order: list[int], base: str, people: PodcastPeople
+) -> list[ParsedEntry]:
+    """The readable entries in ``order``; of a guid repeated in one document, the first."""
+    entry_people = _match_people(people, raw_entries)
     entries: list[ParsedEntry] = []
-    podcast = bool(people.channel) or _has_itunes(fd)
     seen_guids: set[str] = set()
     for i in order:
         entry = _entry(raw_entries[i], base, people.for_item(entry_people.get(i)))
-        if entry is None:
-            continue
-        if entry.guid in seen_guids:  # a duplicate guid in one document: keep the first
+        if entry is None or entry.guid in seen_guids:
             continue
         seen_guids.add(entry.guid)
         entries.append(entry)
-        if not podcast and (_is_media(entry.enclosure) or entry.itunes_duration_seconds):
-            podcast = True
+    return entries
+
+
+def _read_warning(result: Any, kept: int, dropped: int, max_entries: int) -> str:
+    """What the reader should know: the parser's complaint, and entries over the limit."""
     warning = ""
     if result.get("bozo"):
-        warning = f"{_bozo_text(result)}; {len(entries)} entries read anyway"
-    dropped = len(raw_entries) - len(order)
+        warning = f"{_bozo_text(result)}; {kept} entries read anyway"
     if dropped > 0:
         note = f"{dropped} older entries skipped (more than {max_entries})"
         warning = f"{warning}; {note}" if warning else note
-    extra = {
+    return warning
+
+
+def _feed_extra(fd: Mapping[str, Any], result: Any, base: str) -> dict[str, str]:
+    """Feed-level facts worth keeping (language, encoding, generator, image, iTunes author)."""
+    return {
         k: str(v)[:500]
         for k, v in (
             ("language", fd.get("language")),
@@ -230,17 +257,6 @@ def _normalise(result: Any, url: str, people: PodcastPeople, max_entries: int) -
         )
         if v
     }
-    return ParsedFeed(
-        title=_text_field(fd, "title")[:MAX_TITLE_CHARS],
-        link=feed_link,
-        description=_text_field(fd, "subtitle")[:MAX_TEXT_CHARS],
-        kind_guess="podcast" if podcast else "blog",
-        entries=tuple(entries),
-        people=people.feed_people,
-        warning=warning,
-        version=str(result.get("version") or ""),
-        extra=extra,
-    )
 
 
 def _has_itunes(fd: Mapping[str, Any]) -> bool:
@@ -284,11 +300,11 @@ def _match_people(people: PodcastPeople, entries: list[Any]) -> dict[int, ItemPe
     ):
         return by_index
     matched: dict[int, ItemPeople] = {}
-    ids = {}
-    links = {}
-    for i, e in enumerate(entries):
-        ids.setdefault(str(e.get("id", "")).strip(), i)
-        links.setdefault(str(e.get("link", "")).strip(), i)
+    ids: dict[str, int] = {}
+    links: dict[str, int] = {}
+    for index, e in enumerate(entries):
+        ids.setdefault(str(e.get("id", "")).strip(), index)
+        links.setdefault(str(e.get("link", "")).strip(), index)
     for item in people.items:
         i = ids.get(item.guid) if item.guid else None
         if i is None and item.link:
@@ -332,7 +348,7 @@ def _published(entry: Mapping[str, Any]) -> datetime | None:
         t = entry.get(key)
         if t:
             try:
-                return datetime(*t[:6], tzinfo=UTC)  # feedparser gives UTC struct_time
+                return datetime(*t[:6]).replace(tzinfo=UTC)  # feedparser gives UTC struct_time
             except (TypeError, ValueError, OverflowError):
                 continue
     return None
@@ -396,12 +412,54 @@ def _dedupe(values: list[str], limit: int = _MAX_LIST) -> tuple[str, ...]:
 def _entry(
     raw: Mapping[str, Any], feed_base: str, people: tuple[Person, ...]
 ) -> ParsedEntry | None:
+    link = _entry_link(raw, feed_base)
+    title = _text_field(raw, "title")[:MAX_TITLE_CHARS]
+    summary_text, content_text, anchors = _entry_texts(raw, link or feed_base)
+    published = _published(raw)
+    duration = parse_duration(raw.get("itunes_duration"))
+    enclosure = _enclosure(raw, link or feed_base, duration)
+    guid = _guid(raw, link, title, published, enclosure, summary_text or content_text)
+    if guid is None:
+        return None
+    # After the guid: a guid-less entry's id hashes its text, and must not change
+    # because the subtitle is now part of it.
+    summary_text = _with_subtitle(_text_field(raw, "subtitle"), summary_text, content_text)
+    entry = ParsedEntry(
+        guid=guid,
+        title=title,
+        link=link,
+        published=published,
+        authors=_authors(raw),
+        summary_text=summary_text[:MAX_TEXT_CHARS],
+        content_text=content_text[:MAX_TEXT_CHARS],
+        links=_dedupe([href for _, href in anchors], limit=1000),
+        anchors=anchors,
+        categories=_categories(raw),
+        enclosure=enclosure,
+        itunes_episode=_short_field(raw, "itunes_episode"),
+        itunes_season=_short_field(raw, "itunes_season"),
+        itunes_episode_type=_short_field(raw, "itunes_episodetype").lower(),
+        itunes_duration_seconds=duration,
+        people=people,
+    )
+    # Frozen, but not yet shared with anyone: set the digest of the finished fields
+    # instead of building the 19-field object twice (dataclasses.replace), 10k times.
+    object.__setattr__(entry, "content_hash", _content_hash(entry))
+    return entry
+
+
+def _entry_link(raw: Mapping[str, Any], feed_base: str) -> str:
+    """The entry's web address, or empty when it has none we can use."""
     link = http_url_or_empty(raw.get("link", ""), feed_base)
     raw_link = str(raw.get("link", "") or "")
     if raw_link == raw.get("id") and raw.get("guidislink") and not raw_link.startswith("http"):
-        link = ""  # feedparser copied a relative guid into link: it is no URL of ours
-    base = link or feed_base
-    title = _text_field(raw, "title")[:MAX_TITLE_CHARS]
+        return ""  # feedparser copied a relative guid into link: it is no URL of ours
+    return link
+
+
+def _entry_texts(raw: Mapping[str, Any], base: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """(summary text, content text, anchors) with feedparser's copies of one into the other
+    removed, so the same words are neither parsed nor stored twice."""
     raw_contents = [c for c in raw.get("content") or () if c.get("value")]
     raw_summary = str(raw.get("summary", "") or "")
     if any(c.get("value") == raw_summary for c in raw_contents):
@@ -421,10 +479,11 @@ def _entry(
     if summary_text and summary_text == content_text:
         summary_text = ""  # feedparser copies content into summary when one is missing
     anchors = _dedupe_pairs([*summary.anchors, *(a for c in contents for a in c.anchors)])
-    published = _published(raw)
-    duration = parse_duration(raw.get("itunes_duration"))
-    enclosure = _enclosure(raw, base, duration)
-    authors = _dedupe(
+    return summary_text, content_text, anchors
+
+
+def _authors(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    return _dedupe(
         [
             _name_text(str(a.get("name") or a.get("email") or ""))[:200]
             for a in (raw.get("authors") or ())
@@ -432,41 +491,21 @@ def _entry(
         ]
         or [_name_text(str(raw.get("author", "") or ""))[:200]]
     )
-    categories = _dedupe(
+
+
+def _categories(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    return _dedupe(
         [
             _name_text(str(t.get("term") or t.get("label") or ""))[:200]
             for t in (raw.get("tags") or ())
             if isinstance(t, Mapping)
         ]
     )
-    guid = _guid(raw, link, title, published, enclosure, summary_text or content_text)
-    if guid is None:
-        return None
-    # After the guid: a guid-less entry's id hashes its text, and must not change
-    # because the subtitle is now part of it.
-    summary_text = _with_subtitle(_text_field(raw, "subtitle"), summary_text, content_text)
-    entry = ParsedEntry(
-        guid=guid,
-        title=title,
-        link=link,
-        published=published,
-        authors=authors,
-        summary_text=summary_text[:MAX_TEXT_CHARS],
-        content_text=content_text[:MAX_TEXT_CHARS],
-        links=_dedupe([href for _, href in anchors], limit=1000),
-        anchors=anchors,
-        categories=categories,
-        enclosure=enclosure,
-        itunes_episode=str(raw.get("itunes_episode", "") or "").strip()[:20],
-        itunes_season=str(raw.get("itunes_season", "") or "").strip()[:20],
-        itunes_episode_type=str(raw.get("itunes_episodetype", "") or "").strip().lower()[:20],
-        itunes_duration_seconds=duration,
-        people=people,
-    )
-    # Frozen, but not yet shared with anyone: set the digest of the finished fields
-    # instead of building the 19-field object twice (dataclasses.replace), 10k times.
-    object.__setattr__(entry, "content_hash", _content_hash(entry))
-    return entry
+
+
+def _short_field(raw: Mapping[str, Any], key: str) -> str:
+    """A short iTunes field (episode, season, type) as trimmed text of at most 20 characters."""
+    return str(raw.get(key, "") or "").strip()[:20]
 
 
 _ELLIPSES = ("...", "…")

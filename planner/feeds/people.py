@@ -245,7 +245,7 @@ def _read_people_loosely(body: bytes) -> PodcastPeople:
     )
 
     def persons_in(chunk: str) -> tuple[Person, ...]:
-        found = []
+        found: list[Person] = []
         for attrs, inner in person.findall(chunk):
             attr = dict(
                 (k, html.unescape(v))

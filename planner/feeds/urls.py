@@ -130,13 +130,7 @@ def http_url_or_empty(value: object, base: str = "") -> str:
         return ""
     if _PLAIN_HTTP.match(value):  # the common case, a clean absolute URL: no parsing
         return value
-    # Browsers drop leading/trailing C0+space and every tab/CR/LF; do the same first so
-    # the scheme we check is the scheme a browser would see.
-    text = value.strip(_C0_AND_SPACE)
-    if "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\t", "").replace("\n", "").replace("\r", "")
-    if " " in text:  # what a browser would send for an unencoded space
-        text = text.replace(" ", "%20")
+    text = _as_a_browser_reads_it(value)
     if not text or len(text) > MAX_URL_LENGTH:
         return ""
     if base and not text.lower().startswith(("http://", "https://")):
@@ -144,13 +138,27 @@ def http_url_or_empty(value: object, base: str = "") -> str:
             text = urljoin(base, text)
         except ValueError:
             return ""
+    return text if _is_clean_http(text) else ""
+
+
+def _as_a_browser_reads_it(value: str) -> str:
+    """Browsers drop leading/trailing C0+space and every tab/CR/LF; do the same first so
+    the scheme we check is the scheme a browser would see."""
+    text = value.strip(_C0_AND_SPACE)
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\t", "").replace("\n", "").replace("\r", "")
+    if " " in text:  # what a browser would send for an unencoded space
+        text = text.replace(" ", "%20")
+    return text
+
+
+def _is_clean_http(text: str) -> bool:
+    """An absolute http(s) URL with a host, no credentials and no control characters."""
     low = text[:8].lower()
     if not (low.startswith("http://") or low.startswith("https://")):
-        return ""
+        return False
     try:
         parts = urlsplit(text)
     except ValueError:
-        return ""
-    if not parts.netloc or "@" in parts.netloc or _CONTROL.search(text):
-        return ""
-    return text
+        return False
+    return bool(parts.netloc) and "@" not in parts.netloc and not _CONTROL.search(text)

@@ -73,7 +73,8 @@ def plan_events(ws: Workspace, *, include_done: bool = False) -> list[CalendarEv
             .order_by(PlannedGiveRow.due_date, PlannedGiveRow.id)
         )
         for g in gives:
-            if not include_done and g.status not in OPEN_GIVES:
+            # The query leaves out undated gives; the check says so to the type checker.
+            if g.due_date is None or (not include_done and g.status not in OPEN_GIVES):
                 continue
             who = names.get(g.contact_id, "?") if g.contact_id is not None else AUDIENCE
             status = "" if g.status == GiveStatus.PLANNED else f"Status: {g.status}"

@@ -192,7 +192,7 @@ def _model_settings_problem(text_value: Any) -> str | None:
 
 def rules_for(table: Table, column: Any) -> list[Rule]:
     """The rules a restored cell of ``column`` must pass (beyond its type)."""
-    rules = [_date] if isinstance(column.type, Date) else []
+    rules: list[Rule] = [_date] if isinstance(column.type, Date) else []
     if rule := VALUE_RULES.get((table.name, column.name)):
         rules.append(rule)
     return rules

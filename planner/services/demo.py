@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -87,138 +88,185 @@ def load(ws: Workspace, *, reset: bool = False, directory: Path = DEMO_DIR) -> s
 
 def _load(ws: Workspace, *, reset: bool, directory: Path, only_if_empty: bool) -> str | None:
     today = ws.today()
-    try:
-        profile = json.loads((directory / "profile.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise InvalidInput(f"demo profile unreadable: {error}") from None
+    profile = _read_profile(directory)
     with ws.write() as s:
-        # The emptiness check belongs inside the writing transaction, under the setup
-        # lock: checked before it, two processes starting together both saw an empty
-        # database and the second failed on "UNIQUE constraint failed: profile.id".
-        hold_setup_lock(s.connection())
-        if not reset and not _is_empty(s):
-            if only_if_empty:
-                return None
-            raise Conflict(
-                "the database already holds data; use 'planner demo --reset' to "
-                "replace it with the demo (this deletes everything)"
-            )
-        if reset:
-            wipe(s)
-            s.flush()
-        s.add(SettingRow(key="model", value=settings_to_dict(Settings())))
-        s.add(
-            ProfileRow(
-                id=1,
-                name=profile.get("name", ""),
-                brand=profile.get("brand", ""),
-                email=profile.get("email", ""),
-                domains=profile.get("domains", []),
-                handles=profile.get("handles", []),
-                aliases=profile.get("aliases", []),
-                reach=profile.get("reach"),
-            )
-        )
-        s.flush()
-        for row in _rows("contacts.csv", directory):
-            contacts_service.add(
-                ws,
-                contacts_service.ContactInput(
-                    name=row["name"],
-                    tier=row.get("tier") or "network",
-                    reach=row.get("reach"),
-                    email=row.get("email", ""),
-                    aliases=row.get("aliases", ""),
-                    domains=row.get("domains", ""),
-                    handles=row.get("handles", ""),
-                    tags=row.get("tags", ""),
-                    notes=row.get("notes", ""),
-                ),
-                session=s,
-                source="demo",
-            )
-        n_interactions = 0
-        for row in _rows("interactions.csv", directory):
-            ledger_service.add(
-                ws,
-                ledger_service.LedgerInput(
-                    contact=row.get("contact") or None,
-                    direction=row["direction"],
-                    kind=row["kind"],
-                    occurred_on=today - timedelta(days=_int(row["days_ago"])),
-                    magnitude=row.get("magnitude") or 1.0,
-                    note=row.get("note", ""),
-                    title=row.get("title", ""),
-                    link=row.get("link", ""),
-                    source="demo",
-                ),
-                session=s,
-            )
-            n_interactions += 1
+        if not _claim_database(s, reset=reset, only_if_empty=only_if_empty):
+            return None
+        _add_settings_and_profile(s, profile)
+        _add_contacts(ws, s, directory)
+        n_interactions = _add_interactions(ws, s, directory, today)
         now = ws.now()
-        settings = ws.settings(s)
-        for row in _rows("asks.csv", directory):
-            contact = _contact(s, row.get("contact", ""))
-            kind = row["kind"]
-            s.add(
-                AskRow(
-                    contact_id=contact.id if contact else None,
-                    kind=kind,
-                    cost=validate.number(row.get("cost"), "cost", default=settings.ask_cost(kind)),
-                    target_date=today + timedelta(days=_int(row["target_in_days"], 30)),
-                    priority=_int(row.get("priority", ""), 2),
-                    status=row.get("status") or "idea",
-                    title=row.get("title", ""),
-                    note=row.get("note", ""),
-                    created_at=now,
-                )
-            )
-        for row in _rows("gives.csv", directory):
-            contact = _contact(s, row.get("contact", ""))
-            s.add(
-                PlannedGiveRow(
-                    contact_id=contact.id if contact else None,
-                    kind=row["kind"],
-                    title=row.get("title", ""),
-                    due_date=today + timedelta(days=_int(row["due_in_days"])),
-                    channel=row.get("channel", ""),
-                    status=row.get("status") or "idea",
-                    note=row.get("note", ""),
-                    created_at=now,
-                )
-            )
-        for row in _rows("requests.csv", directory):
-            contact = _contact(s, row["contact"])
-            if contact is None:
-                raise InvalidInput(f"demo request names unknown contact {row['contact']!r}")
-            s.add(
-                RequestRow(
-                    contact_id=contact.id,
-                    kind=row["kind"],
-                    received_on=today - timedelta(days=_int(row["days_ago"])),
-                    status=row.get("status") or "open",
-                    title=row.get("title", ""),
-                    note=row.get("note", ""),
-                    created_at=now,
-                )
-            )
-        for row in _rows("feeds.csv", directory):
-            owner = row.get("owner") or "industry"
-            contact = None if owner in ("me", "industry") else _contact(s, owner)
-            path = (directory / "feeds" / row["path"]).resolve()
-            s.add(
-                FeedRow(
-                    url=path.as_uri(),
-                    kind=row.get("kind") or "blog",
-                    owner="contact" if contact else owner,
-                    contact_id=contact.id if contact else None,
-                    title=row.get("title", ""),
-                    error_count=0,
-                    created_at=now,
-                )
-            )
+        _add_asks(ws, s, directory, today, now)
+        _add_gives(s, directory, today, now)
+        _add_requests(s, directory, today, now)
+        _add_feeds(s, directory, now)
         n_contacts = s.scalar(select(func.count()).select_from(ContactRow))
     return f"{n_contacts} contacts, {n_interactions} interactions"
+
+
+def _read_profile(directory: Path) -> dict[str, Any]:
+    try:
+        profile: dict[str, Any] = json.loads(
+            (directory / "profile.json").read_text(encoding="utf-8")
+        )
+    except (OSError, ValueError) as error:
+        raise InvalidInput(f"demo profile unreadable: {error}") from None
+    return profile
+
+
+def _claim_database(s: Session, *, reset: bool, only_if_empty: bool) -> bool:
+    """Make the database ready for the demo; False when it holds data and ``only_if_empty``.
+
+    The emptiness check belongs inside the writing transaction, under the setup lock:
+    checked before it, two processes starting together both saw an empty database and the
+    second failed on "UNIQUE constraint failed: profile.id".
+    """
+    hold_setup_lock(s.connection())
+    if not reset and not _is_empty(s):
+        if only_if_empty:
+            return False
+        raise Conflict(
+            "the database already holds data; use 'planner demo --reset' to "
+            "replace it with the demo (this deletes everything)"
+        )
+    if reset:
+        wipe(s)
+        s.flush()
+    return True
+
+
+def _add_settings_and_profile(s: Session, profile: dict[str, Any]) -> None:
+    s.add(SettingRow(key="model", value=settings_to_dict(Settings())))
+    s.add(
+        ProfileRow(
+            id=1,
+            name=profile.get("name", ""),
+            brand=profile.get("brand", ""),
+            email=profile.get("email", ""),
+            domains=profile.get("domains", []),
+            handles=profile.get("handles", []),
+            aliases=profile.get("aliases", []),
+            reach=profile.get("reach"),
+        )
+    )
+    s.flush()
+
+
+def _add_contacts(ws: Workspace, s: Session, directory: Path) -> None:
+    for row in _rows("contacts.csv", directory):
+        contacts_service.add(
+            ws,
+            contacts_service.ContactInput(
+                name=row["name"],
+                tier=row.get("tier") or "network",
+                reach=row.get("reach"),
+                email=row.get("email", ""),
+                aliases=row.get("aliases", ""),
+                domains=row.get("domains", ""),
+                handles=row.get("handles", ""),
+                tags=row.get("tags", ""),
+                notes=row.get("notes", ""),
+            ),
+            session=s,
+            source="demo",
+        )
+
+
+def _add_interactions(ws: Workspace, s: Session, directory: Path, today: date) -> int:
+    """The demo ledger; returns how many rows it added."""
+    count = 0
+    for row in _rows("interactions.csv", directory):
+        ledger_service.add(
+            ws,
+            ledger_service.LedgerInput(
+                contact=row.get("contact") or None,
+                direction=row["direction"],
+                kind=row["kind"],
+                occurred_on=today - timedelta(days=_int(row["days_ago"])),
+                magnitude=row.get("magnitude") or 1.0,
+                note=row.get("note", ""),
+                title=row.get("title", ""),
+                link=row.get("link", ""),
+                source="demo",
+            ),
+            session=s,
+        )
+        count += 1
+    return count
+
+
+def _add_asks(ws: Workspace, s: Session, directory: Path, today: date, now: datetime) -> None:
+    settings = ws.settings(s)
+    for row in _rows("asks.csv", directory):
+        contact = _contact(s, row.get("contact", ""))
+        kind = row["kind"]
+        s.add(
+            AskRow(
+                contact_id=contact.id if contact else None,
+                kind=kind,
+                cost=validate.number(row.get("cost"), "cost", default=settings.ask_cost(kind)),
+                target_date=today + timedelta(days=_int(row["target_in_days"], 30)),
+                priority=_int(row.get("priority", ""), 2),
+                status=row.get("status") or "idea",
+                title=row.get("title", ""),
+                note=row.get("note", ""),
+                created_at=now,
+            )
+        )
+
+
+def _add_gives(s: Session, directory: Path, today: date, now: datetime) -> None:
+    for row in _rows("gives.csv", directory):
+        contact = _contact(s, row.get("contact", ""))
+        s.add(
+            PlannedGiveRow(
+                contact_id=contact.id if contact else None,
+                kind=row["kind"],
+                title=row.get("title", ""),
+                due_date=today + timedelta(days=_int(row["due_in_days"])),
+                channel=row.get("channel", ""),
+                status=row.get("status") or "idea",
+                note=row.get("note", ""),
+                created_at=now,
+            )
+        )
+
+
+def _add_requests(s: Session, directory: Path, today: date, now: datetime) -> None:
+    for row in _rows("requests.csv", directory):
+        contact = _contact(s, row["contact"])
+        if contact is None:
+            raise InvalidInput(f"demo request names unknown contact {row['contact']!r}")
+        s.add(
+            RequestRow(
+                contact_id=contact.id,
+                kind=row["kind"],
+                received_on=today - timedelta(days=_int(row["days_ago"])),
+                status=row.get("status") or "open",
+                title=row.get("title", ""),
+                note=row.get("note", ""),
+                created_at=now,
+            )
+        )
+
+
+def _add_feeds(s: Session, directory: Path, now: datetime) -> None:
+    """The demo's feeds are files in data/demo/feeds, read through file:// URLs."""
+    for row in _rows("feeds.csv", directory):
+        owner = row.get("owner") or "industry"
+        contact = None if owner in ("me", "industry") else _contact(s, owner)
+        path = (directory / "feeds" / row["path"]).resolve()
+        s.add(
+            FeedRow(
+                url=path.as_uri(),
+                kind=row.get("kind") or "blog",
+                owner="contact" if contact else owner,
+                contact_id=contact.id if contact else None,
+                title=row.get("title", ""),
+                error_count=0,
+                created_at=now,
+            )
+        )
 
 
 def _contact(session: Session, name: str) -> ContactRow | None:

@@ -31,9 +31,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import RowMapping, Table, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from planner.domain import goodwill
@@ -55,7 +55,7 @@ from planner.services import contacts as contacts_service
 from planner.services import import_batches
 from planner.services.valuation import base_of, recompute
 from planner.services.workspace import Workspace
-from planner.storage.schema import ContactRow, InteractionRow, UndoRow
+from planner.storage.schema import Base, ContactRow, InteractionRow, UndoRow
 
 OnDuplicate = Literal["skip", "update"]
 UNDO_ACTIONS = ("import_contacts", "import_ledger")
@@ -120,7 +120,10 @@ class ImportResult:
         return "\n".join(lines)
 
 
-def _result(kind: str, report: ImportReport[object], dry_run: bool) -> ImportResult:
+_Row = TypeVar("_Row")
+
+
+def _result(kind: str, report: ImportReport[_Row], dry_run: bool) -> ImportResult:
     return ImportResult(
         kind=kind,
         dry_run=dry_run,
@@ -266,7 +269,7 @@ def import_contacts(
             contact another writer added while the import ran); nothing is then changed.
     """
     report = parse_contacts_csv(data, limits=limits)
-    result = _result("contacts", report, dry_run)  # type: ignore[arg-type]
+    result = _result("contacts", report, dry_run)
     if not report.ok:
         return result
     with ws.read() as s:  # a read: a dry run never takes the write lock
@@ -338,6 +341,7 @@ def _plan_contacts(
 
 
 def _keys_of(values: dict[str, object], archived: bool) -> _Keys:
+    # values comes from a checked import row, so these three fields hold text and lists.
     return _Keys.of(values["name"], values["email"], values["domains"], archived)  # type: ignore[arg-type]
 
 
@@ -419,6 +423,23 @@ def _write_contact_batch(
     ws: Workspace, s: Session, ops: Sequence[_ContactOp], undo_id: int, touched: set[int]
 ) -> None:
     now = ws.now()
+    _insert_new_contacts(s, [op for op in ops if op.target is None], undo_id, now)
+    # Later rows win, as they did one update at a time; every update sets every field.
+    updates = {op.target: op for op in ops if op.target is not None}
+    if updates:
+        _update_matched_contacts(ws, s, updates, undo_id, touched, now)
+
+
+def _core_table(row_class: type[Base]) -> Table:
+    """A mapped class's table, for Core bulk inserts (no ORM bookkeeping per row)."""
+    table = row_class.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def _insert_new_contacts(
+    s: Session, ops: Sequence[_ContactOp], undo_id: int, now: datetime
+) -> None:
     new = [
         {
             **op.values,
@@ -429,14 +450,13 @@ def _write_contact_batch(
             "source": "import",
         }
         for op in ops
-        if op.target is None
     ]
     if new:
-        s.execute(ContactRow.__table__.insert(), new)  # Core: no ORM bookkeeping per row
-    # Later rows win, as they did one update at a time; every update sets every field.
-    updates = {op.target: op for op in ops if op.target is not None}
-    if not updates:
-        return
+        s.execute(_core_table(ContactRow).insert(), new)
+
+
+def _current_fields(s: Session, updates: dict[int, _ContactOp]) -> dict[int, RowMapping]:
+    """The stored fields of the contacts an import updates; refuses one removed meanwhile."""
     columns = [getattr(ContactRow, f) for f in ("id", *_SNAPSHOT_FIELDS)]
     current = {
         r.id: r._mapping
@@ -448,6 +468,19 @@ def _write_contact_batch(
                 f"line {op.row.line}: the contact it updates was removed while the import "
                 "ran; run the import again"
             )
+    return current
+
+
+def _update_matched_contacts(
+    ws: Workspace,
+    s: Session,
+    updates: dict[int, _ContactOp],
+    undo_id: int,
+    touched: set[int],
+    now: datetime,
+) -> None:
+    """Update the matched contacts, keeping each one's first snapshot for the undo."""
+    current = _current_fields(s, updates)
     previous = {
         str(cid): {f: current[cid][f] for f in _SNAPSHOT_FIELDS}
         for cid in updates
@@ -488,7 +521,7 @@ def import_ledger(
     with ws.read() as s:
         ids = _contact_ids(s)
     report = parse_ledger_csv(data, known_contacts=set(ids), limits=limits)
-    result = _result("ledger", report, dry_run)  # type: ignore[arg-type]
+    result = _result("ledger", report, dry_run)
     if not report.ok:
         return result
     ops: list[tuple[LedgerImportRow, int | None]] = []
@@ -544,7 +577,7 @@ def _write_ledger_batch(
         chunk = wanted[start : start + 10_000]
         reach.update(
             s.execute(select(ContactRow.id, ContactRow.reach).where(ContactRow.id.in_(chunk))).all()
-        )  # type: ignore[arg-type]
+        )
     now = ws.now()
     half_life = settings.half_life_days
     values: list[dict[str, object]] = []
@@ -580,7 +613,7 @@ def _write_ledger_batch(
                 "created_at": now,
             }
         )
-    s.execute(InteractionRow.__table__.insert(), values)  # Core: no ORM bookkeeping
+    s.execute(_core_table(InteractionRow).insert(), values)  # Core: no ORM bookkeeping
 
 
 def last_import(ws: Workspace) -> UndoRow | None:

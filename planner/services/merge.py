@@ -207,12 +207,22 @@ def _resolve_collisions(
 
 
 def _fold_fields(keep: ContactRow, other: ContactRow) -> None:
+    """The survivor takes the other's names as aliases, its lists, and what it lacks."""
     names = [other.name, *(other.aliases or [])]
     aliases = [a for a in [*(keep.aliases or []), *names] if a.lower() != keep.name.lower()]
     keep.aliases = validate.many(aliases)
-    keep.domains = validate.many([*(keep.domains or []), *(other.domains or [])])
-    keep.handles = validate.many([*(keep.handles or []), *(other.handles or [])])
-    keep.tags = validate.many([*(keep.tags or []), *(other.tags or [])])
+    keep.domains = _union(keep.domains, other.domains)
+    keep.handles = _union(keep.handles, other.handles)
+    keep.tags = _union(keep.tags, other.tags)
+    _fill_gaps(keep, other)
+
+
+def _union(ours: list[str] | None, theirs: list[str] | None) -> list[str]:
+    return validate.many([*(ours or []), *(theirs or [])])
+
+
+def _fill_gaps(keep: ContactRow, other: ContactRow) -> None:
+    """Email and reach only where the survivor has none; the other's notes appended once."""
     if not keep.email and other.email:
         keep.email = other.email
     if keep.reach is None and other.reach is not None:
@@ -257,38 +267,56 @@ def undo_last_merge(ws: Workspace) -> MergeUndo:
         if undo is None:
             raise NotFound("there is no merge to undo")
         payload = undo.payload
-        keep = s.get(ContactRow, payload["keep_id"])
-        other = s.get(ContactRow, payload["other_id"])
-        if keep is None or other is None:
-            raise Conflict("a contact of that merge was deleted since: it cannot be undone")
-        if other.merged_into_id != keep.id:
-            raise Conflict(f"{other.name} is no longer merged into {keep.name}")
-        for key, cls, column in MOVED:
-            ids = payload["moved"].get(key) or []
-            if ids:
-                col = getattr(cls, column)
-                s.execute(
-                    update(cls)
-                    .where(cls.id.in_(ids), col == keep.id)  # type: ignore[attr-defined]
-                    .values({column: other.id})
-                )
-        s.flush()
-        for data in payload["deleted"].get("interactions", []):
-            if s.get(InteractionRow, data["id"]) is None:
-                s.add(InteractionRow(**_load_values(InteractionRow, data)))
-        s.flush()
-        for data in payload["deleted"].get("detections", []):
-            if s.get(DetectionRow, data["id"]) is None:
-                values = _load_values(DetectionRow, data)
-                if (
-                    values.get("interaction_id")
-                    and s.get(InteractionRow, values["interaction_id"]) is None
-                ):
-                    values["interaction_id"] = None
-                s.add(DetectionRow(**values))
+        keep, other = _merged_pair(s, payload)
+        _move_back(s, payload["moved"], keep, other)
+        _put_back_deleted(s, payload["deleted"])
         for row, key in ((keep, "keep"), (other, "other")):
             for name, value in _load_values(ContactRow, payload[key]).items():
                 setattr(row, name, value)
         undo.undone_at = ws.now()
         s.flush()
         return MergeUndo(undo.id, undo.summary)
+
+
+def _merged_pair(s: Session, payload: dict[str, Any]) -> tuple[ContactRow, ContactRow]:
+    """The survivor and the merged contact, refused if either changed in a way undo cannot mend."""
+    keep = s.get(ContactRow, payload["keep_id"])
+    other = s.get(ContactRow, payload["other_id"])
+    if keep is None or other is None:
+        raise Conflict("a contact of that merge was deleted since: it cannot be undone")
+    if other.merged_into_id != keep.id:
+        raise Conflict(f"{other.name} is no longer merged into {keep.name}")
+    return keep, other
+
+
+def _move_back(
+    s: Session, moved: dict[str, list[int]], keep: ContactRow, other: ContactRow
+) -> None:
+    """Rows the merge moved to the survivor point at the merged contact again."""
+    for key, cls, column in MOVED:
+        ids = moved.get(key) or []
+        if ids:
+            col = getattr(cls, column)
+            s.execute(
+                update(cls)
+                .where(cls.id.in_(ids), col == keep.id)  # type: ignore[attr-defined]
+                .values({column: other.id})
+            )
+    s.flush()
+
+
+def _put_back_deleted(s: Session, deleted: dict[str, list[dict[str, Any]]]) -> None:
+    """Re-create the duplicate interactions and detections the merge deleted, unless present."""
+    for data in deleted.get("interactions", []):
+        if s.get(InteractionRow, data["id"]) is None:
+            s.add(InteractionRow(**_load_values(InteractionRow, data)))
+    s.flush()
+    for data in deleted.get("detections", []):
+        if s.get(DetectionRow, data["id"]) is None:
+            values = _load_values(DetectionRow, data)
+            if (
+                values.get("interaction_id")
+                and s.get(InteractionRow, values["interaction_id"]) is None
+            ):
+                values["interaction_id"] = None
+            s.add(DetectionRow(**values))

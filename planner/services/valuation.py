@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from planner.domain import goodwill
@@ -71,7 +71,7 @@ def recompute(
     if contact_ids is not None:
         ids = list(contact_ids)
         real = [i for i in ids if i is not None]
-        cond = InteractionRow.contact_id.in_(real)
+        cond: ColumnElement[bool] = InteractionRow.contact_id.in_(real)
         if None in ids:
             cond = cond | InteractionRow.contact_id.is_(None)
         query = query.where(cond)
@@ -83,7 +83,7 @@ def recompute(
             direction=direction,
             magnitude=magnitude,
             my_reach=my_reach,
-            their_reach=reach_by_contact.get(cid),
+            their_reach=reach_by_contact.get(cid) if cid is not None else None,
             settings=settings,
         )
         batch.append(
