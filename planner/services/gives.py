@@ -93,13 +93,13 @@ def _view(row: PlannedGiveRow, names: dict[int, str]) -> GiveView:
 
 def contact_names(session: Session) -> dict[int, str]:
     """Contact id → name, archived contacts included."""
-    return dict(session.execute(select(ContactRow.id, ContactRow.name)).all())  # type: ignore[arg-type]
+    return dict(session.execute(select(ContactRow.id, ContactRow.name)).all())
 
 
 def _clean(session: Session, data: GiveInput) -> dict[str, object]:
     contact = None
     if data.contact not in (None, ""):
-        contact = resolve(session, data.contact)  # type: ignore[arg-type]
+        contact = resolve(session, data.contact)
     return {
         "contact_id": contact.id if contact else None,
         "kind": validate.choice(data.kind, Kind, "kind").value,
