@@ -1,7 +1,7 @@
 """THREATS C5 as written: the import service is all-or-nothing, and duplicates are named.
 
 tests/outreach/test_outreach_csv.py proves the file checks (C1-C4) and
-tests/test_outreach_services.py the undo and the refusal of a clash found mid-commit. This
+tests/services/test_outreach_services.py the undo and the refusal of a clash found mid-commit. This
 runs the row's own example through the service the page and `planner contacts import` use.
 """
 

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from planner.services import Workspace, contacts, detections, feeds, ingest, shows
 from planner.services.contacts import ContactInput
-from tests.test_shows import DESCRIBED, HOST, cast_rss
+from tests.services.test_shows import DESCRIBED, HOST, cast_rss
 
 
 def _cast(ws: Workspace) -> int:

@@ -37,7 +37,7 @@ from planner.domain.model import (
 )
 from tests.conftest import TODAY
 
-DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "data" / "demo"
 FEEDS = DEMO / "feeds"
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 RESERVED_TLDS = (".example", ".test")

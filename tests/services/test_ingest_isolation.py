@@ -7,7 +7,7 @@ exits 0 and prints the failure. An entry with an impossible date (``<pubDate>`` 
 days after the fetch) is kept without its date and named in a warning on its feed.
 
 Feeds come from the loopback server of tests/feeds/httpserver.py, with the ``/doc/NAME``
-route of tests/test_ingest.py.
+route of tests/services/test_ingest.py.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from planner.services.detections import run as detection_run
 from planner.storage.schema import EntryRow, FeedRow
 from tests.conftest import TODAY, fixed_clock
 from tests.conftest import run_cli as cli
-from tests.test_ingest import Loopback, Servers, doc_servers, fresh_loopback
+from tests.services.test_ingest import Loopback, Servers, doc_servers, fresh_loopback
 
 #: The clock of every workspace here (tests.conftest): noon UTC of TODAY, stored naive.
 NOW = datetime(TODAY.year, TODAY.month, TODAY.day, 12)

@@ -99,7 +99,7 @@ def test_engines_opening_a_new_file_together_all_connect(tmp_path: Path) -> None
     """The first connection to a new file switches it to WAL, which needs the file to
     itself; when two connections try at once, SQLite fails one at once with "database is
     locked" (deadlock avoidance: no busy handler). That crashed one of four `planner init`
-    started together on a fresh database (tests/test_first_start.py). Here 12 engines
+    started together on a fresh database (tests/services/test_first_start.py). Here 12 engines
     connect at the same moment to each of 150 new files: before the fix about 1 round in
     12 had a failure; now every connection waits its turn."""
     failures: list[str] = []

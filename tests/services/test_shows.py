@@ -30,7 +30,7 @@ from planner.services.detections import DetectionView
 from planner.storage.schema import EntryRow, FeedRow, InteractionRow
 from tests.conftest import fixed_clock
 from tests.conftest import run_cli as run
-from tests.test_restore_values import rezip, set_cell, unzip
+from tests.services.test_restore_values import rezip, set_cell, unzip
 
 HOST = "Maria Lopez"
 GUESTS = [

@@ -15,7 +15,7 @@ from planner.domain.model import Direction, Kind
 from planner.services import Workspace, contacts, feeds, ingest, settings
 from planner.services.contacts import ContactInput
 from planner.storage.schema import InteractionRow
-from tests.test_ingest import Loopback, _servers, net  # noqa: F401 (the fixtures)
+from tests.services.test_ingest import Loopback, _servers, net  # noqa: F401 (the fixtures)
 
 BLOG = "https://linkedlist.example"
 
