@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from planner.domain import goodwill
 from planner.errors import InvalidInput
+from planner.files.csv_export import CONTACT_COLUMNS
 from planner.services import balances, plan_tables
 from planner.services.detections import detections_frame, suggestions_frame
 from planner.services.feeds import entries_frame, feeds_frame
@@ -95,19 +96,7 @@ def contacts_frame(ws: Workspace, **_: object) -> pd.DataFrame:
             }
             for r in s.scalars(select(ContactRow).order_by(ContactRow.id))
         ]
-    columns = [
-        "id",
-        "name",
-        "aliases",
-        "email",
-        "domains",
-        "handles",
-        "tier",
-        "reach",
-        "tags",
-        "notes",
-        "archived",
-    ]
+    columns = ["id", *CONTACT_COLUMNS, "archived"]
     return pd.DataFrame(rows, columns=columns).astype({"reach": "Int64"})
 
 
