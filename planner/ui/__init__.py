@@ -76,6 +76,12 @@ def run_action(action: Callable[[], Any], success: str = "") -> Any:
     return result
 
 
+def run_and_rerun(action: Callable[[], object], success: str = "") -> None:
+    """Run a service call; on success rerun so the page shows the new state."""
+    if run_action(action, success=success) is not None:
+        st.rerun()
+
+
 def auth_configured() -> bool:
     """True when .streamlit/secrets.toml has an [auth] section (OIDC login for a team)."""
     try:
