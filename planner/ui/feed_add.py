@@ -93,8 +93,9 @@ def _by_upload(ws: Workspace, owners: dict[str, str], owner_default: int) -> Non
         st.error("This file could not be read as a feed:", icon=":material/error:")
         st.text(outcome.message)
     elif outcome is not None:
+        n_new, n_updated = outcome.new, outcome.updated
         st.success(
-            f"Read: {outcome.new} new and {outcome.updated} updated entries.",
+            f"Read: {n_new} new and {n_updated} updated entries.",
             icon=":material/check_circle:",
         )
         if outcome.message:
@@ -114,8 +115,9 @@ def _by_opml(ws: Workspace, owners: dict[str, str]) -> None:
         assert opml_file is not None
         result = run_action(lambda: feeds.import_opml(ws, opml_file.getvalue(), owner=owner))
         if result is not None:
+            n_added = result.added
             st.success(
-                f"Added {result.added} feed(s). Refresh to read them.",
+                f"Added {n_added} feed(s). Refresh to read them.",
                 icon=":material/check_circle:",
             )
             if result.skipped:

@@ -60,8 +60,9 @@ def _whole(bound: float | None) -> int | None:
 def setting_inputs(current: Settings, group_name: str) -> dict[str, InputValue]:
     """Show one group's inputs (heading, then its columns); returns the values by key."""
     shown = group(group_name)
-    if shown.heading:
-        st.markdown(f"**{shown.heading}**")
+    heading = shown.heading  # the app's own words (the table), never feed text
+    if heading:
+        st.markdown(f"**{heading}**")
     fields = fields_of(group_name)
     columns = st.columns(shown.columns) if shown.columns else []
     entered: dict[str, InputValue] = {}
