@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from planner.errors import ErrorCode
-from planner.services import Workspace, feeds
+import pytest
+
+from planner.errors import Busy, ErrorCode
+from planner.services import Workspace, feeds, ingest
 from planner.services.feed_uploads import read_upload
 from tests.feeds.httpserver import PODCAST
 
@@ -36,3 +38,15 @@ def test_failure_codes_name_the_refusals() -> None:
     assert feeds.failure_code(private) == ErrorCode.PRIVATE_ADDRESS_REFUSED
     assert feeds.failure_code(never) == ErrorCode.ADDRESS_REFUSED
     assert feeds.failure_code("HTTP 404") is None and feeds.failure_code("") is None
+
+
+def test_a_new_upload_whose_reading_raises_leaves_no_feed(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise Busy("the database stayed locked")
+
+    monkeypatch.setattr(ingest, "ingest_bytes", broken)
+    with pytest.raises(Busy):
+        read_upload(ws, "cast.xml", PODCAST)
+    assert feeds.list_feeds(ws) == []
