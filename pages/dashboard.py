@@ -1,11 +1,9 @@
 """Dashboard: key figures, next moves, the balances of the top contacts, who owes whom."""
 
-from pathlib import Path
-
 import altair as alt
 import streamlit as st
 
-from planner.services import exports, plan, plan_tables
+from planner.services import balances, exports, plan, plan_tables
 from planner.ui import as_of_picker, download_csv, workspace
 
 #: Where each next-move action is done (draft:<template> goes to the outreach page).
@@ -14,7 +12,6 @@ MOVE_PAGES = {
     "open_ask": ("pages/asks.py", "Open the ask"),
     "review_tier": ("pages/contacts.py", "Review the tier"),
 }
-OUTREACH = Path(__file__).with_name("outreach.py")
 
 ws = workspace()
 st.title("Dashboard")
@@ -39,7 +36,7 @@ cols[1].metric(
 cols[2].metric("Goodwill received", f"{frame['received'].sum():.1f}")
 cols[3].metric(
     "I owe",
-    int((frame["balance"] < -0.5).sum()),
+    len(balances.i_owe_them(frame)),
     help="Contacts whose gives to me exceed mine by more than half a point",
 )
 cols[4].metric(
@@ -57,10 +54,7 @@ for i, mv in enumerate(moves[:8]):
     text_col.text(f"{mv.move.title}\n{mv.move.reason}")
     page, label = MOVE_PAGES.get(mv.move.action, ("", ""))
     if mv.template:
-        if OUTREACH.exists():
-            page, label = "pages/outreach.py", f"Draft ({mv.template})"
-        else:
-            action_col.text(f"Template: {mv.template}")
+        page, label = "pages/outreach.py", f"Draft ({mv.template})"
     if page and action_col.button(label, key=f"move_{i}"):
         if mv.template:
             st.session_state["outreach_template"] = mv.template
@@ -94,7 +88,7 @@ left, right = st.columns(2)
 with left:
     st.subheader("They owe me")
     st.caption("Highest balance first: goodwill I built up and may draw on.")
-    owed = frame[frame["balance"] > 0.5].sort_values("balance", ascending=False)
+    owed = balances.they_owe_me(frame)
     st.dataframe(
         owed[["contact", "tier", "balance", "trust", "reciprocity_ratio"]],
         hide_index=True,
@@ -103,7 +97,7 @@ with left:
 with right:
     st.subheader("I owe them")
     st.caption("They gave more than I returned: reciprocate before asking.")
-    owing = frame[frame["balance"] < -0.5].sort_values("balance")
+    owing = balances.i_owe_them(frame)
     st.dataframe(
         owing[["contact", "tier", "balance", "trust", "reciprocity_ratio"]],
         hide_index=True,

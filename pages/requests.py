@@ -1,7 +1,5 @@
 """Requests: what contacts ask of me, and whether to say yes, later or no."""
 
-from pathlib import Path
-
 import streamlit as st
 
 from planner.domain.model import Kind, RequestStatus
@@ -13,7 +11,6 @@ ws = workspace()
 st.title("Requests")
 today = ws.today()
 KINDS = [k.value for k in Kind]
-OUTREACH = Path(__file__).with_name("outreach.py")
 
 snap = plan.snapshot(ws)
 people = sorted((c for c in snap.contacts.values() if not c.archived), key=lambda c: c.name.lower())
@@ -132,11 +129,8 @@ if (
 ):
     st.rerun()
 
-if decision.template == "decline_request" or view.request.status == RequestStatus.DECLINED:
-    if OUTREACH.exists():
-        if st.button("Draft the graceful decline", key="request_draft_decline"):
-            st.session_state["outreach_template"] = "decline_request"
-            st.session_state["outreach_contact_id"] = view.request.contact_id
-            st.switch_page("pages/outreach.py")
-    else:
-        st.caption("Say no kindly with the decline_request outreach template.")
+declining = decision.template == "decline_request" or view.request.status == RequestStatus.DECLINED
+if declining and st.button("Draft the graceful decline", key="request_draft_decline"):
+    st.session_state["outreach_template"] = "decline_request"
+    st.session_state["outreach_contact_id"] = view.request.contact_id
+    st.switch_page("pages/outreach.py")

@@ -5,11 +5,12 @@ Everything here comes from feeds, so it is shown with st.text / dataframes only;
 words are marked «like this» in the evidence, as text.
 """
 
-import pandas as pd
 import streamlit as st
 
-from planner.services import contacts, detections
-from planner.ui import download_csv, plain, run_action, safe_link, workspace
+from planner.services import detections
+from planner.ui import download_csv, plain, run_action, run_and_rerun, safe_link, workspace
+from planner.ui.detection_table import DECIDED_COLUMNS, REVIEW_COLUMNS, detection_table
+from planner.ui.guest_suggestions import suggestions_section
 
 ws = workspace()
 st.title("Review")
@@ -29,50 +30,11 @@ context = totals.context
 st.caption(f"{context} context detection(s) from industry feeds: shown on contacts, not counted.")
 
 
-def _act(action, success: str = "") -> None:
-    """Run a service call; on success rerun so the page shows the new state."""
-    if run_action(action, success=success) is not None:
-        st.rerun()
-
-
+_act = run_and_rerun
 GROUPS = {
     "gave": ("Gives found in my feeds", "review_gave"),
     "received": ("Goodwill received: contacts' feeds that name me", "review_received"),
 }
-
-
-def _table(items: list[detections.DetectionView]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "select": False,
-                "id": d.id,
-                "date": d.published,
-                "entry": d.entry_title,
-                "feed": d.feed_title,
-                "contact": d.contact,
-                "role": d.role,
-                "kind": d.kind,
-                "confidence": round(d.confidence, 2),
-                "evidence": d.marked_snippet,
-                "link": safe_link(d.entry_link),
-            }
-            for d in items
-        ],
-        columns=[
-            "select",
-            "id",
-            "date",
-            "entry",
-            "feed",
-            "contact",
-            "role",
-            "kind",
-            "confidence",
-            "evidence",
-            "link",
-        ],
-    )
 
 
 queue = detections.review_queue(ws)
@@ -86,7 +48,7 @@ for direction, (label, key) in GROUPS.items():
         continue
     n_items = len(items)
     st.markdown(f"**{label}** ({n_items})")
-    table = _table(items)
+    table = detection_table(items, REVIEW_COLUMNS)
     edited = st.data_editor(
         table,
         key=key,
@@ -144,77 +106,13 @@ if queue:
         if c2.button("Dismiss", key="review_one_dismiss", icon=":material/close:"):
             _act(lambda: detections.dismiss(ws, [current.id]), success="Dismissed")
 
-st.subheader("Suggested new contacts")
-suggestions = detections.list_suggestions(ws)
-if not suggestions:
-    st.caption("No guest suggestions: every guest found in your episodes is a contact.")
-people = {c.id: c.name for c in contacts.list_contacts(ws)}
-for g in suggestions:
-    with st.container(border=True):
-        site = g.site
-        st.text(
-            f"{g.name}\n"
-            f"{g.entry_title} ({g.feed_title}, {g.published or 'no date'})\n"
-            f"{g.evidence}" + (f"\nwebsite: {site}" if site else "")
-        )
-        s1, s2, s3 = st.columns([1, 2, 1])
-        if s1.button("Add as contact", key=f"sugg_accept_{g.id}", icon=":material/person_add:"):
-            added = run_action(lambda g=g: detections.accept_suggestion(ws, g.id))
-            if added:
-                st.toast(plain(f"Added {added.name}"), icon=":material/check_circle:")
-                st.rerun()
-        if g.similar_contact_id is not None:
-            alias_label = plain(f"Add as alias of {g.similar_contact}")
-            if s2.button(alias_label, key=f"sugg_alias_{g.id}", icon=":material/link:"):
-                _act(lambda g=g: detections.alias_suggestion(ws, g.id), success="Added")
-        elif people:
-            target = s2.selectbox(
-                "Or an alias of",
-                [None, *people],
-                format_func=lambda i: "—" if i is None else people.get(i, str(i)),
-                key=f"sugg_alias_pick_{g.id}",
-            )
-            if target is not None and s2.button(
-                "Add as alias", key=f"sugg_alias_{g.id}", icon=":material/link:"
-            ):
-                _act(
-                    lambda g=g, t=target: detections.alias_suggestion(ws, g.id, t),
-                    success="Added",
-                )
-        if s3.button("Dismiss", key=f"sugg_dismiss_{g.id}", icon=":material/close:"):
-            _act(lambda g=g: detections.dismiss_suggestions(ws, [g.id]))
+suggestions_section(ws)
 
 with st.expander("Auto-confirmed and decided", icon=":material/history:"):
     decided = detections.list_detections(
         ws, statuses=["auto", "confirmed", "dismissed"], directions=["gave", "received"]
     )
-    frame = pd.DataFrame(
-        [
-            {
-                "id": d.id,
-                "status": d.status,
-                "date": d.published,
-                "entry": d.entry_title,
-                "contact": d.contact,
-                "direction": d.direction,
-                "role": d.role,
-                "confidence": round(d.confidence, 2),
-                "evidence": d.marked_snippet,
-            }
-            for d in decided
-        ],
-        columns=[
-            "id",
-            "status",
-            "date",
-            "entry",
-            "contact",
-            "direction",
-            "role",
-            "confidence",
-            "evidence",
-        ],
-    )
+    frame = detection_table(decided, DECIDED_COLUMNS)
     st.dataframe(frame, hide_index=True, key="review_decided")
     names = {d.id: f"#{d.id} · {d.status} · {d.contact} · {d.entry_title[:60]}" for d in decided}
     again = st.multiselect(

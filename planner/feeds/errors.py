@@ -23,9 +23,16 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from planner.errors import ErrorCode
+
 
 class FeedError(Exception):
-    """Base class: something stopped one feed. ``url`` is the feed (or hop) concerned."""
+    """Base class: something stopped one feed. ``url`` is the feed (or hop) concerned.
+
+    ``code`` names the failures a caller must tell apart (a refused address), else None.
+    """
+
+    code: ErrorCode | None = None
 
     def __init__(self, url: str, message: str) -> None:
         super().__init__(message)
@@ -55,6 +62,8 @@ class FetchError(FeedError):
 class FetchRefused(FetchError):
     """Refused before any byte was sent: forbidden scheme or a non-public address."""
 
+    code = ErrorCode.ADDRESS_REFUSED
+
 
 class PrivateAddressRefused(FetchRefused):
     """A private, loopback or link-local address while private addresses are not allowed.
@@ -66,6 +75,8 @@ class PrivateAddressRefused(FetchRefused):
     ``host`` and ``port`` are where the refused connection would have gone: the feed's
     own, or a redirect's (see :meth:`is_first_hop`).
     """
+
+    code = ErrorCode.PRIVATE_ADDRESS_REFUSED
 
     def __init__(self, url: str, message: str, *, host: str, port: int) -> None:
         super().__init__(url, message)

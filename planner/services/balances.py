@@ -14,8 +14,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import case, func, select
+import pandas as pd
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from planner.domain import goodwill
@@ -25,6 +27,21 @@ from planner.errors import NotFound
 from planner.services.workspace import Workspace
 from planner.storage.convert import contact_from_row, interaction_from_row
 from planner.storage.schema import ContactRow, InteractionRow, RequestRow
+
+#: A balance within this many points of zero is even: neither side owes the other. Half a
+#: point is less than one share given, so rounding and decay never make someone owe.
+OWE_THRESHOLD = 0.5
+
+
+def they_owe_me(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a balances frame (column ``balance``) where the contact owes me, highest first."""
+    owed = frame[frame["balance"] > OWE_THRESHOLD]
+    return owed.sort_values("balance", ascending=False)
+
+
+def i_owe_them(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a balances frame where I owe the contact, the most owed first."""
+    return frame[frame["balance"] < -OWE_THRESHOLD].sort_values("balance")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +57,24 @@ class ContactBalance:
         return self.summary.balance
 
 
-def summaries(
-    session: Session, *, as_of: date, settings: Settings, contact_ids: list[int] | None = None
-) -> dict[int | None, tuple[BalanceSummary, int]]:
-    """Per contact (None = audience): the summary and the number of quarters they gave in."""
+class _Side(NamedTuple):
+    """One direction of one contact's ledger, as the aggregate query sums it."""
+
+    growth: float
+    base: float
+    rows: int
+    first: date | None
+    last: date | None
+    quarters: int
+
+
+_NONE = _Side(0.0, 0.0, 0, None, None, 0)
+
+
+def _aggregate(
+    as_of: date, settings: Settings, contact_ids: list[int] | None
+) -> Select[int | None, str, float, float, int, date, date, int]:
+    """Per contact and direction: growth and base sums, count, first and last day, quarters."""
     # "Gave in at least k quarters" needs COUNT(DISTINCT quarter), which costs a temporary
     # B-tree per group; for the usual k ≤ 2 it is the same as max(quarter) > min(quarter),
     # which the covering index answers directly.
@@ -68,40 +99,58 @@ def summaries(
     )
     if contact_ids is not None:
         agg = agg.where(InteractionRow.contact_id.in_(contact_ids))
-    acc: dict[int | None, dict[str, tuple]] = {}
+    return agg
+
+
+def _summary(
+    cid: int | None,
+    gave: _Side,
+    recv: _Side,
+    given: float,
+    received: float,
+) -> BalanceSummary:
+    firsts = [d for d in (gave.first, recv.first) if d is not None]
+    lasts = [d for d in (gave.last, recv.last) if d is not None]
+    return BalanceSummary(
+        contact_id=cid,
+        given=given,
+        received=received,
+        lifetime_given=gave.base,
+        lifetime_received=recv.base,
+        gives_count=gave.rows,
+        receives_count=recv.rows,
+        first_on=min(firsts) if firsts else None,
+        last_on=max(lasts) if lasts else None,
+    )
+
+
+def summaries(
+    session: Session, *, as_of: date, settings: Settings, contact_ids: list[int] | None = None
+) -> dict[int | None, tuple[BalanceSummary, int]]:
+    """Per contact (None = audience): the summary and the number of quarters they gave in."""
+    acc: dict[int | None, dict[str, _Side]] = {}
     half_life = settings.half_life_days
     exact = goodwill.growth_is_exact(as_of, half_life)
-    for cid, direction, g, b, n, first, last, quarters in session.execute(agg):
+    for cid, direction, g, b, n, first, last, quarters in session.execute(
+        _aggregate(as_of, settings, contact_ids)
+    ):
         g = g or 0.0
         exact = exact and math.isfinite(g)
-        acc.setdefault(cid, {})[direction] = (g, b or 0.0, n, first, last, quarters)
+        acc.setdefault(cid, {})[direction] = _Side(g, b or 0.0, n, first, last, quarters)
     decayed = (
         None if exact else _decayed_from_rows(session, as_of, half_life, contact_ids=contact_ids)
     )
     out: dict[int | None, tuple[BalanceSummary, int]] = {}
     for cid, parts in acc.items():
-        gave = parts.get("gave", (0.0, 0.0, 0, None, None, 0))
-        recv = parts.get("received", (0.0, 0.0, 0, None, None, 0))
-        firsts = [d for d in (gave[3], recv[3]) if d is not None]
-        lasts = [d for d in (gave[4], recv[4]) if d is not None]
+        gave = parts.get("gave", _NONE)
+        recv = parts.get("received", _NONE)
         if decayed is None:
-            given = goodwill.balance_from_growth(gave[0], as_of, half_life)
-            received = goodwill.balance_from_growth(recv[0], as_of, half_life)
+            given = goodwill.balance_from_growth(gave.growth, as_of, half_life)
+            received = goodwill.balance_from_growth(recv.growth, as_of, half_life)
         else:
             given = decayed.get((cid, "gave"), 0.0)
             received = decayed.get((cid, "received"), 0.0)
-        summary = BalanceSummary(
-            contact_id=cid,
-            given=given,
-            received=received,
-            lifetime_given=gave[1],
-            lifetime_received=recv[1],
-            gives_count=gave[2],
-            receives_count=recv[2],
-            first_on=min(firsts) if firsts else None,
-            last_on=max(lasts) if lasts else None,
-        )
-        out[cid] = (summary, recv[5])
+        out[cid] = (_summary(cid, gave, recv, given, received), recv.quarters)
     return out
 
 

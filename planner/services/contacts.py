@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from planner.domain.model import Contact, Tier
@@ -141,6 +141,35 @@ def resolve(session: Session, name_or_id: str | int) -> ContactRow:
     raise NotFound(f"no contact named {text!r}")
 
 
+def _filtered(include_archived: bool, tiers: list[str]) -> Select[ContactRow]:
+    """Contacts by name, without the archived ones unless asked, of ``tiers`` if any."""
+    query = select(ContactRow).order_by(func.lower(ContactRow.name))
+    if not include_archived:
+        query = query.where(ContactRow.archived.is_(False))
+    if tiers:
+        query = query.where(ContactRow.tier.in_(tiers))
+    return query
+
+
+def _in_columns(query: Select[ContactRow], needle: str) -> Select[ContactRow]:
+    """Where the name, email or notes hold ``needle`` (lower case), found by the database."""
+    like = f"%{needle}%"
+    return query.where(
+        or_(
+            func.lower(ContactRow.name).like(like),
+            func.lower(ContactRow.email).like(like),
+            func.lower(ContactRow.notes).like(like),
+        )
+    )
+
+
+def _in_lists(row: ContactRow, needle: str) -> bool:
+    """True when an alias, domain, handle or tag holds ``needle`` (stored as JSON lists,
+    so searched here rather than by the database)."""
+    hay = [*row.aliases, *row.domains, *row.handles, *row.tags]
+    return any(needle in str(v).lower() for v in hay)
+
+
 def list_contacts(
     ws: Workspace,
     *,
@@ -150,42 +179,25 @@ def list_contacts(
     include_archived: bool = False,
 ) -> list[Contact]:
     """Contacts matching a free-text search (name, alias, email, domain, handle, tag)."""
+    wanted_tiers = [t for t in tiers if t]
+    needle = search.strip().lower()
+    query = _filtered(include_archived, wanted_tiers)
     with ws.read() as s:
-        query = select(ContactRow).order_by(func.lower(ContactRow.name))
-        if not include_archived:
-            query = query.where(ContactRow.archived.is_(False))
-        tiers = [t for t in tiers if t]
-        if tiers:
-            query = query.where(ContactRow.tier.in_(tiers))
-        if search.strip():
-            like = f"%{search.strip().lower()}%"
-            query = query.where(
-                or_(
-                    func.lower(ContactRow.name).like(like),
-                    func.lower(ContactRow.email).like(like),
-                    func.lower(ContactRow.notes).like(like),
-                )
-            )
-        rows = [contact_from_row(r) for r in s.scalars(query)]
-    if search.strip():
-        needle = search.strip().lower()
-        with ws.read() as s:
-            extra_q = select(ContactRow)
-            if not include_archived:
-                extra_q = extra_q.where(ContactRow.archived.is_(False))
-            seen = {c.id for c in rows}
-            for r in s.scalars(extra_q):
-                if r.id in seen:
-                    continue
-                if tiers and r.tier not in tiers:
-                    continue
-                hay = [*r.aliases, *r.domains, *r.handles, *r.tags]
-                if any(needle in str(v).lower() for v in hay):
-                    rows.append(contact_from_row(r))
-        rows.sort(key=lambda c: c.name.lower())
+        if not needle:
+            rows = [contact_from_row(r) for r in s.scalars(query)]
+        else:
+            found = {r.id: r for r in s.scalars(_in_columns(query, needle))}
+            for r in s.scalars(query):
+                if r.id not in found and _in_lists(r, needle):
+                    found[r.id] = r
+            rows = sorted((contact_from_row(r) for r in found.values()), key=_by_name)
     if tag:
         rows = [c for c in rows if tag.lower() in (t.lower() for t in c.tags)]
     return rows
+
+
+def _by_name(contact: Contact) -> str:
+    return contact.name.lower()
 
 
 def contacts_by_id(ws: Workspace, *, include_archived: bool = True) -> Mapping[int, Contact]:

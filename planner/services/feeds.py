@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planner.domain.model import FeedKind, FeedOwner
-from planner.errors import Conflict, InvalidInput, NotFound
+from planner.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from planner.feeds import netguard, opml
 from planner.feeds.errors import FeedError, FetchRefused, PrivateAddressRefused
 from planner.feeds.urls import normalize_url
@@ -49,7 +49,13 @@ class FeedInfo:
 
     @property
     def is_local(self) -> bool:
+        """True for a feed read from a file or an upload (never fetched over HTTP)."""
         return self.url.startswith((FILE_PREFIX, UPLOAD_PREFIX))
+
+    @property
+    def failure_code(self) -> ErrorCode | None:
+        """The code of the stored error, for pages to branch on (None: none or other)."""
+        return failure_code(self.last_error)
 
 
 def _owner(session: Session, owner: str | None) -> tuple[str, int | None]:
@@ -109,6 +115,7 @@ class FeedAddressRefused(InvalidInput):
     def __init__(self, message: str, *, private: bool) -> None:
         super().__init__(message, field="url")
         self.private = private
+        self.code = ErrorCode.PRIVATE_ADDRESS_REFUSED if private else ErrorCode.ADDRESS_REFUSED
 
 
 def vet_feed_address(url: str, *, allow_private: bool) -> None:
@@ -176,13 +183,22 @@ def add_feed(
         return _insert(ws, s, url=clean, kind=kind, owner=owner, title=title).id
 
 
-def is_private_refusal(message: str) -> bool:
-    """True when a stored or reported feed error is a refusal by the allow-private setting.
+def failure_code(message: str | None) -> ErrorCode | None:
+    """The code of a stored or reported feed failure, for pages to branch on (None: other).
 
-    Only the message is stored with a feed, so this reads it; the wording is netguard's
-    (the one place that writes it), not a page's guess.
+    Only the message is stored with a feed, so this is the one place that reads it; the
+    wording is netguard's (the one place that writes it), not a page's guess.
     """
-    return "non-public address" in message and "never allowed" not in message
+    if not message or "non-public address" not in message:
+        return None
+    if "never allowed" in message:
+        return ErrorCode.ADDRESS_REFUSED
+    return ErrorCode.PRIVATE_ADDRESS_REFUSED
+
+
+def is_private_refusal(message: str) -> bool:
+    """True when a stored or reported feed error is a refusal by the allow-private setting."""
+    return failure_code(message) == ErrorCode.PRIVATE_ADDRESS_REFUSED
 
 
 def add_file(
@@ -241,7 +257,9 @@ def list_feeds(ws: Workspace) -> list[FeedInfo]:
         names = dict(s.execute(select(ContactRow.id, ContactRow.name)).all())
         out = []
         for r in s.scalars(select(FeedRow).order_by(FeedRow.id)):
-            owner_name = names.get(r.contact_id, "") if r.owner == FeedOwner.CONTACT else r.owner
+            owner_name = r.owner
+            if r.owner == FeedOwner.CONTACT:
+                owner_name = names.get(r.contact_id, "") if r.contact_id is not None else ""
             out.append(
                 FeedInfo(
                     id=r.id,

@@ -47,7 +47,7 @@ def add(
     magnitude = validate.magnitude(data.magnitude)
     contact: ContactRow | None = None
     if data.contact not in (None, ""):
-        contact = resolve(session, data.contact)  # type: ignore[arg-type]
+        contact = resolve(session, data.contact)
     row = InteractionRow(
         contact_id=contact.id if contact else None,
         direction=direction.value,

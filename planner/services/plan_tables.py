@@ -2,8 +2,10 @@
 
 The use cases live in :mod:`planner.services.gives`, :mod:`~planner.services.asks`,
 :mod:`~planner.services.help_requests` and :mod:`~planner.services.plan`; this module turns
-their views into frames. The ``*_frame`` functions are the exports ``asks``, ``gives``,
-``requests``, ``plan`` and ``next_moves`` of :data:`planner.services.exports.TABLES`.
+their views into frames; the Plan page's tables (a week, tiers against their capacity, the
+contacts losing touch) too, so that the page only shows them. The ``*_frame`` functions
+are the exports ``asks``, ``gives``, ``requests``, ``plan`` and ``next_moves`` of
+:data:`planner.services.exports.TABLES`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from planner.services import asks as asks_service
 from planner.services import gives as gives_service
 from planner.services import help_requests as requests_service
 from planner.services import plan as plan_service
+from planner.services.plan import CapacityView, WeekView
 from planner.services.workspace import Workspace
 
 ASK_COLUMNS = [
@@ -247,3 +250,66 @@ def plan_frame(
 def next_moves_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
     """What to do now, most urgent first."""
     return moves_table(plan_service.moves(ws, as_of=as_of))
+
+
+WEEK_COLUMNS = ["what", "id", "date", "contact", "kind", "title", "status"]
+TIER_COLUMNS = ["tier", "contacts", "capacity", "over by", "move down"]
+TOUCH_COLUMNS = ["contact", "tier", "days since", "every (days)"]
+
+
+def week_table(week: WeekView) -> pd.DataFrame:
+    """The week's gives (an overdue planned give says "overdue"), then its ask targets."""
+    gives = [
+        {
+            "what": "give",
+            "id": g.id,
+            "date": g.due_date.isoformat() if g.due_date else "",
+            "contact": g.contact or "audience",
+            "kind": g.kind.value,
+            "title": g.title,
+            "status": "overdue" if g.id in week.overdue else g.status.value,
+        }
+        for g in week.gives
+    ]
+    asks = [
+        {
+            "what": "ask target",
+            "id": a.id,
+            "date": a.target_date.isoformat(),
+            "contact": a.contact or "audience",
+            "kind": a.kind.value,
+            "title": a.title,
+            "status": a.status,
+        }
+        for a in week.asks
+    ]
+    return pd.DataFrame(gives + asks, columns=WEEK_COLUMNS)
+
+
+def tiers_table(cap: CapacityView) -> pd.DataFrame:
+    """Each tier's count against its capacity, and whom to move down when it is over."""
+    rows = [
+        {
+            "tier": t.state.tier.value,
+            "contacts": t.state.count,
+            "capacity": t.state.capacity,
+            "over by": t.state.over_by,
+            "move down": ", ".join(t.move_down),
+        }
+        for t in cap.tiers
+    ]
+    return pd.DataFrame(rows, columns=TIER_COLUMNS)
+
+
+def losing_touch_table(cap: CapacityView) -> pd.DataFrame:
+    """Contacts past their tier's keep-in-touch cadence."""
+    rows = [
+        {
+            "contact": t.contact,
+            "tier": t.tier,
+            "days since": t.gap.days_since,
+            "every (days)": t.gap.cadence,
+        }
+        for t in cap.losing_touch
+    ]
+    return pd.DataFrame(rows, columns=TOUCH_COLUMNS)

@@ -68,7 +68,8 @@ def update_settings(ws: Workspace, **changes: Any) -> Settings:
     unknown = set(changes) - set(Settings.__dataclass_fields__)
     if unknown:
         raise InvalidInput(f"unknown setting(s): {', '.join(sorted(unknown))}")
-    merged = {
+    # Values of any setting's type, by name: checked by save_settings, not here.
+    merged: dict[str, Any] = {
         k: {**getattr(current, k), **v} if isinstance(v, dict) else v for k, v in changes.items()
     }
     return save_settings(ws, replace(current, **merged))
@@ -86,6 +87,7 @@ def save_profile(
     reach: Any = None,
 ) -> Profile:
     """Store my profile; a changed reach recomputes every exposure-weighted value."""
+    new_reach = validate.reach(reach)
     values = {
         "name": validate.name(name, "your name"),
         "brand": validate.text(brand, "brand", max_len=200),
@@ -93,7 +95,7 @@ def save_profile(
         "domains": validate.many(domains, validate.domain),
         "handles": validate.many(handles, validate.handle),
         "aliases": [validate.name(a, "alias") for a in validate.many(aliases)],
-        "reach": validate.reach(reach),
+        "reach": new_reach,
     }
     with ws.write() as s:
         row = s.scalars(select(ProfileRow).limit(1)).first()
@@ -105,6 +107,6 @@ def save_profile(
             for key, value in values.items():
                 setattr(row, key, value)
         s.flush()
-        if old_reach != values["reach"]:
-            recompute(s, settings=ws.settings(s), my_reach=values["reach"])  # type: ignore[arg-type]
+        if old_reach != new_reach:
+            recompute(s, settings=ws.settings(s), my_reach=new_reach)
     return ws.profile()

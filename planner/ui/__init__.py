@@ -3,6 +3,11 @@
 Pages import from here and from planner.services; nothing below planner.ui imports
 Streamlit. Feed-sourced text is shown with st.text / dataframes only, never as markdown
 or HTML, so a hostile title cannot make the browser fetch or run anything.
+
+This module holds what every page uses; each submodule is one widget group of one page
+(feed_add, feed_refresh, feed_entries, draft_one, draft_batch, template_editor,
+contact_form, contact_tabs, guest_suggestions, plan_weeks, auto_plan, give_editor,
+setting_inputs, show_profile) or a table more than one page shows (detection_table).
 """
 
 from __future__ import annotations
@@ -74,6 +79,12 @@ def run_action(action: Callable[[], Any], success: str = "") -> Any:
     if success:
         st.toast(plain(success), icon=":material/check_circle:")
     return result
+
+
+def run_and_rerun(action: Callable[[], object], success: str = "") -> None:
+    """Run a service call; on success rerun so the page shows the new state."""
+    if run_action(action, success=success) is not None:
+        st.rerun()
 
 
 def auth_configured() -> bool:

@@ -8,6 +8,7 @@ text (escaped), never as markdown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
@@ -75,9 +76,9 @@ def show_profile_panel(ws: Workspace, feed_id: int) -> None:
             r1, r2 = st.columns([3, 1], vertical_alignment="center")
             r1.text(f"Host: {host}")
             if r2.button("Not a host", key=f"show_not_host_{feed_id}_{i}"):
-                _apply(lambda host=host: shows.mark_host(ws, feed_id, host, False))
+                _apply(partial(shows.mark_host, ws, feed_id, host, False))
         for i, other in enumerate(view.profile.corrections.not_hosts):
             r1, r2 = st.columns([3, 1], vertical_alignment="center")
             r1.text(f"Not a host (as you said): {other}")
             if r2.button("A host after all", key=f"show_host_again_{feed_id}_{i}"):
-                _apply(lambda other=other: shows.mark_host(ws, feed_id, other, True))
+                _apply(partial(shows.mark_host, ws, feed_id, other, True))

@@ -1,10 +1,11 @@
 """THREATS D1-D5 and S6: the database under a second writer, and sessions on threads.
 
-tests/storage/test_storage.py checks the pragmas are set and tests/services/test_concurrency.py that two
-writers lose nothing. These add what those leave open: a reader never waits for a writer
-(D1), a writer waits for a lock instead of failing (D2), a read-then-write transaction
-under contention loses nothing (D3), orphans are refused and found (D4), commits are
-durable (D5), and many Streamlit sessions share one workspace from their own threads (S6).
+tests/storage/test_storage.py checks the pragmas are set and
+tests/services/test_concurrency.py that two writers lose nothing. These add what those leave
+open: a reader never waits for a writer (D1), a writer waits for a lock instead of failing
+(D2), a read-then-write transaction under contention loses nothing (D3), orphans are refused
+and found (D4), commits are durable (D5), and many Streamlit sessions share one workspace
+from their own threads (S6).
 """
 
 from __future__ import annotations

@@ -1,0 +1,78 @@
+"""The one table of detections the pages show (Contacts' "Found in feeds", Review's queue).
+
+Each page picks its columns from the same definitions, so a column means the same thing
+and is shown the same way everywhere; the CSV export (services) keeps its own raw form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+
+from planner.services.detections import DetectionView
+from planner.ui import safe_link
+
+#: Column name → how a detection fills it. Links are clickable only when http(s).
+COLUMNS: dict[str, Callable[[DetectionView], object]] = {
+    "select": lambda d: False,
+    "id": lambda d: d.id,
+    "date": lambda d: d.published,
+    "entry": lambda d: d.entry_title,
+    "feed": lambda d: d.feed_title,
+    "contact": lambda d: d.contact,
+    "direction": lambda d: d.direction,
+    "role": lambda d: d.role,
+    "kind": lambda d: d.kind,
+    "status": lambda d: d.status,
+    "confidence": lambda d: round(d.confidence, 2),
+    "evidence": lambda d: d.marked_snippet,
+    "link": lambda d: safe_link(d.entry_link),
+}
+
+#: The Contacts page's columns: what the feeds found about one contact.
+CONTACT_COLUMNS = (
+    "date",
+    "entry",
+    "feed",
+    "direction",
+    "role",
+    "status",
+    "confidence",
+    "evidence",
+    "link",
+)
+#: The Review page's columns: a tick box to select, and who each detection names.
+REVIEW_COLUMNS = (
+    "select",
+    "id",
+    "date",
+    "entry",
+    "feed",
+    "contact",
+    "role",
+    "kind",
+    "confidence",
+    "evidence",
+    "link",
+)
+
+#: The Review page's decided detections: what became of each.
+DECIDED_COLUMNS = (
+    "id",
+    "status",
+    "date",
+    "entry",
+    "contact",
+    "direction",
+    "role",
+    "confidence",
+    "evidence",
+)
+
+
+def detection_table(items: Sequence[DetectionView], columns: Sequence[str]) -> pd.DataFrame:
+    """One row per detection with ``columns`` (names from :data:`COLUMNS`), in that order;
+    an empty list gives the columns with no rows."""
+    rows = [{name: COLUMNS[name](d) for name in columns} for d in items]
+    return pd.DataFrame(rows, columns=list(columns))

@@ -1,0 +1,115 @@
+"""The Outreach page's "One draft" tab: a draft for one contact, as .eml or a mailto link."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.services import outreach
+from planner.services.workspace import Workspace
+from planner.ui import plain, run_action
+from planner.ui.drafts import TemplateChoices, pick, show_message
+
+
+def _handed_over(templates: TemplateChoices, names: dict[int, str]) -> tuple[str, int | None]:
+    """The template and contact a "Draft" button elsewhere chose (dashboard, requests).
+
+    Dropping the widgets' state lets the new defaults take effect.
+    """
+    wanted_template = st.session_state.pop("outreach_template", None)
+    wanted_contact = st.session_state.pop("outreach_contact_id", None)
+    if wanted_template in templates.by_name:
+        st.session_state.pop("draft_template", None)
+    if wanted_contact in names:
+        st.session_state.pop("draft_contact", None)
+    template = wanted_template if wanted_template in templates.by_name else "featured_you"
+    return template, wanted_contact if wanted_contact in names else None
+
+
+def _about(ws: Workspace, contact_id: int) -> tuple[int | None, int | None, int | None, str]:
+    """What the draft is about: an ask of mine, a request of theirs, a planned give."""
+    c3, c4, c5 = st.columns(3)
+    with c3:
+        ask_id = pick("About my ask", outreach.asks_for(ws, contact_id), f"draft_ask_{contact_id}")
+    with c4:
+        request_id = pick(
+            "Answering their request",
+            outreach.requests_for(ws, contact_id),
+            f"draft_request_{contact_id}",
+        )
+    with c5:
+        give_id = pick(
+            "About a planned give", outreach.gives_for(ws, contact_id), f"draft_give_{contact_id}"
+        )
+    reason = ""
+    if ask_id is not None:
+        reason = st.text_input(
+            "Why you are asking, in words for them (goes into the message)",
+            key="draft_reason",
+            placeholder="It goes live in two weeks, and a few early readers would help.",
+        )
+    return ask_id, request_id, give_id, reason
+
+
+def _show_draft(draft: outreach.Draft) -> None:
+    if draft.has_email:
+        st.text(f"To: {draft.contact_name} <{draft.to_addr}>")
+    else:
+        st.warning(
+            "No e-mail address on file for this contact: the draft has no recipient. "
+            "Add it in your mail app, or on the Contacts page.",
+            icon=":material/warning:",
+        )
+    show_message(draft)
+    b1, b2 = st.columns(2)
+    b1.download_button(
+        "Download .eml draft",
+        data=draft.eml,
+        file_name=draft.filename,
+        mime="message/rfc822",
+        key="draft_download",
+        icon=":material/download:",
+    )
+    link = outreach.mailto(draft)
+    if link:
+        b2.link_button("Open in my mail app", link, icon=":material/mail:")
+    else:
+        b2.caption("Too long for a mailto: link: download the .eml draft instead.")
+
+
+def one_draft_tab(ws: Workspace, templates: TemplateChoices, names: dict[int, str]) -> None:
+    """Pick a template and a contact (and what it is about), see and take the draft."""
+    if not names:
+        st.info("Add a contact first (Contacts page): drafts are written to someone.")
+        return
+    default_template, wanted_contact = _handed_over(templates, names)
+    contact_ids = list(names)
+    c1, c2 = st.columns(2)
+    template = c1.selectbox(
+        "Template",
+        templates.names,
+        index=templates.index_of(default_template),
+        format_func=templates.label,
+        key="draft_template",
+    )
+    contact_id = c2.selectbox(
+        "Contact",
+        contact_ids,
+        index=contact_ids.index(wanted_contact) if wanted_contact is not None else 0,
+        format_func=lambda i: names[i],
+        key="draft_contact",
+    )
+    st.caption(plain(templates.by_name[template].description))
+    ask_id, request_id, give_id, reason = _about(ws, contact_id)
+    draft = run_action(
+        lambda: outreach.render_draft(
+            ws,
+            template,
+            contact_id,
+            ask_id=ask_id,
+            request_id=request_id,
+            give_id=give_id,
+            ask_reason=reason,
+        )
+    )
+    if draft is not None:
+        _show_draft(draft)

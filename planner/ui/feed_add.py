@@ -1,0 +1,139 @@
+"""The Feeds page's "Add feeds" panel: by URL, by uploading a feed file, from OPML."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.errors import ErrorCode
+from planner.services import feeds
+from planner.services.feed_uploads import read_upload
+from planner.services.workspace import Workspace
+from planner.ui import plain, run_action
+from planner.ui.feed_refresh import feed_name, refresh_with_progress
+
+KINDS = ["auto", "blog", "podcast"]
+KIND_LABELS = {"auto": "auto (guess from the feed)", "blog": "blog", "podcast": "podcast"}
+
+
+def _kind(choice: str) -> str | None:
+    return None if choice == "auto" else choice
+
+
+def _add_url(ws: Workspace, url: str, kind: str | None, owner: str) -> int | None:
+    """Add a feed by URL, checked like its fetch would be: an address the settings do not
+    allow is refused (by its code, not its wording) and nothing is stored."""
+    try:
+        return feeds.add_feed(ws, url, kind=kind, owner=owner, vet_address=True)
+    except feeds.FeedAddressRefused as refused:
+        st.error(plain(refused), icon=":material/error:")
+        if refused.code == ErrorCode.PRIVATE_ADDRESS_REFUSED:
+            st.info(
+                "If this feed is self-hosted on your network, turn on *Allow private network "
+                "addresses* in Settings → Feeds & detection, then add it again.",
+                icon=":material/lan:",
+            )
+        return None
+
+
+def _by_url(ws: Workspace, owners: dict[str, str], owner_default: int) -> None:
+    added = None
+    with st.form("feed_add_form"):
+        url = st.text_input(
+            "Feed URL", key="feed_add_url", placeholder="https://example.com/feed.xml"
+        )
+        u1, u2 = st.columns(2)
+        kind = u1.selectbox("Kind", KINDS, format_func=KIND_LABELS.__getitem__, key="feed_add_kind")
+        owner = u2.selectbox(
+            "Whose feed",
+            list(owners),
+            index=owner_default,
+            format_func=owners.__getitem__,
+            key="feed_add_owner",
+        )
+        fetch_now = st.checkbox("Fetch it now", value=True, key="feed_add_fetch")
+        if st.form_submit_button("Add feed", type="primary", key="feed_add_submit"):
+            added = run_action(lambda: _add_url(ws, url, _kind(kind), owner))
+            if added is not None:
+                st.toast("Feed added", icon=":material/check_circle:")
+    if added is not None and fetch_now:
+        refresh_with_progress(ws, [added])
+
+
+def _by_upload(ws: Workspace, owners: dict[str, str], owner_default: int) -> None:
+    st.caption(
+        "An RSS or Atom file saved from a feed. It is read once; to update it, upload "
+        "the new file into the same feed."
+    )
+    upload = st.file_uploader("Feed file", type=["xml", "rss", "atom"], key="feed_upload_file")
+    uploaded = [f for f in feeds.list_feeds(ws) if f.url.startswith(feeds.UPLOAD_PREFIX)]
+    targets: dict[int, str] = {0: "a new feed", **{f.id: feed_name(f) for f in uploaded}}
+    f1, f2, f3 = st.columns(3)
+    target = f1.selectbox(
+        "Into", list(targets), format_func=targets.__getitem__, key="feed_upload_target"
+    )
+    kind = f2.selectbox("Kind", KINDS, format_func=KIND_LABELS.__getitem__, key="feed_upload_kind")
+    owner = f3.selectbox(
+        "Whose feed",
+        list(owners),
+        index=owner_default,
+        format_func=owners.__getitem__,
+        key="feed_upload_owner",
+    )
+    if not st.button(
+        "Read this file", key="feed_upload_button", disabled=upload is None, type="primary"
+    ):
+        return
+    assert upload is not None
+    outcome = run_action(
+        lambda: read_upload(
+            ws, upload.name, upload.getvalue(), into=target or None, kind=_kind(kind), owner=owner
+        )
+    )
+    if outcome is not None and outcome.status == "failed":
+        st.error("This file could not be read as a feed:", icon=":material/error:")
+        st.text(outcome.message)
+    elif outcome is not None:
+        n_new, n_updated = outcome.new, outcome.updated
+        st.success(
+            f"Read: {n_new} new and {n_updated} updated entries.",
+            icon=":material/check_circle:",
+        )
+        if outcome.message:
+            st.text(outcome.message)
+
+
+def _by_opml(ws: Workspace, owners: dict[str, str]) -> None:
+    st.caption(
+        "An OPML file exported from a feed reader or podcast app: every feed in it is "
+        "added (nested folders become categories); feeds already listed are skipped."
+    )
+    opml_file = st.file_uploader("OPML file", type=["opml", "xml"], key="feed_opml_file")
+    owner = st.selectbox(
+        "Whose feeds", list(owners), index=1, format_func=owners.__getitem__, key="opml_owner"
+    )
+    if st.button("Import feeds", key="feed_opml_import", disabled=opml_file is None):
+        assert opml_file is not None
+        result = run_action(lambda: feeds.import_opml(ws, opml_file.getvalue(), owner=owner))
+        if result is not None:
+            n_added = result.added
+            st.success(
+                f"Added {n_added} feed(s). Refresh to read them.",
+                icon=":material/check_circle:",
+            )
+            if result.skipped:
+                st.text(result.describe())
+
+
+def add_feeds_panel(ws: Workspace, owners: dict[str, str], *, expanded: bool) -> None:
+    """The "Add feeds" expander with its three tabs; ``owners`` maps owner value → label."""
+    # "me" first while none of my feeds is listed, then "industry": a feed wrongly marked as
+    # mine would log every contact it names as a give.
+    owner_default = 1 if any(f.owner == "me" for f in feeds.list_feeds(ws)) else 0
+    with st.expander("Add feeds", icon=":material/add_circle:", expanded=expanded):
+        tab_url, tab_file, tab_opml = st.tabs(["By URL", "Upload a feed file", "Import OPML"])
+        with tab_url:
+            _by_url(ws, owners, owner_default)
+        with tab_file:
+            _by_upload(ws, owners, owner_default)
+        with tab_opml:
+            _by_opml(ws, owners)

@@ -1,0 +1,118 @@
+"""The Feeds page's tables: the list of feeds and the entries of one feed with its text."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from planner.services import feeds
+from planner.services.workspace import Workspace
+from planner.ui import download_csv, run_action, safe_link
+from planner.ui.feed_refresh import feed_name
+from planner.ui.show_profile import show_profile_panel
+
+
+def _status(f: feeds.FeedInfo) -> str:
+    if f.last_error:
+        return "error"
+    if f.warning:
+        return "warning"
+    return "ok" if f.last_fetched else "not fetched yet"
+
+
+def feeds_table(listed: list[feeds.FeedInfo]) -> None:
+    """One row per feed: status, counts, the last error and a link when it is http(s)."""
+    rows = [
+        {
+            "id": f.id,
+            "title": f.title,
+            "status": _status(f),
+            "kind": f.kind,
+            "owner": f.owner_name,
+            "entries": f.entries,
+            "last fetched": f.last_fetched,
+            "error count": f.error_count,
+            "last error": f.last_error,
+            "warning": f.warning,
+            "url": f.url,
+            "open": safe_link(f.url),
+        }
+        for f in listed
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        key="feeds_table",
+        column_config={
+            "id": st.column_config.NumberColumn("id", width="small"),
+            "url": st.column_config.TextColumn("url"),
+            "open": st.column_config.LinkColumn("open", display_text="open", width="small"),
+            "last error": st.column_config.TextColumn("last error", width="large"),
+            "error count": st.column_config.NumberColumn("errors", width="small"),
+        },
+    )
+
+
+def _entry_text(entry: feeds.EntryInfo) -> None:
+    with st.expander("Text of the entry", expanded=True, icon=":material/article:"):
+        st.text(entry.title or "(no title)")
+        st.text(f"{entry.published or 'no date'}  {entry.link}")
+        if entry.people:
+            st.text("People: " + entry.people.replace("|", ", "))
+        st.text(entry.text or "(no text)")
+
+
+def _entries_table(items: list[feeds.EntryInfo]) -> None:
+    rows = [
+        {
+            "id": e.id,
+            "date": e.published,
+            "title": e.title,
+            "people found": e.people.replace("|", ", "),
+            "link": safe_link(e.link),
+            "duplicate of": e.duplicate_of_id,
+        }
+        for e in items
+    ]
+    st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        key="entries_table",
+        column_config={
+            "id": st.column_config.NumberColumn("id", width="small"),
+            "link": st.column_config.LinkColumn("link"),
+            "duplicate of": st.column_config.NumberColumn(
+                "duplicate of", help="the same article stored first in another feed"
+            ),
+        },
+    )
+
+
+def entries_section(ws: Workspace, listed: list[feeds.FeedInfo]) -> None:
+    """Pick a feed, see its show profile and entries, read one entry's text."""
+    st.subheader("Entries")
+    with_entries = [f.id for f in listed if f.entries]
+    titles = {f.id: f"{feed_name(f)} ({f.entries})" for f in listed}
+    chosen = st.selectbox(
+        "Feed",
+        list(titles),
+        index=list(titles).index(with_entries[0]) if with_entries else 0,
+        format_func=lambda i: titles.get(i, str(i)),
+        key="entries_feed",
+    )
+    assert chosen is not None  # listed is not empty, and the box has no empty choice
+    show_profile_panel(ws, chosen)
+    items: list[feeds.EntryInfo] = run_action(lambda: feeds.list_entries(ws, chosen)) or []
+    if not items:
+        st.caption("No entries stored for this feed yet.")
+        return
+    _entries_table(items)
+    labels = {e.id: f"{e.published or 'no date'} · {e.title or '(no title)'}" for e in items}
+    picked = st.selectbox(
+        "Read an entry",
+        list(labels),
+        format_func=lambda i: labels.get(i, str(i)),
+        key="entries_pick",
+    )
+    _entry_text(next(e for e in items if e.id == picked))
+    download_csv(feeds.entries_frame(ws, feed_id=chosen), "entries.csv", key="dl_entries")

@@ -1,0 +1,62 @@
+"""The Review page's guest suggestions: people found in episodes who are not contacts yet,
+to add as a contact, as an alias of one, or to dismiss. Names and evidence come from
+feeds: shown with st.text only."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from planner.services import contacts, detections
+from planner.services.workspace import Workspace
+from planner.ui import plain, run_action, run_and_rerun
+
+
+def _alias_button(ws: Workspace, g: detections.SuggestionView, people: dict[int, str]) -> None:
+    """Alias of the similar contact when there is one, else of a contact picked here."""
+    if g.similar_contact_id is not None:
+        alias_label = plain(f"Add as alias of {g.similar_contact}")
+        if st.button(alias_label, key=f"sugg_alias_{g.id}", icon=":material/link:"):
+            run_and_rerun(lambda: detections.alias_suggestion(ws, g.id), success="Added")
+    elif people:
+        choices: list[int | None] = [None, *people]
+        target = st.selectbox(
+            "Or an alias of",
+            choices,
+            format_func=lambda i: "—" if i is None else people.get(i, str(i)),
+            key=f"sugg_alias_pick_{g.id}",
+        )
+        if target is not None and st.button(
+            "Add as alias", key=f"sugg_alias_{g.id}", icon=":material/link:"
+        ):
+            run_and_rerun(lambda: detections.alias_suggestion(ws, g.id, target), success="Added")
+
+
+def _suggestion_box(ws: Workspace, g: detections.SuggestionView, people: dict[int, str]) -> None:
+    with st.container(border=True):
+        site = g.site
+        st.text(
+            f"{g.name}\n"
+            f"{g.entry_title} ({g.feed_title}, {g.published or 'no date'})\n"
+            f"{g.evidence}" + (f"\nwebsite: {site}" if site else "")
+        )
+        s1, s2, s3 = st.columns([1, 2, 1])
+        if s1.button("Add as contact", key=f"sugg_accept_{g.id}", icon=":material/person_add:"):
+            added = run_action(lambda: detections.accept_suggestion(ws, g.id))
+            if added:
+                st.toast(plain(f"Added {added.name}"), icon=":material/check_circle:")
+                st.rerun()
+        with s2:
+            _alias_button(ws, g, people)
+        if s3.button("Dismiss", key=f"sugg_dismiss_{g.id}", icon=":material/close:"):
+            run_and_rerun(lambda: detections.dismiss_suggestions(ws, [g.id]))
+
+
+def suggestions_section(ws: Workspace) -> None:
+    """Every open suggestion in its own box with its three actions."""
+    st.subheader("Suggested new contacts")
+    suggestions = detections.list_suggestions(ws)
+    if not suggestions:
+        st.caption("No guest suggestions: every guest found in your episodes is a contact.")
+    people = {c.id: c.name for c in contacts.list_contacts(ws)}
+    for g in suggestions:
+        _suggestion_box(ws, g, people)
