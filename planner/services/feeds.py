@@ -44,6 +44,8 @@ class FeedInfo:
     entries: int
     last_fetched: str
     last_error: str
+    #: The stored error's code (None: no error, or none a caller tells apart).
+    failure_code: ErrorCode | None
     error_count: int
     warning: str
 
@@ -51,11 +53,6 @@ class FeedInfo:
     def is_local(self) -> bool:
         """True for a feed read from a file or an upload (never fetched over HTTP)."""
         return self.url.startswith((FILE_PREFIX, UPLOAD_PREFIX))
-
-    @property
-    def failure_code(self) -> ErrorCode | None:
-        """The code of the stored error, for pages to branch on (None: none or other)."""
-        return failure_code(self.last_error)
 
 
 def _owner(session: Session, owner: str | None) -> tuple[str, int | None]:
@@ -183,22 +180,13 @@ def add_feed(
         return _insert(ws, s, url=clean, kind=kind, owner=owner, title=title).id
 
 
-def failure_code(message: str | None) -> ErrorCode | None:
-    """The code of a stored or reported feed failure, for pages to branch on (None: other).
-
-    Only the message is stored with a feed, so this is the one place that reads it; the
-    wording is netguard's (the one place that writes it), not a page's guess.
-    """
-    if not message or "non-public address" not in message:
+def stored_code(value: str | None) -> ErrorCode | None:
+    """A stored error code back as an :class:`ErrorCode` (None: none, or one this version
+    does not know)."""
+    try:
+        return ErrorCode(value) if value else None
+    except ValueError:
         return None
-    if "never allowed" in message:
-        return ErrorCode.ADDRESS_REFUSED
-    return ErrorCode.PRIVATE_ADDRESS_REFUSED
-
-
-def is_private_refusal(message: str) -> bool:
-    """True when a stored or reported feed error is a refusal by the allow-private setting."""
-    return failure_code(message) == ErrorCode.PRIVATE_ADDRESS_REFUSED
 
 
 def add_file(
@@ -274,6 +262,7 @@ def list_feeds(ws: Workspace) -> list[FeedInfo]:
                     if r.last_fetched_at
                     else "",
                     last_error=r.last_error or "",
+                    failure_code=stored_code(r.last_error_code),
                     error_count=r.error_count,
                     warning=r.warning or "",
                 )

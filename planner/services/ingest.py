@@ -37,11 +37,11 @@ from sqlalchemy.orm import Session
 from planner.domain import values
 from planner.domain.entry import ParsedEntry, ParsedFeed
 from planner.domain.model import FeedKind, Settings
-from planner.errors import NotFound
+from planner.errors import ErrorCode, NotFound
 from planner.feeds.errors import FeedError, FetchTooLarge, HTTPStatusError, PrivateAddressRefused
 from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
 from planner.feeds.isolate import parse_feed_auto
-from planner.services.feeds import FILE_PREFIX, UPLOAD_PREFIX, is_private_refusal
+from planner.services.feeds import FILE_PREFIX, UPLOAD_PREFIX
 from planner.services.workspace import Workspace
 from planner.storage.convert import entry_values
 from planner.storage.schema import EntryRow, FeedRow
@@ -63,6 +63,8 @@ class FeedOutcome:
     new: int = 0
     updated: int = 0
     message: str = ""
+    #: Why it failed, for callers to branch on (None: succeeded, or nothing to tell apart).
+    code: ErrorCode | None = None
 
 
 @dataclass
@@ -479,6 +481,7 @@ def _feed(session: Session, feed_id: int) -> FeedRow:
 def _mark_ok(ws: Workspace, feed: FeedRow) -> None:
     feed.last_fetched_at = ws.now()
     feed.last_error = None
+    feed.last_error_code = None
     feed.last_error_at = None
     feed.error_count = 0
     feed.next_fetch_after = None
@@ -507,7 +510,7 @@ def _rate_limited_hosts(feeds: Sequence[FeedRow], now: datetime) -> dict[str, da
 def _refusal_now_allowed(feed: FeedRow, opts: FetchOptions) -> bool:
     """A feed that backs off because the settings refused its private address (stored by
     a version that still backed such feeds off) is fetched at once when they now allow it."""
-    return opts.allow_private and is_private_refusal(feed.last_error or "")
+    return opts.allow_private and feed.last_error_code == ErrorCode.PRIVATE_ADDRESS_REFUSED
 
 
 def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcome:
@@ -521,14 +524,12 @@ def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcom
             # server failure, so no back-off: allowing private addresses (Settings,
             # --allow-private) fetches it at once. A public feed that redirects into a
             # private network is a server's doing and backs off below.
-            feed.last_error = str(error)[:2000]
-            feed.last_error_at = now
+            _store_error(feed, error, now)
             feed.last_fetched_at = now
             feed.next_fetch_after = None
             feed.host_wait_until = None
-            return FeedOutcome(feed.id, feed.url, "failed", message=str(error))
-        feed.last_error = str(error)[:2000]
-        feed.last_error_at = now
+            return FeedOutcome(feed.id, feed.url, "failed", message=str(error), code=error.code)
+        _store_error(feed, error, now)
         feed.last_fetched_at = now
         wait = min(BACKOFF_BASE * 2 ** (feed.error_count - 1), BACKOFF_CAP)
         retry_after = getattr(error, "retry_after", None)
@@ -538,4 +539,10 @@ def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcom
         else:
             feed.host_wait_until = None
         feed.next_fetch_after = now + wait
-        return FeedOutcome(feed.id, feed.url, "failed", message=str(error))
+        return FeedOutcome(feed.id, feed.url, "failed", message=str(error), code=error.code)
+
+
+def _store_error(feed: FeedRow, error: FeedError, now: datetime) -> None:
+    feed.last_error = str(error)[:2000]
+    feed.last_error_code = error.code.value if error.code else None
+    feed.last_error_at = now

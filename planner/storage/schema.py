@@ -101,6 +101,9 @@ class FeedRow(Base):
     body_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     last_fetched_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: The stopping error's :class:`~planner.errors.ErrorCode` (None: none, or one no caller
+    #: needs to tell apart), so that callers never read the message.
+    last_error_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
     last_error_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     error_count: Mapped[int] = mapped_column(Integer, default=0)
     warning: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -63,7 +63,7 @@ def refresh_with_progress(
         for failure in failures:
             st.text(f"failed: {names.get(failure.feed_id, failure.url)}: {failure.message}")
         private = ErrorCode.PRIVATE_ADDRESS_REFUSED
-        if any(feeds.failure_code(f.message) == private for f in failures):
+        if any(f.code == private for f in failures):
             private_network_hint()
         n_done, n_failed = len(summary.outcomes), len(failures)
         if n_failed:

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from planner.errors import ErrorCode
 from planner.feeds.errors import FetchRefused, PrivateAddressRefused
 from planner.feeds.netguard import AddressPolicy, vet_addresses
 from planner.services import Workspace, feeds, ingest, open_workspace
@@ -67,8 +68,8 @@ def test_a_private_address_is_refused_with_its_own_type_and_metadata_is_not() ->
     with pytest.raises(FetchRefused) as never:
         vet_addresses("http://m/", "m", 80, metadata, AddressPolicy(allow_private=True))
     assert not isinstance(never.value, PrivateAddressRefused)
-    assert not feeds.is_private_refusal(str(never.value))
-    assert feeds.is_private_refusal(str(info.value))
+    assert never.value.code == ErrorCode.ADDRESS_REFUSED
+    assert info.value.code == ErrorCode.PRIVATE_ADDRESS_REFUSED
 
 
 # --------------------------------------------------------------------------- planner feeds add
@@ -138,6 +139,7 @@ def test_a_stored_feed_refused_by_the_setting_is_fetched_once_allowed(
     assert code == 0 and out.startswith("fetched 0, unchanged 0, failed 1")
     row = feed_row(ws, feed_id)
     assert row.last_error is not None and "non-public address" in row.last_error
+    assert row.last_error_code == "private_address_refused"
     assert row.next_fetch_after is None  # a setting refused it: nothing to back off from
     assert row.error_count == 1  # it did fail (shown on the Feeds page), just no back-off
     assert loopback.hits == []
@@ -160,7 +162,9 @@ def test_the_settings_switch_fetches_a_refused_feed_at_once(
 ) -> None:
     feed_id = feeds.add_feed(ws, loopback.url("/feed.xml"))
     [refused] = ingest.refresh(ws).outcomes
-    assert refused.status == "failed" and feeds.is_private_refusal(refused.message)
+    assert refused.status == "failed" and refused.code == ErrorCode.PRIVATE_ADDRESS_REFUSED
+    [listed] = feeds.list_feeds(ws)
+    assert listed.failure_code == ErrorCode.PRIVATE_ADDRESS_REFUSED
     update_settings(ws, allow_private_addresses=True)
     [fetched] = ingest.refresh(ws).outcomes
     assert (fetched.feed_id, fetched.status, fetched.new) == (feed_id, "fetched", 2)

@@ -32,12 +32,11 @@ def test_a_failed_upload_into_an_earlier_feed_keeps_that_feed(ws: Workspace) -> 
     assert [f.id for f in feeds.list_feeds(ws)] == [first.feed_id]
 
 
-def test_failure_codes_name_the_refusals() -> None:
-    private = "refused: 127.0.0.1 is a non-public address (loopback; allow private addresses…)"
-    never = "refused: 169.254.169.254 is a non-public address (link-local; never allowed)"
-    assert feeds.failure_code(private) == ErrorCode.PRIVATE_ADDRESS_REFUSED
-    assert feeds.failure_code(never) == ErrorCode.ADDRESS_REFUSED
-    assert feeds.failure_code("HTTP 404") is None and feeds.failure_code("") is None
+def test_stored_codes_read_back_and_unknown_ones_are_none() -> None:
+    assert feeds.stored_code("private_address_refused") == ErrorCode.PRIVATE_ADDRESS_REFUSED
+    assert feeds.stored_code("address_refused") == ErrorCode.ADDRESS_REFUSED
+    assert feeds.stored_code(None) is None and feeds.stored_code("") is None
+    assert feeds.stored_code("a_code_of_a_later_version") is None
 
 
 def test_a_new_upload_whose_reading_raises_leaves_no_feed(

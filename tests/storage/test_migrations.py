@@ -97,3 +97,39 @@ def test_the_show_profile_columns_default_on_upgrade_and_go_on_downgrade(db_url:
     migrate.upgrade(engine)
     assert migrate.current_revision(engine) == migrate.head_revision(engine)
     engine.dispose()
+
+
+def test_stored_feed_errors_get_their_code_on_upgrade_and_lose_it_on_downgrade(
+    db_url: str,
+) -> None:
+    engine = make_engine(db_url)
+    migrate.upgrade(engine, "0004")
+    errors = {
+        5: "refused: 127.0.0.1 is a non-public address (loopback; allow private addresses)",
+        6: "refused: 169.254.169.254 is a non-public address (link-local; never allowed)",
+        7: "HTTP 404 Not Found",
+    }
+    with engine.begin() as conn:
+        for feed_id, error in errors.items():
+            conn.execute(
+                text(
+                    "INSERT INTO feeds (id, url, kind, owner, title, site_link, category, "
+                    "error_count, created_at, last_error) VALUES (:id, :url, 'blog', 'me', "
+                    "'', '', '', 1, '2026-01-01 10:00:00', :error)"
+                ),
+                {"id": feed_id, "url": f"https://f{feed_id}.example/feed", "error": error},
+            )
+    migrate.upgrade(engine, "0005")
+    with engine.connect() as conn:
+        codes = dict(conn.execute(text("SELECT id, last_error_code FROM feeds")).all())
+    assert codes == {5: "private_address_refused", 6: "address_refused", 7: None}
+    cfg = migrate.alembic_config(engine)
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0004")
+    with engine.connect() as conn:
+        assert "last_error_code" not in {c["name"] for c in inspect(conn).get_columns("feeds")}
+        assert conn.execute(text("SELECT last_error FROM feeds WHERE id = 7")).scalar() == (
+            "HTTP 404 Not Found"
+        )
+    engine.dispose()
