@@ -23,7 +23,9 @@ from planner.cli import (
     outreach,
     planning,
 )
+from planner.cli.common import OPENED
 from planner.errors import PlannerError
+from planner.services import Workspace
 
 MODULES = [base, contacts, ledger, feeds, detect, planning, outreach, export, backup]
 
@@ -56,3 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("planner: interrupted", file=sys.stderr)
         return 130
+    finally:
+        opened: Workspace | None = getattr(args, OPENED, None)
+        if opened is not None:
+            # close the pooled connections now: a server database (PostgreSQL) would
+            # otherwise see them dropped at exit, or at garbage collection when called in-process
+            opened.engine.dispose()

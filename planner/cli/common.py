@@ -22,11 +22,19 @@ def iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+#: Where a command's open workspace is kept on its parsed arguments.
+OPENED = "opened_workspace"
+
+
 def workspace(args: argparse.Namespace) -> Workspace:
+    """The command's workspace, opened once per command (``main`` closes it at the end)."""
     as_of: date | None = getattr(args, "as_of", None)
-    ws = open_workspace(getattr(args, "database", None))
-    for problem in ws.problems:  # the integrity check at open (THREATS D4)
-        print(f"warning: database check: {problem}", file=sys.stderr)
+    ws: Workspace | None = getattr(args, OPENED, None)
+    if ws is None:
+        ws = open_workspace(getattr(args, "database", None))
+        setattr(args, OPENED, ws)
+        for problem in ws.problems:  # the integrity check at open (THREATS D4)
+            print(f"warning: database check: {problem}", file=sys.stderr)
     if as_of is not None:
         ws.clock = noon_utc(as_of)
     return ws
