@@ -1,8 +1,9 @@
 """Show profiles of podcast feeds: learned from the feed's own episodes, corrected by the user.
 
-How a profile is learned and read lives in :mod:`planner.services.show_profiles` (its
-names are re-exported here). A correction (:func:`mark_host`, :func:`set_kind`) re-reads
-the feed's episodes in the same transaction, so detection follows it at once.
+How a profile is learned and read lives in :mod:`planner.services.show_profiles`; this
+module shows it and takes the user's corrections. A correction (:func:`mark_host`,
+:func:`set_kind`) re-reads the feed's episodes in the same transaction, so detection
+follows it at once.
 
 Show profiles are for podcast feeds: detection passes them only for those.
 """
@@ -18,38 +19,9 @@ from sqlalchemy.orm import Session
 from planner.domain.show_profile import ShowCorrections, ShowKind, ShowProfile
 from planner.errors import Conflict, NotFound
 from planner.services import detections, validate
-from planner.services.show_profiles import (
-    DESCRIPTIVE_KEYS,
-    corrections_of,
-    episodes,
-    facts_of,
-    is_podcast,
-    own_sites,
-    profile_for,
-    reads_differently,
-    relearn,
-)
+from planner.services.show_profiles import corrections_of, is_podcast, profile_for
 from planner.services.workspace import Workspace
 from planner.storage.schema import EntryRow, FeedRow
-
-__all__ = [
-    "DESCRIPTIVE_KEYS",
-    "KIND_WORDS",
-    "ShowChange",
-    "ShowView",
-    "corrections_of",
-    "describe",
-    "episodes",
-    "facts_of",
-    "is_podcast",
-    "mark_host",
-    "own_sites",
-    "profile_for",
-    "reads_differently",
-    "relearn",
-    "set_kind",
-    "show",
-]
 
 KIND_WORDS = {
     ShowKind.INTERVIEW: "an interview show",

@@ -23,6 +23,7 @@ from planner.services import (
     ingest,
     open_workspace,
     settings,
+    show_profiles,
     shows,
 )
 from planner.services.contacts import ContactInput
@@ -260,11 +261,11 @@ def test_only_what_detection_reads_makes_a_profile_read_differently() -> None:
         "episodes": 9,
         "guest_episodes": 9,
     }
-    assert not shows.reads_differently(old, same)
-    assert shows.reads_differently(old, {**old, "hosts": ["Maria Lopez"]})
-    assert shows.reads_differently(old, {**old, "kind": "solo"})
-    assert shows.reads_differently(old, {**old, "slots": ["first", "last"]})
-    assert shows.reads_differently(None, old)
+    assert not show_profiles.reads_differently(old, same)
+    assert show_profiles.reads_differently(old, {**old, "hosts": ["Maria Lopez"]})
+    assert show_profiles.reads_differently(old, {**old, "kind": "solo"})
+    assert show_profiles.reads_differently(old, {**old, "slots": ["first", "last"]})
+    assert show_profiles.reads_differently(None, old)
 
 
 def test_a_feed_stored_before_profiles_learns_one_at_rescan(ws: Workspace, cast: int) -> None:
@@ -290,20 +291,20 @@ def test_own_sites_are_the_channel_link_and_the_owner_s_domains(ws: Workspace) -
         for feed_id in (theirs, mine, industry):
             s.get(FeedRow, feed_id).site_link = f"https://site{feed_id}.example/"
         rows = {i: s.get(FeedRow, i) for i in (theirs, mine, industry)}
-        assert shows.own_sites(s, rows[theirs], ["me.example"]) == (
+        assert show_profiles.own_sites(s, rows[theirs], ["me.example"]) == (
             f"https://site{theirs}.example/",
             "odile.example",
             "odile-shop.example",
         )
-        assert shows.own_sites(s, rows[mine], ["me.example"]) == (
+        assert show_profiles.own_sites(s, rows[mine], ["me.example"]) == (
             f"https://site{mine}.example/",
             "me.example",
         )
-        assert shows.own_sites(s, rows[industry], ["me.example"]) == (
+        assert show_profiles.own_sites(s, rows[industry], ["me.example"]) == (
             f"https://site{industry}.example/",
         )
         rows[industry].site_link = ""
-        assert shows.own_sites(s, rows[industry], ["me.example"]) == ()
+        assert show_profiles.own_sites(s, rows[industry], ["me.example"]) == ()
 
 
 def test_a_link_blog_post_counts_through_its_own_link(ws: Workspace) -> None:
