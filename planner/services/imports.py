@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from planner.domain import goodwill
 from planner.errors import Conflict, InvalidInput
+from planner.files.csv_export import CONTACT_COLUMNS
 from planner.files.csv_import import (
     ContactCsvRow as ContactImportRow,
 )
@@ -62,17 +63,9 @@ UNDO_ACTIONS = ("import_contacts", "import_ledger")
 #: The command line reads files from disk, not through the 20 MB upload of the page; a
 #: million ledger rows are ~60 MB.
 CLI_LIMITS = ImportLimits(max_bytes=1024 * 1024 * 1024, max_rows=5_000_000)
-_SNAPSHOT_FIELDS = (
-    "name",
-    "aliases",
-    "email",
-    "domains",
-    "handles",
-    "tier",
-    "reach",
-    "tags",
-    "notes",
-)
+#: What an undo snapshot keeps of a contact: the fields a contacts file can change, which
+#: are the file's columns.
+_SNAPSHOT_FIELDS = CONTACT_COLUMNS
 
 
 @dataclass
