@@ -24,6 +24,7 @@ from planner.domain import goodwill
 from planner.domain.goodwill import BalanceSummary
 from planner.domain.model import Contact, Settings, Trust
 from planner.errors import NotFound
+from planner.services.view_cache import cached
 from planner.services.workspace import Workspace
 from planner.storage.convert import contact_from_row, interaction_from_row
 from planner.storage.schema import ContactRow, InteractionRow, RequestRow
@@ -194,17 +195,25 @@ def request_counts(session: Session) -> dict[int, int]:
 def all_balances(
     ws: Workspace, *, as_of: date | None = None, include_archived: bool = False
 ) -> list[ContactBalance]:
-    """Every contact's balance as of ``as_of`` (default today), biggest balance first."""
+    """Every contact's balance as of ``as_of`` (default today), biggest balance first.
+
+    Computed once per data version and day (:mod:`planner.services.view_cache`); the list
+    is the caller's own.
+    """
     as_of = as_of or ws.today()
+    every = cached(ws, ("all_balances", as_of), lambda: _compute_all(ws, as_of))
+    if include_archived:
+        return list(every)
+    return [b for b in every if not b.contact.archived]
+
+
+def _compute_all(ws: Workspace, as_of: date) -> tuple[ContactBalance, ...]:
     with ws.read() as s:
         settings = ws.settings(s)
         sums = summaries(s, as_of=as_of, settings=settings)
         requests = request_counts(s)
-        query = select(ContactRow)
-        if not include_archived:
-            query = query.where(ContactRow.archived.is_(False))
         out = []
-        for row in s.scalars(query):
+        for row in s.scalars(select(ContactRow)):
             summary, quarters = sums.get(row.id, (_empty(row.id), 0))
             out.append(
                 _contact_balance(
@@ -217,7 +226,7 @@ def all_balances(
                 )
             )
     out.sort(key=lambda b: (-b.balance, b.contact.name.lower()))
-    return out
+    return tuple(out)
 
 
 def _contact_balance(

@@ -44,6 +44,7 @@ from planner.domain.model import (
 )
 from planner.services import balances as balances_service
 from planner.services.balances import ContactBalance
+from planner.services.view_cache import cached
 from planner.services.workspace import Workspace
 from planner.storage.convert import (
     ask_from_row,
@@ -112,8 +113,13 @@ class Snapshot:
 
 
 def snapshot(ws: Workspace, *, as_of: date | None = None) -> Snapshot:
-    """Read everything the planner needs as of ``as_of`` (default today)."""
+    """Read everything the planner needs as of ``as_of`` (default today); read once per
+    data version and day (:mod:`planner.services.view_cache`) and shared: read-only."""
     today = as_of or ws.today()
+    return cached(ws, ("snapshot", today), lambda: _read_snapshot(ws, today))
+
+
+def _read_snapshot(ws: Workspace, today: date) -> Snapshot:
     rows = balances_service.all_balances(ws, as_of=today, include_archived=True)
     with ws.read() as s:
         settings = ws.settings(s)

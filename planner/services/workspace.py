@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from planner.domain.model import Profile, Settings, settings_from_dict
 from planner.errors import Busy, InvalidInput
-from planner.storage import migrate
+from planner.storage import data_version, migrate
 from planner.storage.convert import profile_from_row
 from planner.storage.db import (
     READ_ONLY,
@@ -79,6 +79,7 @@ class Workspace:
         try:
             with self.sessions() as session, session.begin():
                 yield session
+                data_version.bump(session)
         except OperationalError as error:
             if not is_locked_error(error):
                 raise
@@ -93,6 +94,14 @@ class Workspace:
         with self.sessions() as session:
             session.connection(execution_options={READ_ONLY: True})
             yield session
+
+    def data_version(self, session: Session | None = None) -> int:
+        """The version of the data (bumped by every write, from any process): what a
+        computed view is cached under (:mod:`planner.services.cache`)."""
+        if session is None:
+            with self.read() as s:
+                return data_version.current(s)
+        return data_version.current(session)
 
     def attach(self, state: object) -> None:
         """Keep ``state`` for this workspace, found again by its type (:meth:`attached`)."""

@@ -12,7 +12,9 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -325,3 +328,18 @@ class UndoRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     undone_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+#: Tables that describe the database rather than hold the user's data: not backed up,
+#: restored, wiped by the demo or exported (all of which walk ``Base.metadata``).
+BOOKKEEPING = MetaData(naming_convention=NAMING)
+
+#: One row whose ``version`` every write transaction increments (in the same transaction),
+#: whatever process makes it: what a cache of computed views is keyed on, so that nothing
+#: is computed twice for the same data and nothing stale survives a write.
+DATA_VERSION = Table(
+    "data_version",
+    BOOKKEEPING,
+    Column("id", Integer, primary_key=True),
+    Column("version", BigInteger, nullable=False, default=0),
+)

@@ -17,13 +17,13 @@ from planner.services.contacts import ContactInput
 from planner.services.ledger import LedgerInput
 from planner.storage import migrate
 from planner.storage.db import make_engine
-from planner.storage.schema import Base, ContactRow, InteractionRow
+from planner.storage.schema import BOOKKEEPING, Base, ContactRow, InteractionRow
 
 
 def test_migrations_reach_head_and_match_the_models(ws: Workspace) -> None:
     assert migrate.current_revision(ws.engine) == migrate.head_revision(ws.engine)
     with ws.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), [Base.metadata, BOOKKEEPING])  # type: ignore[arg-type]
     assert diff == []
 
 

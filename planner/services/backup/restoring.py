@@ -21,7 +21,7 @@ from planner.services.backup.cells import BATCH, column_kind, decode_cell, table
 from planner.services.backup.opening import OpenedBackup, fail, member_text, open_backup
 from planner.services.demo import wipe
 from planner.services.workspace import Workspace
-from planner.storage import migrate
+from planner.storage import data_version, migrate
 from planner.storage.schema import Base
 
 
@@ -343,4 +343,5 @@ def restore_backup(ws: Workspace, data: bytes, *, replace: bool = False) -> str:
         _fix_sequences(conn)
         if older:
             _revalue(conn, ws)
+        data_version.bump(conn)
     return _summary(backup, counts, replaced_existing=bool(existing))

@@ -6,10 +6,11 @@ from alembic import context
 from sqlalchemy import Connection
 
 from planner.storage.db import hold_setup_lock, make_engine
-from planner.storage.schema import Base
+from planner.storage.schema import BOOKKEEPING, Base
 
 config = context.config
-target_metadata = Base.metadata
+# A list: the bookkeeping tables are migrated like the data tables.
+target_metadata = [Base.metadata, BOOKKEEPING]
 
 
 def _run(connection: Connection) -> None:
