@@ -48,7 +48,7 @@ cols[4].metric(
 st.subheader("Next moves")
 snap = plan.snapshot(ws, as_of=as_of)
 st.text(f"Audience promotion budget: {snap.budget.explanation}")
-moves = plan.moves_from(snap)
+moves = plan.moves(ws, as_of=as_of)
 for i, mv in enumerate(moves[:8]):
     text_col, action_col = st.columns([5, 1])
     text_col.text(f"{mv.move.title}\n{mv.move.reason}")

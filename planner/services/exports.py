@@ -22,6 +22,7 @@ from planner.services import balances, plan_tables
 from planner.services.detections import detections_frame, suggestions_frame
 from planner.services.feeds import entries_frame, feeds_frame
 from planner.services.outreach.templates import templates_frame
+from planner.services.view_cache import cached
 from planner.services.workspace import Workspace
 from planner.storage.schema import ContactRow, InteractionRow, ProfileRow
 
@@ -35,7 +36,13 @@ def _joined(values: object) -> str:
 
 
 def balances_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
-    """Decayed given/received/balance as of a date, with reciprocity, trust and flags."""
+    """Decayed given/received/balance as of a date, with reciprocity, trust and flags (built
+    once per data version and day; the frame is the caller's own copy)."""
+    as_of = as_of or ws.today()
+    return cached(ws, ("balances_frame", as_of), lambda: _balances_frame(ws, as_of)).copy()
+
+
+def _balances_frame(ws: Workspace, as_of: date) -> pd.DataFrame:
     rows = []
     for b in balances.all_balances(ws, as_of=as_of):
         s = b.summary

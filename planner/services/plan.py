@@ -44,6 +44,7 @@ from planner.domain.weeks import ONE_WEEK, week_start
 from planner.errors import Conflict, InvalidInput
 from planner.services import gives as gives_service
 from planner.services.plan_snapshot import Snapshot, budget_state, snapshot
+from planner.services.view_cache import cached
 from planner.services.workspace import Workspace
 from planner.storage.schema import (
     AskRow,
@@ -428,9 +429,11 @@ class MoveView:
 def moves(
     ws: Workspace, *, as_of: date | None = None, limit_per_kind: int | None = 20
 ) -> list[MoveView]:
-    """What to do now, most urgent first (see planner.domain.next_moves)."""
+    """What to do now, most urgent first (see planner.domain.next_moves); worked out once
+    per data version and day (:mod:`planner.services.view_cache`); the list is the caller's."""
     snap = snapshot(ws, as_of=as_of)
-    return moves_from(snap, limit_per_kind=limit_per_kind)
+    key = ("moves", snap.today, limit_per_kind)
+    return list(cached(ws, key, lambda: tuple(moves_from(snap, limit_per_kind=limit_per_kind))))
 
 
 def moves_from(snap: Snapshot, *, limit_per_kind: int | None = 20) -> list[MoveView]:

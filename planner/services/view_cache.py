@@ -5,8 +5,9 @@ process), so a view cached under the version it was computed at is never served 
 a page that asks for the same view three times, or a second visitor, pays for one
 computation. The cache lives on the workspace (one per database), holds the newest value of
 at most :data:`SIZE` keys (a key is a view's name and arguments, e.g. the as-of day), and
-is safe for Streamlit's threads: two threads that miss at once may both compute (the later
-result wins); neither waits for the other.
+is safe for Streamlit's threads: a thread that misses while another computes the same view
+at the same version waits for that result instead of computing it again (two sessions
+opening the dashboard at once, or a page right after the app's warm-up, pay once).
 
 Cached values are shared: callers must not mutate them (services hand out copies of
 anything mutable a caller may change).
@@ -33,6 +34,8 @@ class ViewCache:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.entries: OrderedDict[Hashable, tuple[int, object]] = OrderedDict()
+        #: (key, version) → the lock its computing thread holds.
+        self.computing: dict[tuple[Hashable, int], threading.Lock] = {}
         #: Computations made (for tests and benchmarks: a hit computes nothing).
         self.misses = 0
 
@@ -79,6 +82,16 @@ def cached(ws: Workspace, key: Hashable, compute: Callable[[], T]) -> T:
     hit, value = cache.get(key, version)
     if hit:
         return cast(T, value)
-    value = compute()
-    cache.put(key, version, value)
+    with cache.lock:
+        flight = cache.computing.setdefault((key, version), threading.Lock())
+    with flight:  # one thread computes; the others wait here, then find its value
+        hit, value = cache.get(key, version)
+        if hit:
+            return cast(T, value)
+        try:
+            value = compute()
+            cache.put(key, version, value)
+        finally:
+            with cache.lock:
+                cache.computing.pop((key, version), None)
     return value

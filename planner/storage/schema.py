@@ -171,6 +171,9 @@ class InteractionRow(Base):
             "growth",
             "quarter",
         ),
+        # The Ledger page: rows from a day on, by direction and kind, counted and paged
+        # newest first without reading the rows themselves.
+        Index("ix_interactions_listing", "occurred_on", "direction", "kind"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int | None] = mapped_column(
@@ -178,7 +181,7 @@ class InteractionRow(Base):
     )
     direction: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(32))
-    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    occurred_on: Mapped[date] = mapped_column(Date)
     magnitude: Mapped[float] = mapped_column(Float, default=1.0)
     source: Mapped[str] = mapped_column(String(16), default="manual")
     title: Mapped[str] = mapped_column(Text, default="")

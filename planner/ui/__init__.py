@@ -26,11 +26,14 @@ from planner.errors import PlannerError
 from planner.feeds.urls import http_url_or_empty
 from planner.files.csv_export import to_csv_bytes
 from planner.services import Workspace, open_workspace
+from planner.services.warm_up import warm_up_in_background
 
 
 @st.cache_resource(show_spinner=False)
 def _workspace() -> Workspace:
-    return open_workspace()
+    ws = open_workspace()
+    warm_up_in_background(ws)
+    return ws
 
 
 def workspace() -> Workspace:
@@ -106,13 +109,26 @@ def require_login() -> None:
 
 
 def download_csv(
-    frame: pd.DataFrame, file_name: str, *, key: str, label: str = "Download CSV"
+    frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    file_name: str,
+    *,
+    key: str,
+    label: str = "Download CSV",
 ) -> None:
-    """A download button for a frame, formula cells neutralised; BOM when Excel is chosen."""
+    """A download button for a frame, formula cells neutralised; BOM when Excel is chosen.
+
+    The file is made only when the user clicks (Streamlit's deferred download), not on
+    every run of the page; given a function, even the frame is built only then (a table
+    of a million rows costs nothing until it is asked for).
+    """
     bom = bool(st.session_state.get("excel_bom", False))
+
+    def data() -> bytes:
+        return to_csv_bytes(frame() if callable(frame) else frame, bom=bom)
+
     st.download_button(
         label,
-        data=to_csv_bytes(frame, bom=bom),
+        data=data,
         file_name=file_name,
         mime="text/csv",
         key=key,

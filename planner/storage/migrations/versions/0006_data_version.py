@@ -1,4 +1,5 @@
-"""data_version: a counter every write bumps, the key of cached views
+"""data_version: a counter every write bumps, the key of cached views; the ledger's
+listing index (occurred_on, direction, kind) in place of the one on occurred_on alone
 
 Revision ID: 0006
 Revises: 0005
@@ -24,7 +25,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_data_version")),
     )
     op.bulk_insert(table, [{"id": 1, "version": 0}])
+    op.drop_index("ix_interactions_occurred_on", table_name="interactions")
+    op.create_index("ix_interactions_listing", "interactions", ["occurred_on", "direction", "kind"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_interactions_listing", table_name="interactions")
+    op.create_index("ix_interactions_occurred_on", "interactions", ["occurred_on"])
     op.drop_table("data_version")
