@@ -7,6 +7,7 @@ from planner.domain.model import Tier
 from planner.services import balances, contact_tables, contacts
 from planner.ui import download_csv, plain, workspace
 from planner.ui.contact_form import add_contact_form, edit_contact_tab
+from planner.ui.contact_picker import contact_picker
 from planner.ui.contact_tabs import explain_tab, found_tab, merge_tab, timeline_tab
 
 ws = workspace()
@@ -31,16 +32,14 @@ download_csv(table, "contacts.csv", key="dl_contacts")
 if not found:
     st.stop()
 
-names = {c.id: c.name for c in found}
-ids = list(names)
-current = st.session_state.get("selected_contact")
-selected = st.selectbox(
-    "Open a contact",
-    ids,
-    format_func=lambda i: names[i],
-    index=ids.index(current) if current in ids else 0,
-    key="contact_pick",
+wanted = st.session_state.pop("selected_contact", None)  # handed over by add or merge
+if wanted is not None:
+    st.session_state["contact_pick"] = wanted
+selected = contact_picker(
+    ws, "Open a contact", key="contact_pick", default=found[0].id, include_archived=show_archived
 )
+if selected is None:
+    st.stop()
 contact = contacts.get(ws, selected)
 b = balances.balance_of(ws, contact.id)
 

@@ -211,3 +211,71 @@ def contacts_by_id(ws: Workspace, *, include_archived: bool = True) -> Mapping[i
 def count(ws: Workspace) -> int:
     with ws.read() as s:
         return int(s.scalar(select(func.count()).select_from(ContactRow)) or 0)
+
+
+# -- a picker's choices: found by the database, a page at a time ------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ContactChoice:
+    """What a picker shows of a contact: its id and name."""
+
+    id: int
+    name: str
+
+
+def find(
+    ws: Workspace,
+    text: str = "",
+    *,
+    limit: int = 50,
+    include_archived: bool = False,
+    exclude: Iterable[int] = (),
+) -> list[ContactChoice]:
+    """Up to ``limit`` contacts whose name holds ``text`` (any case), by name.
+
+    The database does the search and the limit, so a picker never loads every contact.
+    """
+    query = select(ContactRow.id, ContactRow.name)
+    needle = text.strip().lower()
+    if needle:
+        query = query.where(func.lower(ContactRow.name).like(f"%{_escape_like(needle)}%", "\\"))
+    if not include_archived:
+        query = query.where(ContactRow.archived.is_(False))
+    skipped = [int(i) for i in exclude]
+    if skipped:
+        query = query.where(ContactRow.id.not_in(skipped))
+    query = query.order_by(func.lower(ContactRow.name), ContactRow.id).limit(max(0, limit))
+    with ws.read() as s:
+        return [ContactChoice(int(i), str(n)) for i, n in s.execute(query)]
+
+
+def _escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally (escape character ``\\``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def choices_for_ids(ws: Workspace, ids: Iterable[int]) -> list[ContactChoice]:
+    """The id and name of each of ``ids`` that exists (archived too), in the order given."""
+    wanted = [int(i) for i in ids]
+    if not wanted:
+        return []
+    with ws.read() as s:
+        query = select(ContactRow.id, ContactRow.name).where(ContactRow.id.in_(wanted))
+        names = {int(i): str(n) for i, n in s.execute(query)}
+    return [ContactChoice(i, names[i]) for i in wanted if i in names]
+
+
+def name_of(ws: Workspace, contact_id: int) -> str | None:
+    """A contact's name, or None when there is no such contact."""
+    found = choices_for_ids(ws, [contact_id])
+    return found[0].name if found else None
+
+
+def count_active(ws: Workspace, *, include_archived: bool = False) -> int:
+    """How many contacts a picker could offer."""
+    query = select(func.count()).select_from(ContactRow)
+    if not include_archived:
+        query = query.where(ContactRow.archived.is_(False))
+    with ws.read() as s:
+        return int(s.scalar(query) or 0)
