@@ -139,6 +139,6 @@ def _rows(
             "link": r.link,
             "note": r.note,
         }
-        for r, name in s.execute(query).tuples().all()
+        for r, name in s.execute(query).all()
     ]
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -20,6 +20,7 @@ from streamlit.testing.v1.element_tree import Block
 
 from planner.domain.model import Kind, Tier
 from planner.services import Workspace, backup, balances, contacts, exports, ledger
+from planner.services.ledger_tables import PAGE_SIZE
 from tests.conftest import TODAY
 from tests.pages.downloads import Downloads, csv_table, zip_members
 
@@ -278,14 +279,14 @@ def test_the_ledger_shows_the_demo_interactions_of_the_last_18_months_newest_fir
     since = TODAY - timedelta(days=548)
     expected = ledger.list_interactions(demo_app_ws, since=since)
     assert at.date_input(key="filter_since").value == since
-    assert (
-        at.caption[0].value == f"{len(expected)} interaction(s); value = decayed points as of today"
+    assert len(expected) > PAGE_SIZE  # the demo's last 18 months fill two pages
+    assert at.caption[0].value == (
+        f"{len(expected)} interaction(s), 1–{PAGE_SIZE} shown; value = decayed points as of today"
     )
     table = the_frame(at, "direction", "kind", "value")
-    assert len(table) == len(expected) > 0
-    assert sorted(table["id"]) == sorted(i.id for i in expected)
+    assert table["id"].tolist() == [i.id for i in expected[:PAGE_SIZE]]  # newest first
     assert table["date"].tolist() == sorted(table["date"], reverse=True)
-    newest = max(expected, key=lambda i: (i.occurred_on, i.id))
+    newest = expected[0]
     row = table.iloc[0]
     assert (row["id"], row["date"], row["kind"], row["title"]) == (
         newest.id,
@@ -294,6 +295,13 @@ def test_the_ledger_shows_the_demo_interactions_of_the_last_18_months_newest_fir
         newest.title,
     )
     assert at.button(key="delete_button").disabled  # until "Yes, delete it" is ticked
+
+    at.number_input(key="ledger_page").set_value(2).run()
+    rest = the_frame(at, "direction", "kind", "value")
+    assert rest["id"].tolist() == [i.id for i in expected[PAGE_SIZE:]]
+    assert at.caption[0].value.startswith(
+        f"{len(expected)} interaction(s), {PAGE_SIZE + 1}–{len(expected)} shown"
+    )
 
 
 def test_filtering_the_ledger_by_contact_shows_only_theirs_and_downloads_them(
