@@ -7,13 +7,13 @@ million rows shows as fast as one of a hundred.
 from datetime import timedelta
 
 import streamlit as st
-from planner.ui.contact_picker import contact_picker
 
 from planner.domain.model import Direction, Kind
 from planner.services import ledger, ledger_tables
 from planner.services.ledger import LedgerInput
 from planner.services.ledger_tables import LedgerFilter
 from planner.ui import download_csv, run_action, safe_link, workspace
+from planner.ui.contact_picker import contact_picker
 
 ws = workspace()
 st.title("Ledger")
