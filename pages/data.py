@@ -120,20 +120,19 @@ with tab_export:
         value=bool(st.session_state.get("excel_bom", False)),
         key="export_bom",
     )
-    data = run_action(lambda: csv_files.table_csv(ws, table, bom=bom, as_of=as_of))
-    if data is not None:
-        st.download_button(
-            "Download CSV",
-            data=data,
-            file_name=f"{table}-{as_of.isoformat()}.csv",
-            mime="text/csv",
-            key="export_download",
-            icon=":material/download:",
-        )
-        st.caption(
-            "Cells starting with = + - or @ get a leading ' so that spreadsheets show them "
-            "as text instead of running them as formulas."
-        )
+    # The file is made when the button is clicked, not on every run of the page.
+    st.download_button(
+        "Download CSV",
+        data=lambda: csv_files.table_csv(ws, table, bom=bom, as_of=as_of),
+        file_name=f"{table}-{as_of.isoformat()}.csv",
+        mime="text/csv",
+        key="export_download",
+        icon=":material/download:",
+    )
+    st.caption(
+        "Cells starting with = + - or @ get a leading ' so that spreadsheets show them "
+        "as text instead of running them as formulas."
+    )
 
     calendar = run_action(lambda: calendar_file(ws))
     if calendar is not None:

@@ -19,6 +19,8 @@ from planner.files.ics import CalendarError, CalendarEvent
 from planner.files.ics import calendar_ics as render_ics
 from planner.outreach.labels import KIND_LABELS
 from planner.services import balances
+from planner.services.balances import ContactBalance
+from planner.services.view_cache import cached
 from planner.services.workspace import Workspace
 from planner.storage.convert import ask_from_row
 from planner.storage.schema import AskRow, ContactRow, PlannedGiveRow
@@ -43,15 +45,14 @@ def _lines(*parts: str) -> str:
 
 
 def _readiness(
-    ws: Workspace, session: Session, ask: Ask, asks: list[Ask], cache: dict[int, object]
+    ws: Workspace, session: Session, ask: Ask, asks: list[Ask], by_id: dict[int, ContactBalance]
 ) -> str:
     """Why the ask is (not) ready today, or "" for audience asks and closed ones."""
     if ask.contact_id is None or ask.status not in OPEN_ASKS:
         return ""
-    if ask.contact_id not in cache:
-        cache[ask.contact_id] = balances.balance_of(ws, ask.contact_id, session=session)
-    balance = cache[ask.contact_id]
-    assert isinstance(balance, balances.ContactBalance)
+    balance = by_id.get(ask.contact_id)
+    if balance is None:  # a contact added since the balances were read
+        balance = balances.balance_of(ws, ask.contact_id, session=session)
     assessment = goodwill.assess_ask(
         ask,
         balance=balance.balance,
@@ -92,7 +93,7 @@ def plan_events(ws: Workspace, *, include_done: bool = False) -> list[CalendarEv
             s.scalars(select(AskRow).order_by(AskRow.target_date, AskRow.priority, AskRow.id))
         )
         asks = [ask_from_row(r) for r in rows]
-        cache: dict[int, object] = {}
+        by_id = {b.contact.id: b for b in balances.all_balances(ws, include_archived=True)}
         for row, ask in zip(rows, asks, strict=True):
             if row.target_date is None or (not include_done and ask.status not in OPEN_ASKS):
                 continue
@@ -106,7 +107,7 @@ def plan_events(ws: Workspace, *, include_done: bool = False) -> list[CalendarEv
                         row.title,
                         row.note,
                         f"Status: {row.status}",
-                        _readiness(ws, s, ask, asks, cache),
+                        _readiness(ws, s, ask, asks, by_id),
                     ),
                 )
             )
@@ -135,5 +136,6 @@ def ics_file_name(ws: Workspace) -> str:
 
 
 def calendar_file(ws: Workspace) -> tuple[str, bytes]:
-    """(file name, .ics bytes) of the plan's calendar, for a download button."""
-    return ics_file_name(ws), calendar_ics(ws)
+    """(file name, .ics bytes) of the plan's calendar, for a download button: made once
+    per data version and day (:mod:`planner.services.view_cache`)."""
+    return ics_file_name(ws), cached(ws, ("calendar_ics", ws.today()), lambda: calendar_ics(ws))
