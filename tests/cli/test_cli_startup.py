@@ -122,7 +122,9 @@ def test_the_app_checks_at_start(monkeypatch: pytest.MonkeyPatch, sqlite_url: st
     assert opened and opened[0].get("check", True) is True
 
 
-HEAVY = ["alembic", "streamlit"]
+#: What listing templates has no use for. (Jinja2 stays: the template library it lists is
+#: Jinja2's.) A real assertion on sys.modules; the speed itself is measured by benchmarks.
+HEAVY = ["pandas", "numpy", "feedparser", "requests", "listparser", "alembic", "streamlit"]
 
 
 def _modules_after(argv: list[str], url: str) -> dict[str, object]:
@@ -143,6 +145,19 @@ def _modules_after(argv: list[str], url: str) -> dict[str, object]:
     )
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
+
+
+def test_the_parser_is_built_without_the_services() -> None:
+    code = (
+        "import sys\n"
+        "from planner.cli import build_parser\n"
+        "build_parser().format_help()\n"
+        "print([m for m in sys.modules if m.startswith(('planner.services', 'sqlalchemy'))])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_templates_list_imports_no_heavy_module(
