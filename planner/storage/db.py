@@ -153,7 +153,10 @@ def integrity_problems(engine: Engine) -> list[str]:
 # * a marker whose process is alive (the app serving while a CLI command runs, another CLI
 #   command) is someone else's open session, not a crash: it does not call for a check;
 # * a marker whose process is gone (no such PID, or the PID now belongs to a process that
-#   started later than the one recorded) is an unclean end: the check runs.
+#   started at another time than the one recorded, as after a container's restart) is an
+#   unclean end: the check runs. (Without /proc the start time is unknown and a reused PID
+#   passes for alive, as every marker does on Windows: a check may then be missed, never
+#   run for nothing.)
 #
 # A stale marker is removed only by a check that found nothing, so a database with
 # problems keeps being checked (and warned about) on every open until it is sound again.
@@ -199,8 +202,9 @@ def _process_started(pid: int) -> str:
 
 
 def _alive(pid: int, started: str) -> bool:
-    if pid <= 0:
-        return False
+    """Whether the process that wrote a marker (``pid``, started at ``started``) still runs."""
+    if pid <= 0 or os.name == "nt":  # os.kill(pid, 0) would end the process on Windows
+        return pid > 0
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -224,9 +228,7 @@ def unclean_markers(path: Path) -> list[Path]:
         pid_text = marker.name.rpartition(_MARKER_INFIX)[2]
         if not pid_text.isdigit():
             continue
-        pid = int(pid_text)
-        if pid == os.getpid():
-            continue
+        pid = int(pid_text)  # this process's own PID too: a container restarted reuses PIDs
         try:
             recorded = marker.read_text().split()
         except OSError:
@@ -280,9 +282,12 @@ atexit.register(_release_all)
 
 
 def forget_unclean(markers: list[Path]) -> None:
-    """Remove stale markers once a check found the database sound."""
+    """Remove stale markers once a check found the database sound (not this process's
+    own: a stale marker with its PID, from before a restart, was just taken over)."""
+    own = f"{_MARKER_INFIX}{os.getpid()}"
     for marker in markers:
-        marker.unlink(missing_ok=True)
+        if not marker.name.endswith(own):
+            marker.unlink(missing_ok=True)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

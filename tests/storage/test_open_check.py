@@ -165,3 +165,16 @@ def test_an_older_database_is_still_upgraded_at_open(db_url: str) -> None:
         assert migrate.current_revision(ws.engine) == migrate.head_revision(ws.engine)
     finally:
         close_workspace(ws)
+
+
+def test_a_stale_marker_with_this_process_pid_is_an_unclean_end(path: Path, spy: Spy) -> None:
+    """A restarted container reuses PIDs: a marker with this PID but another start time is
+    not this process's; this process takes it over and keeps it while open."""
+    if not db._process_started(os.getpid()):
+        pytest.skip("no /proc: start times are not known here")
+    own = path.parent / f"{path.name}.open-{os.getpid()}"
+    own.write_text(f"{os.getpid()} 1\n")
+    ws = open_database(f"sqlite:///{path}", check=None)
+    assert spy.calls == 1 and own.exists()
+    close_workspace(ws)
+    assert not own.exists()
