@@ -8,13 +8,15 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from planner.services import Workspace, contacts, ledger
+from planner.services import Workspace, contacts, ledger, open_workspace
 from planner.services.contacts import ContactInput
 from planner.services.ledger import LedgerInput
+from planner.services.opening import close_workspace
 from planner.storage import db
 from tests.conftest import ROOT
 from tests.conftest import run_cli as run
@@ -36,6 +38,13 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'planner.db'}"
+
+
+@pytest.fixture
+def ws_at(sqlite_url: str) -> Iterator[Workspace]:
+    ws = open_workspace(sqlite_url)
+    yield ws
+    close_workspace(ws)
 
 
 def _plant_orphan(ws: Workspace, url: str) -> int:
@@ -91,16 +100,6 @@ def test_after_an_unclean_end_a_command_checks_and_warns(
     code, _, err = run(capsys, sqlite_url, "templates", "list")
     assert code == 0 and len(checks) == 1
     assert f"warning: database check: interactions row {row}: missing contacts row" in err
-
-
-@pytest.fixture
-def ws_at(sqlite_url: str) -> Workspace:
-    from planner.services import open_workspace
-    from planner.services.opening import close_workspace
-
-    ws = open_workspace(sqlite_url)
-    yield ws  # type: ignore[misc]
-    close_workspace(ws)
 
 
 def test_the_app_checks_at_start(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
