@@ -17,17 +17,22 @@ $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install -q "uv>=0.13,<0.14"
 
+# Bytecode is compiled at install (pip does it by default, uv with --compile-bytecode; the
+# project's own sources, installed editable, by compileall), so that the first `planner`
+# command or app start does not pay for compiling every module it imports.
 ifdef USE_PIP
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --require-hashes -r requirements.lock
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e . || true
+	$(BIN)/python -m compileall -q planner
 	@touch $@
 else
 $(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
 	$(UV) venv -q --allow-existing --python $(PYTHON) $(VENV)
-	$(UV) pip sync -q --python $(BIN)/python requirements.lock
-	$(UV) pip install -q --python $(BIN)/python --no-deps -e .
+	$(UV) pip sync -q --compile-bytecode --python $(BIN)/python requirements.lock
+	$(UV) pip install -q --compile-bytecode --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q planner
 	@touch $@
 endif
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from planner import __version__
 from planner.cli import (
@@ -25,7 +26,9 @@ from planner.cli import (
 )
 from planner.cli.common import OPENED
 from planner.errors import PlannerError
-from planner.services import Workspace
+
+if TYPE_CHECKING:
+    from planner.services.workspace import Workspace
 
 MODULES = [base, contacts, ledger, feeds, detect, planning, outreach, export, backup]
 
@@ -62,5 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         opened: Workspace | None = getattr(args, OPENED, None)
         if opened is not None:
             # close the pooled connections now: a server database (PostgreSQL) would
-            # otherwise see them dropped at exit, or at garbage collection when called in-process
-            opened.engine.dispose()
+            # otherwise see them dropped at exit, or at garbage collection when called
+            # in-process; and remove this process's open marker: it ended cleanly
+            from planner.services.opening import close_workspace
+
+            close_workspace(opened)

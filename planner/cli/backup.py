@@ -7,8 +7,6 @@ import sys
 
 from planner.cli.common import read_file, workspace, write_bytes
 from planner.errors import InvalidInput
-from planner.services import backup as backup_service
-from planner.services import calendar as calendar_service
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +37,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _backup(args: argparse.Namespace) -> int:
+    from planner.services import backup as backup_service
+
     if args.file == "-":
         raise InvalidInput("give a file name for the backup (it is a zip, not for a terminal)")
     ws = workspace(args)
@@ -54,6 +54,8 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from planner.services import backup as backup_service
+
     data = sys.stdin.buffer.read() if args.file == "-" else read_file(args.file)
     ws = workspace(args)
     print(backup_service.restore_backup(ws, data, replace=args.replace))
@@ -61,6 +63,8 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _export_ics(args: argparse.Namespace) -> int:
+    from planner.services import calendar as calendar_service
+
     ws = workspace(args)
     write_bytes(calendar_service.calendar_ics(ws, include_done=args.include_done), args.out)
     return 0

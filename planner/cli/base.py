@@ -1,11 +1,15 @@
-"""planner init, planner demo."""
+"""planner init, planner demo, planner check."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING
 
 from planner.cli.common import workspace
-from planner.services import Workspace, demo
+
+if TYPE_CHECKING:
+    from planner.services.workspace import Workspace
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -19,9 +23,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="load the demo workspace (into an empty database)")
     p.add_argument("--reset", action="store_true", help="delete everything in the database first")
     p.set_defaults(handler=_demo)
+    p = sub.add_parser(
+        "check",
+        help="check the database file (SQLite: every page, and rows pointing at nothing); "
+        "exits 1 when it finds a problem",
+    )
+    p.set_defaults(handler=_check)
 
 
 def _init(args: argparse.Namespace) -> int:
+    from planner.services import demo
+
     ws = workspace(args)
     url = ws.engine.url.render_as_string(hide_password=True)
     # workspace() has migrated under the setup lock; load_if_empty decides emptiness under
@@ -36,10 +48,23 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from planner.services import demo
+
     ws = workspace(args)
     stats = demo.load(ws, reset=args.reset)
     print(f"demo workspace loaded ({stats})")
     _read_demo_feeds(ws)
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """The full integrity check, whatever the open markers say (other commands run it
+    only after a session that did not end cleanly)."""
+    ws = workspace(args, check=True)  # prints each problem as a warning on stderr
+    if ws.problems:
+        print(f"database check: {len(ws.problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print("database check: ok")
     return 0
 
 

@@ -1,4 +1,10 @@
-"""Helpers shared by the command modules."""
+"""Helpers shared by the command modules.
+
+The ``planner`` command builds its whole parser on every run, so the command modules and
+this one import only the standard library, the domain's vocabulary and the errors at
+module level; a handler imports the services it calls (pandas, Jinja2, feedparser …)
+when it runs, so a command pays only for what it uses.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,14 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from planner.errors import InvalidInput
-from planner.files.csv_export import to_csv_bytes
-from planner.services import Workspace, open_workspace
-from planner.services.workspace import noon_utc
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from planner.services.workspace import Workspace
 
 
 def iso_date(value: str) -> date:
@@ -26,12 +33,20 @@ def iso_date(value: str) -> date:
 OPENED = "opened_workspace"
 
 
-def workspace(args: argparse.Namespace) -> Workspace:
-    """The command's workspace, opened once per command (``main`` closes it at the end)."""
+def workspace(args: argparse.Namespace, *, check: bool | None = None) -> Workspace:
+    """The command's workspace, opened once per command (``main`` closes it at the end).
+
+    The integrity check (THREATS D4) runs at open only when a session on the file did not
+    end cleanly (``check=None``, see :func:`planner.services.workspace.open_database`);
+    ``planner check`` passes ``check=True`` to run it always.
+    """
+    from planner.services.opening import open_workspace
+    from planner.services.workspace import noon_utc
+
     as_of: date | None = getattr(args, "as_of", None)
     ws: Workspace | None = getattr(args, OPENED, None)
     if ws is None:
-        ws = open_workspace(getattr(args, "database", None))
+        ws = open_workspace(getattr(args, "database", None), check=check)
         setattr(args, OPENED, ws)
         for problem in ws.problems:  # the integrity check at open (THREATS D4)
             print(f"warning: database check: {problem}", file=sys.stderr)
@@ -53,6 +68,8 @@ def write_bytes(data: bytes, out: str | None) -> None:
 
 
 def write_csv(frame: pd.DataFrame, out: str | None, *, bom: bool = False) -> None:
+    from planner.files.csv_export import to_csv_bytes
+
     write_bytes(to_csv_bytes(frame, bom=bom), out)
 
 

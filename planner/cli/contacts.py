@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from planner.cli.common import read_file, workspace, write_csv
-from planner.services import contacts, exports, imports, merge
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,6 +55,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from planner.services import contacts
+
     ws = workspace(args)
     contact = contacts.add(
         ws,
@@ -76,6 +77,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from planner.services import contacts, exports
+
     ws = workspace(args)
     frame = exports.contacts_frame(ws)
     if args.search:
@@ -86,6 +89,8 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from planner.services import imports
+
     ws = workspace(args)
     result = imports.import_contacts(
         ws,
@@ -100,10 +105,14 @@ def _import(args: argparse.Namespace) -> int:
 
 
 def _merge(args: argparse.Namespace) -> int:
+    from planner.services import merge
+
     print(merge.merge_contacts(workspace(args), args.keep, args.other).describe())
     return 0
 
 
 def _undo_merge(args: argparse.Namespace) -> int:
+    from planner.services import merge
+
     print(merge.undo_last_merge(workspace(args)).describe())
     return 0

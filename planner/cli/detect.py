@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from planner.cli.common import workspace
-from planner.services import detections
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,6 +23,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _detect(args: argparse.Namespace) -> int:
+    from planner.services import detections
+
     ws = workspace(args)
     stats = detections.rescan(ws, only_new=not args.rescan, feed_ids=args.feed)
     print(stats.describe())

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from planner.cli.common import read_file, workspace, write_bytes, write_csv
 from planner.domain.show_profile import ShowKind
-from planner.services import feeds, ingest, shows
-from planner.services.ingest import FeedOutcome
+
+if TYPE_CHECKING:
+    from planner.services.ingest import FeedOutcome, IngestSummary
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -105,7 +107,7 @@ def _progress(done: int, total: int, outcome: FeedOutcome) -> None:
     sys.stderr.flush()
 
 
-def _print_summary(summary: ingest.IngestSummary) -> None:
+def _print_summary(summary: IngestSummary) -> None:
     print(summary.describe())
     for failure in summary.failures:
         print(f"  failed: feed {failure.feed_id} {failure.url}: {failure.message}")
@@ -115,6 +117,8 @@ def _print_summary(summary: ingest.IngestSummary) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from planner.services import feeds, ingest
+
     ws = workspace(args)
     try:
         feed_id = feeds.add_feed(
@@ -143,6 +147,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _add_file(args: argparse.Namespace) -> int:
+    from planner.services import feeds, ingest
+
     ws = workspace(args)
     ids = []
     for path in args.paths:
@@ -154,45 +160,61 @@ def _add_file(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from planner.services import feeds
+
     write_csv(feeds.feeds_frame(workspace(args)), args.out)
     return 0
 
 
 def _remove(args: argparse.Namespace) -> int:
+    from planner.services import feeds
+
     url = feeds.remove_feed(workspace(args), args.id)
     print(f"removed feed {args.id}: {url}")
     return 0
 
 
 def _import_opml(args: argparse.Namespace) -> int:
+    from planner.services import feeds
+
     result = feeds.import_opml(workspace(args), read_file(args.file), owner=args.owner)
     print(result.describe())
     return 0
 
 
 def _export_opml(args: argparse.Namespace) -> int:
+    from planner.services import feeds
+
     write_bytes(feeds.export_opml(workspace(args)), args.out)
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
+    from planner.services import shows
+
     print(shows.describe(workspace(args), args.id))
     return 0
 
 
 def _host(args: argparse.Namespace) -> int:
+    from planner.services import shows
+
     change = shows.mark_host(workspace(args), args.id, args.name, not args.not_host)
     print(change.describe())
     return 0
 
 
 def _kind(args: argparse.Namespace) -> int:
+    from planner.services import shows
+
     change = shows.set_kind(workspace(args), args.id, SHOW_KINDS[args.show_kind])
     print(change.describe())
     return 0
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from planner.services import ingest
+
     ws = workspace(args)
     summary = ingest.refresh(
         ws,

@@ -6,7 +6,6 @@ import argparse
 
 from planner.cli.common import iso_date, read_file, workspace
 from planner.domain.model import Direction, Kind
-from planner.services import imports, ledger
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,6 +30,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _add(args: argparse.Namespace) -> int:
+    from planner.services import ledger
+
     ws = workspace(args)
     contact = None if args.contact.strip().lower() == "audience" else args.contact
     row = ledger.add(
@@ -52,6 +53,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from planner.services import imports
+
     ws = workspace(args)
     result = imports.import_ledger(
         ws,

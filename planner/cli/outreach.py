@@ -9,7 +9,6 @@ from pathlib import Path
 from planner.cli.common import iso_date, workspace, write_bytes
 from planner.domain.model import Tier
 from planner.errors import InvalidInput
-from planner.services import outreach
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,6 +46,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _draft(args: argparse.Namespace) -> int:
+    from planner.services import outreach
+
     ws = workspace(args)
     draft = outreach.render_draft(
         ws,
@@ -70,6 +71,8 @@ def _draft(args: argparse.Namespace) -> int:
 
 
 def _drafts(args: argparse.Namespace) -> int:
+    from planner.services import outreach
+
     ws = workspace(args)
     if args.tier:
         recipients = outreach.select_tier(ws, args.tier)
@@ -110,6 +113,8 @@ def _write_new(folder: Path, filename: str, data: bytes) -> Path:
 
 
 def _templates_list(args: argparse.Namespace) -> int:
+    from planner.services import outreach
+
     ws = workspace(args)
     rows = outreach.list_templates(ws)
     width = max((len(t.name) for t in rows), default=4)

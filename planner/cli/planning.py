@@ -7,7 +7,6 @@ import sys
 
 from planner.cli.common import iso_date, workspace, write_csv
 from planner.domain.model import AskStatus, GiveStatus, Kind
-from planner.services import asks, gives, help_requests, plan, plan_tables
 
 KINDS = [k.value for k in Kind]
 
@@ -128,6 +127,8 @@ def _contact(args: argparse.Namespace) -> str | None:
 
 
 def _gives_add(args: argparse.Namespace) -> int:
+    from planner.services import gives
+
     ws = workspace(args)
     g = gives.add(
         ws,
@@ -146,23 +147,31 @@ def _gives_add(args: argparse.Namespace) -> int:
 
 
 def _gives_list(args: argparse.Namespace) -> int:
+    from planner.services import plan_tables
+
     write_csv(plan_tables.gives_frame(workspace(args)), args.out)
     return 0
 
 
 def _gives_done(args: argparse.Namespace) -> int:
+    from planner.services import gives
+
     g = gives.done(workspace(args), args.id, day=args.date)
     print(f"give {g.id} done on {g.done_on}; logged in the ledger")
     return 0
 
 
 def _gives_status(args: argparse.Namespace) -> int:
+    from planner.services import gives
+
     g = gives.set_status(workspace(args), args.id, args.status, day=args.date)
     print(f"give {g.id} is {g.status}")
     return 0
 
 
 def _asks_add(args: argparse.Namespace) -> int:
+    from planner.services import asks
+
     ws = workspace(args)
     a = asks.add(
         ws,
@@ -185,18 +194,24 @@ def _asks_add(args: argparse.Namespace) -> int:
 
 
 def _asks_list(args: argparse.Namespace) -> int:
+    from planner.services import plan_tables
+
     ws = workspace(args)
     write_csv(plan_tables.asks_frame(ws, as_of=args.as_of), args.out)
     return 0
 
 
 def _asks_status(args: argparse.Namespace) -> int:
+    from planner.services import asks
+
     a = asks.set_status(workspace(args), args.id, args.status, day=args.date)
     print(f"ask {a.id} is {a.status}")
     return 0
 
 
 def _requests_add(args: argparse.Namespace) -> int:
+    from planner.services import help_requests
+
     ws = workspace(args)
     r = help_requests.add(
         ws,
@@ -215,12 +230,16 @@ def _requests_add(args: argparse.Namespace) -> int:
 
 
 def _requests_list(args: argparse.Namespace) -> int:
+    from planner.services import plan_tables
+
     ws = workspace(args)
     write_csv(plan_tables.requests_frame(ws, as_of=args.as_of), args.out)
     return 0
 
 
 def _requests_accept(args: argparse.Namespace) -> int:
+    from planner.services import help_requests
+
     result = help_requests.accept(workspace(args), args.id, week=args.week)
     g = result.give
     print(f"accepted request {args.id}: give {g.id} ({g.kind}) planned for {g.due_date}")
@@ -230,6 +249,8 @@ def _requests_accept(args: argparse.Namespace) -> int:
 
 
 def _requests_decide(args: argparse.Namespace) -> int:
+    from planner.services import help_requests
+
     ws = workspace(args)
     fn = help_requests.later if args.decision == "later" else help_requests.decline
     r = fn(ws, args.id)
@@ -238,6 +259,8 @@ def _requests_decide(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
+    from planner.services import plan, plan_tables
+
     ws = workspace(args)
     view = plan.make_plan(ws, weeks=args.weeks)
     for u in view.unreachable:
@@ -252,5 +275,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _next(args: argparse.Namespace) -> int:
+    from planner.services import plan_tables
+
     write_csv(plan_tables.next_moves_frame(workspace(args)), args.out)
     return 0

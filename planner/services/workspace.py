@@ -24,10 +24,14 @@ from planner.storage.convert import profile_from_row
 from planner.storage.db import (
     READ_ONLY,
     SQLITE_BUSY_TIMEOUT_MS,
+    forget_unclean,
     integrity_problems,
     is_locked_error,
     make_engine,
+    mark_open,
     session_factory,
+    sqlite_file,
+    unclean_markers,
 )
 from planner.storage.schema import FeedRow, ProfileRow, SettingRow
 
@@ -172,19 +176,38 @@ def clock_from_env() -> Callable[[], datetime] | None:
 
 
 def open_database(
-    url: str | None = None, *, clock: Callable[[], datetime] | None = None, upgrade: bool = True
+    url: str | None = None,
+    *,
+    clock: Callable[[], datetime] | None = None,
+    upgrade: bool = True,
+    check: bool | None = True,
 ) -> Workspace:
     """Open (and by default migrate) the database at ``url`` / $PLANNER_DATABASE_URL,
     then check it (``ws.problems``: broken pages or rows pointing at nothing). Nothing
     is installed on it: :func:`planner.services.open_workspace` adds detection.
 
+    ``check``: True (the default: the app's start, ``planner check``, scripts and tests)
+    always runs the integrity check; False never does; None runs it only when a process
+    that had this SQLite file open did not end cleanly (its open marker was left behind,
+    see :func:`planner.storage.db.unclean_markers`) — what every other CLI command uses,
+    since the check reads the whole file. A check that finds nothing clears those markers.
+    A SQLite file opened here is marked open by this process until
+    :func:`planner.storage.db.release_database` or the interpreter's exit.
+
     The clock is ``clock`` if given, else the one $PLANNER_CLOCK freezes, else the wall clock.
     """
     clock = clock or clock_from_env()
     engine = make_engine(url)
+    path = sqlite_file(engine)
+    stale = unclean_markers(path) if path is not None else []
+    if path is not None:
+        mark_open(path)
     if upgrade:
         migrate.upgrade(engine)
-    ws = Workspace(engine, session_factory(engine), problems=integrity_problems(engine))
+    problems = integrity_problems(engine) if check or (check is None and stale) else []
+    if check is not False and not problems:
+        forget_unclean(stale)
+    ws = Workspace(engine, session_factory(engine), problems=problems)
     if clock is not None:
         ws.clock = clock
     return ws

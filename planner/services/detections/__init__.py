@@ -31,6 +31,10 @@ The package, one job a module: :mod:`.index` (the cached index), :mod:`.run_stat
 :mod:`.views` (what pages, CLI and exports show) and :mod:`.install`.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from planner.services.detections.index import IndexCache, clear_index_cache, index_for
 from planner.services.detections.install import install
 from planner.services.detections.ledger import complete_planned_give
@@ -57,21 +61,23 @@ from planner.services.detections.suggestions import (
     dismiss_suggestions,
     site_domain,
 )
-from planner.services.detections.views import (
-    DETECTION_COLUMNS,
-    MARK_CLOSE,
-    MARK_OPEN,
-    DetectionView,
-    ReviewCounts,
-    SuggestionView,
-    counts,
-    detections_frame,
-    list_detections,
-    list_suggestions,
-    mark,
-    review_queue,
-    suggestions_frame,
-)
+
+if TYPE_CHECKING:  # loaded on first use, see __getattr__
+    from planner.services.detections.views import (
+        DETECTION_COLUMNS,
+        MARK_CLOSE,
+        MARK_OPEN,
+        DetectionView,
+        ReviewCounts,
+        SuggestionView,
+        counts,
+        detections_frame,
+        list_detections,
+        list_suggestions,
+        mark,
+        review_queue,
+        suggestions_frame,
+    )
 
 __all__ = [
     "AUTO",
@@ -116,3 +122,32 @@ __all__ = [
     "site_domain",
     "suggestions_frame",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """What pages and exports show (:mod:`.views`: pandas), loaded on first use: opening a
+    workspace installs detection without it."""
+    if name in _VIEWS:
+        from planner.services.detections import views
+
+        return getattr(views, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+_VIEWS = frozenset(
+    [
+        "DETECTION_COLUMNS",
+        "MARK_CLOSE",
+        "MARK_OPEN",
+        "DetectionView",
+        "ReviewCounts",
+        "SuggestionView",
+        "counts",
+        "detections_frame",
+        "list_detections",
+        "list_suggestions",
+        "mark",
+        "review_queue",
+        "suggestions_frame",
+    ]
+)

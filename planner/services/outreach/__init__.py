@@ -11,43 +11,47 @@ Pages and the CLI call ``outreach.X``: the public names of the three modules are
 re-exported here.
 """
 
-from planner.services.outreach.drafts import (
-    MAILTO_MAX_CHARS,
-    Draft,
-    DraftBatch,
-    draft_eml,
-    drafts_zip,
-    mailto,
-    preview_template,
-    render_draft,
-    render_drafts,
-)
-from planner.services.outreach.recipients import (
-    FEATURE_KINDS,
-    ReadyAsk,
-    Recipient,
-    asks_for,
-    find_contact,
-    gives_for,
-    ready_asks,
-    requests_for,
-    select_featured_since,
-    select_ready_asks,
-    select_tier,
-)
-from planner.services.outreach.templates import (
-    TEMPLATES_DIR,
-    TemplateError,
-    TemplateSource,
-    TemplateSummary,
-    context_doc,
-    delete_template,
-    get_template,
-    library,
-    list_templates,
-    save_template,
-)
+from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planner.services.outreach.drafts import (
+        MAILTO_MAX_CHARS,
+        Draft,
+        DraftBatch,
+        draft_eml,
+        drafts_zip,
+        mailto,
+        preview_template,
+        render_draft,
+        render_drafts,
+    )
+    from planner.services.outreach.recipients import (
+        FEATURE_KINDS,
+        ReadyAsk,
+        Recipient,
+        asks_for,
+        find_contact,
+        gives_for,
+        ready_asks,
+        requests_for,
+        select_featured_since,
+        select_ready_asks,
+        select_tier,
+    )
+    from planner.services.outreach.templates import (
+        TEMPLATES_DIR,
+        TemplateError,
+        TemplateSource,
+        TemplateSummary,
+        context_doc,
+        delete_template,
+        get_template,
+        library,
+        list_templates,
+        save_template,
+    )
 __all__ = [
     "FEATURE_KINDS",
     "MAILTO_MAX_CHARS",
@@ -80,3 +84,53 @@ __all__ = [
     "select_ready_asks",
     "select_tier",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A re-exported name, its module loaded on first use (not when the package is)."""
+    if name in {
+        "MAILTO_MAX_CHARS",
+        "Draft",
+        "DraftBatch",
+        "draft_eml",
+        "drafts_zip",
+        "mailto",
+        "preview_template",
+        "render_draft",
+        "render_drafts",
+    }:
+        from planner.services.outreach import drafts
+
+        return getattr(drafts, name)
+    if name in {
+        "FEATURE_KINDS",
+        "ReadyAsk",
+        "Recipient",
+        "asks_for",
+        "find_contact",
+        "gives_for",
+        "ready_asks",
+        "requests_for",
+        "select_featured_since",
+        "select_ready_asks",
+        "select_tier",
+    }:
+        from planner.services.outreach import recipients
+
+        return getattr(recipients, name)
+    if name in {
+        "TEMPLATES_DIR",
+        "TemplateError",
+        "TemplateSource",
+        "TemplateSummary",
+        "context_doc",
+        "delete_template",
+        "get_template",
+        "library",
+        "list_templates",
+        "save_template",
+    }:
+        from planner.services.outreach import templates
+
+        return getattr(templates, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,9 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,6 +30,9 @@ from planner.outreach.samples import sample_context
 from planner.outreach.sandbox import check_size
 from planner.services.workspace import Workspace
 from planner.storage.schema import TemplateRow
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "TEMPLATES_DIR",
@@ -300,6 +302,8 @@ def _iso(value: date | datetime | None) -> str:
 
 def templates_frame(ws: Workspace, **_: object) -> pd.DataFrame:
     """The user's templates (built-ins are files in templates/)."""
+    import pandas as pd  # here: listing or editing templates does not need it
+
     builtin = set(builtin_library().names())
     with ws.read() as s:
         rows = [
