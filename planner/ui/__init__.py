@@ -120,6 +120,32 @@ def download_csv(
     )
 
 
+def download_csv_lazy(
+    build: Callable[[], pd.DataFrame],
+    file_name: str,
+    *,
+    key: str,
+    label: str = "Download CSV",
+    help: str | None = None,
+) -> None:
+    """A download button whose CSV is built only when the user clicks it.
+
+    ``build`` makes the frame (a whole table, not the page shown); Streamlit runs it when
+    the button is clicked (``data`` as a callable), so a page run builds nothing. The
+    Excel choice (BOM) is read now, while the page runs.
+    """
+    bom = bool(st.session_state.get("excel_bom", False))
+    st.download_button(
+        label,
+        data=lambda: to_csv_bytes(build(), bom=bom),
+        file_name=file_name,
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        help=help,
+    )
+
+
 def as_of_picker(key: str = "as_of") -> date:
     ws = workspace()
     return st.date_input("As of", value=ws.today(), key=key, format="YYYY-MM-DD")
