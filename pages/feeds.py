@@ -9,7 +9,7 @@ import streamlit as st
 
 from planner.errors import ErrorCode
 from planner.services import feeds
-from planner.ui import download_csv, plain, run_action, workspace
+from planner.ui import download_csv_lazy, plain, run_action, workspace
 from planner.ui.feed_add import add_feeds_panel
 from planner.ui.feed_entries import entries_section, feeds_table
 from planner.ui.feed_owner import owner_picker
@@ -69,10 +69,10 @@ else:
         private_network_hint()
     d1, d2 = st.columns(2)
     with d1:
-        download_csv(feeds.feeds_frame(ws), "feeds.csv", key="dl_feeds")
+        download_csv_lazy(lambda: feeds.feeds_frame(ws), "feeds.csv", key="dl_feeds")
     d2.download_button(
         "Download OPML",
-        data=feeds.export_opml(ws),
+        data=lambda: feeds.export_opml(ws),  # built on click
         file_name="feeds.opml",
         mime="text/x-opml",
         key="dl_feeds_opml",
