@@ -23,20 +23,36 @@ search = f1.text_input(
 tier_filter = f2.multiselect("Tiers", TIERS, key="contact_tiers")
 show_archived = f3.toggle("Archived too", key="contact_archived")
 
-found = contacts.list_contacts(ws, search=search, tiers=tier_filter, include_archived=show_archived)
-table = contact_tables.contacts_table(ws, found)
-st.caption(f"{len(found)} contact(s)")
-st.dataframe(table, hide_index=True, key="contacts_table")
-download_csv(table, "contacts.csv", key="dl_contacts")
+page_no = int(st.session_state.get("contact_page", 1))
+shown = contact_tables.contacts_page(
+    ws, search=search, tiers=tier_filter, include_archived=show_archived, page=page_no
+)
+st.session_state["contact_page"] = shown.page  # within the pages the filters leave
+st.caption(f"{shown.total} contact(s)")
+st.dataframe(shown.table, hide_index=True, key="contacts_table")
+p1, p2, p3 = st.columns([1, 2, 2])
+if shown.pages > 1:
+    p1.number_input("Page", min_value=1, max_value=shown.pages, step=1, key="contact_page")
+    first = (shown.page - 1) * shown.per_page + 1
+    p2.caption(f"Rows {first}–{first + len(shown.table) - 1} of {shown.total}")
+with p3:
+    download_csv(
+        lambda: contact_tables.contacts_csv_table(
+            ws, search=search, tiers=tier_filter, include_archived=show_archived
+        ),
+        "contacts.csv",
+        key="dl_contacts",
+        help="Every contact the search and filters match, not only this page.",
+    )
 
-if not found:
+if not shown.total:
     st.stop()
 
 wanted = st.session_state.pop("selected_contact", None)  # handed over by add or merge
 if wanted is not None:
     st.session_state["contact_pick"] = wanted
 selected = contact_picker(
-    ws, "Open a contact", key="contact_pick", default=found[0].id, include_archived=show_archived
+    ws, "Open a contact", key="contact_pick", default=shown.first_id, include_archived=show_archived
 )
 if selected is None:
     st.stop()

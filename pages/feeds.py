@@ -8,10 +8,11 @@ and widget options only; a link is clickable only when it is http(s).
 import streamlit as st
 
 from planner.errors import ErrorCode
-from planner.services import contacts, feeds
+from planner.services import feeds
 from planner.ui import download_csv, plain, run_action, workspace
 from planner.ui.feed_add import add_feeds_panel
 from planner.ui.feed_entries import entries_section, feeds_table
+from planner.ui.feed_owner import owner_picker
 from planner.ui.feed_refresh import feed_name, private_network_hint, refresh_with_progress
 
 ws = workspace()
@@ -22,15 +23,7 @@ st.caption(
 )
 figures = st.container()
 
-
-def _owners() -> dict[str, str]:
-    """Owner choices: the value passed to the service → its label."""
-    people = {str(c.id): f"contact: {c.name}" for c in contacts.list_contacts(ws)}
-    return {"me": "me (my blog or podcast)", "industry": "industry", **people}
-
-
-owners = _owners()
-add_feeds_panel(ws, owners, expanded=not feeds.list_feeds(ws))
+add_feeds_panel(ws, expanded=not feeds.list_feeds(ws))
 
 # -- refresh ---------------------------------------------------------------------------
 
@@ -76,10 +69,10 @@ else:
         private_network_hint()
     d1, d2 = st.columns(2)
     with d1:
-        download_csv(feeds.feeds_frame(ws), "feeds.csv", key="dl_feeds")
+        download_csv(lambda: feeds.feeds_frame(ws), "feeds.csv", key="dl_feeds")
     d2.download_button(
         "Download OPML",
-        data=feeds.export_opml(ws),
+        data=lambda: feeds.export_opml(ws),  # built on click
         file_name="feeds.opml",
         mime="text/x-opml",
         key="dl_feeds_opml",
@@ -111,8 +104,6 @@ if listed:
             key="feed_manage_pick",
         )
         current = next(f for f in listed if f.id == target_id)
-        owner_now = str(current.contact_id) if current.contact_id is not None else current.owner
-        owner_keys = list(owners)
         e1, e2, e3 = st.columns([1, 2, 1])
         new_kind = e1.selectbox(
             "Kind",
@@ -120,13 +111,14 @@ if listed:
             index=1 if current.kind == "podcast" else 0,
             key=f"feed_edit_kind_{target_id}",
         )
-        new_owner = e2.selectbox(
-            "Whose feed",
-            owner_keys,
-            index=owner_keys.index(owner_now) if owner_now in owner_keys else 0,
-            format_func=owners.__getitem__,
-            key=f"feed_edit_owner_{target_id}",
-        )
+        with e2:
+            new_owner = owner_picker(
+                ws,
+                "Whose feed",
+                key=f"feed_edit_owner_{target_id}",
+                default=current.owner,
+                contact_id=current.contact_id,
+            )
         if e3.button("Save", key="feed_edit_save"):
             saved = run_action(
                 lambda: feeds.update_feed(ws, target_id, kind=new_kind, owner=new_owner) or True,

@@ -4,7 +4,6 @@ come from feeds and files, so they are never rendered as markdown."""
 
 import streamlit as st
 
-from planner.services import contacts
 from planner.ui import workspace
 from planner.ui.draft_batch import many_drafts_tab
 from planner.ui.draft_one import one_draft_tab
@@ -15,12 +14,11 @@ ws = workspace()
 st.title("Outreach")
 
 templates = TemplateChoices.load(ws)
-names = {c.id: c.name for c in contacts.list_contacts(ws)}
 
 tab_one, tab_many, tab_edit = st.tabs(["One draft", "Many drafts", "Templates"])
 with tab_one:
-    one_draft_tab(ws, templates, names)
+    one_draft_tab(ws, templates)
 with tab_many:
-    many_drafts_tab(ws, templates, names)
+    many_drafts_tab(ws, templates)
 with tab_edit:
-    template_editor_tab(ws, templates, names)
+    template_editor_tab(ws, templates)

@@ -9,7 +9,12 @@ import streamlit as st
 
 from planner.services import detections
 from planner.ui import download_csv, plain, run_action, run_and_rerun, safe_link, workspace
-from planner.ui.detection_table import DECIDED_COLUMNS, REVIEW_COLUMNS, detection_table
+from planner.ui.detection_table import (
+    DECIDED_COLUMNS,
+    REVIEW_COLUMNS,
+    detection_table,
+    paged_detections,
+)
 from planner.ui.guest_suggestions import suggestions_section
 
 ws = workspace()
@@ -109,11 +114,13 @@ if queue:
 suggestions_section(ws)
 
 with st.expander("Auto-confirmed and decided", icon=":material/history:"):
-    decided = detections.list_detections(
-        ws, statuses=["auto", "confirmed", "dismissed"], directions=["gave", "received"]
+    decided = paged_detections(
+        ws,
+        key="review_decided",
+        columns=DECIDED_COLUMNS,
+        statuses=["auto", "confirmed", "dismissed"],
+        directions=["gave", "received"],
     )
-    frame = detection_table(decided, DECIDED_COLUMNS)
-    st.dataframe(frame, hide_index=True, key="review_decided")
     names = {d.id: f"#{d.id} · {d.status} · {d.contact} · {d.entry_title[:60]}" for d in decided}
     again = st.multiselect(
         "Change your mind",
@@ -130,7 +137,7 @@ with st.expander("Auto-confirmed and decided", icon=":material/history:"):
 st.divider()
 d1, d2 = st.columns(2)
 with d1:
-    download_csv(detections.detections_frame(ws), "detections.csv", key="dl_detections")
+    download_csv(lambda: detections.detections_frame(ws), "detections.csv", key="dl_detections")
 if d2.button(
     "Detect again in every stored entry",
     key="review_rescan",

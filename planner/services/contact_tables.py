@@ -3,13 +3,18 @@ and the rows that explain their balance."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
+from sqlalchemy import ColumnElement, Text, cast, func, or_, select
 
 from planner.domain.model import Contact
 from planner.services import balances, ledger
 from planner.services.workspace import Workspace
+from planner.storage.convert import contact_from_row
+from planner.storage.schema import ContactRow
 
 CONTACT_COLUMNS = [
     "id",
@@ -24,6 +29,8 @@ CONTACT_COLUMNS = [
     "tags",
     "archived",
 ]
+#: Rows of the contacts table a page shows at a time.
+PAGE_ROWS = 100
 TIMELINE_COLUMNS = ["date", "direction", "kind", "title", "link", "source", "note"]
 EXPLAIN_COLUMNS = [
     "date",
@@ -59,6 +66,87 @@ def contacts_table(ws: Workspace, found: Sequence[Contact]) -> pd.DataFrame:
         for c in found
     ]
     return pd.DataFrame(rows, columns=CONTACT_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactsPage:
+    """One page of the contacts table and how many contacts match in all."""
+
+    table: pd.DataFrame
+    total: int
+    page: int
+    pages: int
+    per_page: int
+
+    @property
+    def first_id(self) -> int | None:
+        return None if self.table.empty else int(self.table["id"].iloc[0])
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matching(
+    search: str, tiers: Iterable[str], include_archived: bool
+) -> list[ColumnElement[bool]]:
+    """The filters of the Contacts page as SQL: name, email or notes hold the text, or an
+    alias, domain, handle or tag does (those are JSON lists: their stored text is searched,
+    the needle also as JSON writes it, so "é" finds "\\u00e9")."""
+    where: list[ColumnElement[bool]] = []
+    if not include_archived:
+        where.append(ContactRow.archived.is_(False))
+    wanted = [t for t in tiers if t]
+    if wanted:
+        where.append(ContactRow.tier.in_(wanted))
+    needle = search.strip().lower()
+    if needle:
+        likes = {f"%{_escaped(needle)}%", f"%{_escaped(json.dumps(needle)[1:-1].lower())}%"}
+        texts = [ContactRow.name, ContactRow.email, ContactRow.notes]
+        lists = [ContactRow.aliases, ContactRow.domains, ContactRow.handles, ContactRow.tags]
+        columns = [func.lower(c) for c in texts] + [func.lower(cast(c, Text)) for c in lists]
+        where.append(or_(*(c.like(like, escape="\\") for c in columns for like in likes)))
+    return where
+
+
+def contacts_page(
+    ws: Workspace,
+    *,
+    search: str = "",
+    tiers: Iterable[str] = (),
+    include_archived: bool = False,
+    page: int = 1,
+    per_page: int | None = None,
+) -> ContactsPage:
+    """Page ``page`` (from 1) of the contacts table: the filters, the count and the page
+    are found by the database (COUNT, then LIMIT/OFFSET by name); only that page's
+    contacts are read."""
+    per_page = per_page or PAGE_ROWS
+    where = _matching(search, list(tiers), include_archived)
+    with ws.read() as s:
+        total = int(s.scalar(select(func.count()).select_from(ContactRow).where(*where)) or 0)
+        pages = max(1, -(-total // per_page))
+        page = min(max(1, page), pages)
+        query = (
+            select(ContactRow)
+            .where(*where)
+            .order_by(func.lower(ContactRow.name), ContactRow.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        found = [contact_from_row(r) for r in s.scalars(query)]
+    return ContactsPage(contacts_table(ws, found), total, page, pages, per_page)
+
+
+def contacts_csv_table(
+    ws: Workspace, *, search: str = "", tiers: Iterable[str] = (), include_archived: bool = False
+) -> pd.DataFrame:
+    """Every contact the filters match (the download), by name."""
+    where = _matching(search, list(tiers), include_archived)
+    query = select(ContactRow).where(*where).order_by(func.lower(ContactRow.name), ContactRow.id)
+    with ws.read() as s:
+        found = [contact_from_row(r) for r in s.scalars(query)]
+    return contacts_table(ws, found)
 
 
 def timeline_table(ws: Workspace, contact_id: int) -> pd.DataFrame:

@@ -346,8 +346,11 @@ class EntryInfo:
     duplicate_of_id: int | None
 
 
-def list_entries(ws: Workspace, feed_id: int, *, limit: int = 500) -> list[EntryInfo]:
-    """A feed's entries, newest first, with their plain text (content, else summary)."""
+def list_entries(
+    ws: Workspace, feed_id: int, *, limit: int = 500, offset: int = 0
+) -> list[EntryInfo]:
+    """A feed's entries, newest first, with their plain text (content, else summary);
+    ``limit`` and ``offset`` page them in the database."""
     with ws.read() as s:
         if s.get(FeedRow, feed_id) is None:
             raise NotFound(f"no feed with id {feed_id}")
@@ -365,6 +368,7 @@ def list_entries(ws: Workspace, feed_id: int, *, limit: int = 500) -> list[Entry
             .where(EntryRow.feed_id == feed_id)
             .order_by(EntryRow.published.desc().nulls_last(), EntryRow.id.desc())
             .limit(limit)
+            .offset(offset)
         ).all()
     return [
         EntryInfo(

@@ -114,8 +114,10 @@ def download_csv(
     *,
     key: str,
     label: str = "Download CSV",
+    help: str | None = None,
 ) -> None:
-    """A download button for a frame, formula cells neutralised; BOM when Excel is chosen.
+    """A download button for a frame, formula cells neutralised; BOM when Excel is chosen
+    (read now, while the page runs).
 
     The file is made only when the user clicks (Streamlit's deferred download), not on
     every run of the page; given a function, even the frame is built only then (a table
@@ -133,6 +135,7 @@ def download_csv(
         mime="text/csv",
         key=key,
         icon=":material/download:",
+        help=help,
     )
 
 

@@ -8,6 +8,7 @@ from planner.domain.model import Contact
 from planner.services import contact_tables, contacts, detections, merge
 from planner.services.workspace import Workspace
 from planner.ui import plain, run_action, safe_link
+from planner.ui.contact_picker import contact_picker
 from planner.ui.detection_table import CONTACT_COLUMNS, detection_table
 
 LINK = {"link": st.column_config.LinkColumn("link")}
@@ -45,22 +46,19 @@ def found_tab(ws: Workspace, contact: Contact) -> None:
 
 
 def _merge_other(ws: Workspace, contact: Contact) -> None:
-    others = {c.id: c.name for c in contacts.list_contacts(ws) if c.id != contact.id}
-    if not others or contact.archived:
+    if contact.archived or contacts.count_active(ws) < 2:
         return
-    other_id = st.selectbox(
-        "Contact to merge into this one",
-        list(others),
-        format_func=lambda i: others.get(i, str(i)),
-        key="merge_other",
+    other_id = contact_picker(
+        ws, "Contact to merge into this one", key="merge_other", exclude=[contact.id]
     )
+    if other_id is None:
+        return
     sure = st.checkbox(
         "Yes, they are the same person: merge them", key="merge_confirm", value=False
     )
     if st.button(
         "Merge", key="merge_submit", type="primary", disabled=not sure, icon=":material/merge:"
     ):
-        assert other_id is not None
         result = run_action(lambda: merge.merge_contacts(ws, contact.id, other_id))
         if result is not None:
             st.session_state["selected_contact"] = contact.id

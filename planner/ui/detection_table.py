@@ -9,9 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import pandas as pd
+import streamlit as st
 
+from planner.services import detections
 from planner.services.detections import DetectionView
+from planner.services.workspace import Workspace
 from planner.ui import safe_link
+
+#: Rows of a paged detections table.
+PAGE_ROWS = 100
 
 #: Column name → how a detection fills it. Links are clickable only when http(s).
 COLUMNS: dict[str, Callable[[DetectionView], object]] = {
@@ -76,3 +82,35 @@ def detection_table(items: Sequence[DetectionView], columns: Sequence[str]) -> p
     an empty list gives the columns with no rows."""
     rows = [{name: COLUMNS[name](d) for name in columns} for d in items]
     return pd.DataFrame(rows, columns=list(columns))
+
+
+def paged_detections(
+    ws: Workspace,
+    *,
+    key: str,
+    columns: Sequence[str],
+    statuses: Sequence[str] = (),
+    directions: Sequence[str] = (),
+) -> list[DetectionView]:
+    """A table of one page of the detections the filters match, with a page number when
+    there are more: the database filters, counts and pages (LIMIT/OFFSET). Returns the
+    detections shown."""
+    total = detections.count_detections(ws, statuses=statuses, directions=directions)
+    pages = max(1, -(-total // PAGE_ROWS))
+    page_key = f"{key}_page"
+    page = min(max(1, int(st.session_state.get(page_key, 1))), pages)
+    st.session_state[page_key] = page
+    items = detections.list_detections(
+        ws,
+        statuses=statuses,
+        directions=directions,
+        limit=PAGE_ROWS,
+        offset=(page - 1) * PAGE_ROWS,
+    )
+    st.dataframe(detection_table(items, columns), hide_index=True, key=key)
+    if pages > 1:
+        p1, p2 = st.columns([1, 3])
+        p1.number_input("Page", min_value=1, max_value=pages, step=1, key=page_key)
+        first = (page - 1) * PAGE_ROWS + 1
+        p2.caption(f"Rows {first}–{first + len(items) - 1} of {total}")
+    return items

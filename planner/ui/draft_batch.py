@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.domain.model import Tier
-from planner.services import outreach
+from planner.services import contacts, outreach
 from planner.services.workspace import Workspace
 from planner.ui import run_action
 from planner.ui.drafts import TemplateChoices
@@ -76,7 +76,7 @@ def _made_batch(ws: Workspace, signature: tuple[object, ...], template: str) -> 
         )
 
 
-def many_drafts_tab(ws: Workspace, templates: TemplateChoices, names: dict[int, str]) -> None:
+def many_drafts_tab(ws: Workspace, templates: TemplateChoices) -> None:
     """Choose recipients by tier, ready ask or featured date; make and download the zip."""
     mode = st.radio(
         "Who", list(MODES), format_func=MODES.__getitem__, horizontal=True, key="batch_mode"
@@ -98,7 +98,7 @@ def many_drafts_tab(ws: Workspace, templates: TemplateChoices, names: dict[int, 
     signature = (*signature, template, reason)
     st.caption(f"{len(recipients)} contact(s) selected")
     if recipients:
-        chosen = [names.get(r.contact_id, "") for r in recipients]
+        chosen = [c.name for c in contacts.choices_for_ids(ws, [r.contact_id for r in recipients])]
         st.dataframe(pd.DataFrame({"contact": chosen}), hide_index=True, key="batch_recipients")
     if st.button(
         "Make the drafts", key="batch_make", disabled=not recipients, icon=":material/drafts:"

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.services import outreach
+from planner.services import contacts, outreach
 from planner.services.workspace import Workspace
 from planner.ui import plain, run_action
+from planner.ui.contact_picker import contact_picker
 from planner.ui.drafts import TemplateChoices, pick, show_message
 
 
-def _handed_over(templates: TemplateChoices, names: dict[int, str]) -> tuple[str, int | None]:
-    """The template and contact a "Draft" button elsewhere chose (dashboard, requests).
+def _handed_over(ws: Workspace, templates: TemplateChoices) -> str:
+    """The template a "Draft" button elsewhere chose (dashboard, requests); the contact it
+    chose becomes the contact picker's choice.
 
-    Dropping the widgets' state lets the new defaults take effect.
+    Dropping the template widget's state lets the new default take effect.
     """
     wanted_template = st.session_state.pop("outreach_template", None)
     wanted_contact = st.session_state.pop("outreach_contact_id", None)
     if wanted_template in templates.by_name:
         st.session_state.pop("draft_template", None)
-    if wanted_contact in names:
-        st.session_state.pop("draft_contact", None)
-    template = wanted_template if wanted_template in templates.by_name else "featured_you"
-    return template, wanted_contact if wanted_contact in names else None
+    if isinstance(wanted_contact, int) and contacts.name_of(ws, wanted_contact) is not None:
+        st.session_state["draft_contact"] = wanted_contact
+    return wanted_template if wanted_template in templates.by_name else "featured_you"
 
 
 def _about(ws: Workspace, contact_id: int) -> tuple[int | None, int | None, int | None, str]:
@@ -76,13 +77,12 @@ def _show_draft(draft: outreach.Draft) -> None:
         b2.caption("Too long for a mailto: link: download the .eml draft instead.")
 
 
-def one_draft_tab(ws: Workspace, templates: TemplateChoices, names: dict[int, str]) -> None:
+def one_draft_tab(ws: Workspace, templates: TemplateChoices) -> None:
     """Pick a template and a contact (and what it is about), see and take the draft."""
-    if not names:
+    if not contacts.count_active(ws):
         st.info("Add a contact first (Contacts page): drafts are written to someone.")
         return
-    default_template, wanted_contact = _handed_over(templates, names)
-    contact_ids = list(names)
+    default_template = _handed_over(ws, templates)
     c1, c2 = st.columns(2)
     template = c1.selectbox(
         "Template",
@@ -91,13 +91,10 @@ def one_draft_tab(ws: Workspace, templates: TemplateChoices, names: dict[int, st
         format_func=templates.label,
         key="draft_template",
     )
-    contact_id = c2.selectbox(
-        "Contact",
-        contact_ids,
-        index=contact_ids.index(wanted_contact) if wanted_contact is not None else 0,
-        format_func=lambda i: names[i],
-        key="draft_contact",
-    )
+    with c2:
+        contact_id = contact_picker(ws, "Contact", key="draft_contact")
+    if contact_id is None:
+        return
     st.caption(plain(templates.by_name[template].description))
     ask_id, request_id, give_id, reason = _about(ws, contact_id)
     draft = run_action(

@@ -9,6 +9,7 @@ from planner.services import feeds
 from planner.services.feed_uploads import read_upload
 from planner.services.workspace import Workspace
 from planner.ui import plain, run_action
+from planner.ui.feed_owner import owner_picker
 from planner.ui.feed_refresh import feed_name, refresh_with_progress
 
 KINDS = ["auto", "blog", "podcast"]
@@ -35,21 +36,14 @@ def _add_url(ws: Workspace, url: str, kind: str | None, owner: str) -> int | Non
         return None
 
 
-def _by_url(ws: Workspace, owners: dict[str, str], owner_default: int) -> None:
+def _by_url(ws: Workspace, owner_default: str) -> None:
     added = None
+    owner = owner_picker(ws, "Whose feed", key="feed_add_owner", default=owner_default)
     with st.form("feed_add_form"):
         url = st.text_input(
             "Feed URL", key="feed_add_url", placeholder="https://example.com/feed.xml"
         )
-        u1, u2 = st.columns(2)
-        kind = u1.selectbox("Kind", KINDS, format_func=KIND_LABELS.__getitem__, key="feed_add_kind")
-        owner = u2.selectbox(
-            "Whose feed",
-            list(owners),
-            index=owner_default,
-            format_func=owners.__getitem__,
-            key="feed_add_owner",
-        )
+        kind = st.selectbox("Kind", KINDS, format_func=KIND_LABELS.__getitem__, key="feed_add_kind")
         fetch_now = st.checkbox("Fetch it now", value=True, key="feed_add_fetch")
         if st.form_submit_button("Add feed", type="primary", key="feed_add_submit"):
             added = run_action(lambda: _add_url(ws, url, _kind(kind), owner))
@@ -59,7 +53,7 @@ def _by_url(ws: Workspace, owners: dict[str, str], owner_default: int) -> None:
         refresh_with_progress(ws, [added])
 
 
-def _by_upload(ws: Workspace, owners: dict[str, str], owner_default: int) -> None:
+def _by_upload(ws: Workspace, owner_default: str) -> None:
     st.caption(
         "An RSS or Atom file saved from a feed. It is read once; to update it, upload "
         "the new file into the same feed."
@@ -72,13 +66,8 @@ def _by_upload(ws: Workspace, owners: dict[str, str], owner_default: int) -> Non
         "Into", list(targets), format_func=targets.__getitem__, key="feed_upload_target"
     )
     kind = f2.selectbox("Kind", KINDS, format_func=KIND_LABELS.__getitem__, key="feed_upload_kind")
-    owner = f3.selectbox(
-        "Whose feed",
-        list(owners),
-        index=owner_default,
-        format_func=owners.__getitem__,
-        key="feed_upload_owner",
-    )
+    with f3:
+        owner = owner_picker(ws, "Whose feed", key="feed_upload_owner", default=owner_default)
     if not st.button(
         "Read this file", key="feed_upload_button", disabled=upload is None, type="primary"
     ):
@@ -102,15 +91,13 @@ def _by_upload(ws: Workspace, owners: dict[str, str], owner_default: int) -> Non
             st.text(outcome.message)
 
 
-def _by_opml(ws: Workspace, owners: dict[str, str]) -> None:
+def _by_opml(ws: Workspace) -> None:
     st.caption(
         "An OPML file exported from a feed reader or podcast app: every feed in it is "
         "added (nested folders become categories); feeds already listed are skipped."
     )
     opml_file = st.file_uploader("OPML file", type=["opml", "xml"], key="feed_opml_file")
-    owner = st.selectbox(
-        "Whose feeds", list(owners), index=1, format_func=owners.__getitem__, key="opml_owner"
-    )
+    owner = owner_picker(ws, "Whose feeds", key="opml_owner", default="industry")
     if st.button("Import feeds", key="feed_opml_import", disabled=opml_file is None):
         assert opml_file is not None
         result = run_action(lambda: feeds.import_opml(ws, opml_file.getvalue(), owner=owner))
@@ -124,16 +111,16 @@ def _by_opml(ws: Workspace, owners: dict[str, str]) -> None:
                 st.text(result.describe())
 
 
-def add_feeds_panel(ws: Workspace, owners: dict[str, str], *, expanded: bool) -> None:
-    """The "Add feeds" expander with its three tabs; ``owners`` maps owner value → label."""
+def add_feeds_panel(ws: Workspace, *, expanded: bool) -> None:
+    """The "Add feeds" expander with its three tabs."""
     # "me" first while none of my feeds is listed, then "industry": a feed wrongly marked as
     # mine would log every contact it names as a give.
-    owner_default = 1 if any(f.owner == "me" for f in feeds.list_feeds(ws)) else 0
+    owner_default = "industry" if any(f.owner == "me" for f in feeds.list_feeds(ws)) else "me"
     with st.expander("Add feeds", icon=":material/add_circle:", expanded=expanded):
         tab_url, tab_file, tab_opml = st.tabs(["By URL", "Upload a feed file", "Import OPML"])
         with tab_url:
-            _by_url(ws, owners, owner_default)
+            _by_url(ws, owner_default)
         with tab_file:
-            _by_upload(ws, owners, owner_default)
+            _by_upload(ws, owner_default)
         with tab_opml:
-            _by_opml(ws, owners)
+            _by_opml(ws)

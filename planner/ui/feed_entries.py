@@ -11,6 +11,9 @@ from planner.ui import download_csv, run_action, safe_link
 from planner.ui.feed_refresh import feed_name
 from planner.ui.show_profile import show_profile_panel
 
+#: Entries a page of the entries table shows.
+PAGE_ROWS = 100
+
 
 def _status(f: feeds.FeedInfo) -> str:
     if f.last_error:
@@ -102,11 +105,25 @@ def entries_section(ws: Workspace, listed: list[feeds.FeedInfo]) -> None:
     )
     assert chosen is not None  # listed is not empty, and the box has no empty choice
     show_profile_panel(ws, chosen)
-    items: list[feeds.EntryInfo] = run_action(lambda: feeds.list_entries(ws, chosen)) or []
+    total = next((f.entries for f in listed if f.id == chosen), 0)
+    pages = max(1, -(-total // PAGE_ROWS))
+    page = min(max(1, int(st.session_state.get("entries_page", 1))), pages)
+    st.session_state["entries_page"] = page
+    items: list[feeds.EntryInfo] = (
+        run_action(
+            lambda: feeds.list_entries(ws, chosen, limit=PAGE_ROWS, offset=(page - 1) * PAGE_ROWS)
+        )
+        or []
+    )
     if not items:
         st.caption("No entries stored for this feed yet.")
         return
     _entries_table(items)
+    if pages > 1:
+        p1, p2 = st.columns([1, 3])
+        p1.number_input("Page", min_value=1, max_value=pages, step=1, key="entries_page")
+        first = (page - 1) * PAGE_ROWS + 1
+        p2.caption(f"Entries {first}–{first + len(items) - 1} of {total}")
     labels = {e.id: f"{e.published or 'no date'} · {e.title or '(no title)'}" for e in items}
     picked = st.selectbox(
         "Read an entry",
@@ -115,4 +132,9 @@ def entries_section(ws: Workspace, listed: list[feeds.FeedInfo]) -> None:
         key="entries_pick",
     )
     _entry_text(next(e for e in items if e.id == picked))
-    download_csv(feeds.entries_frame(ws, feed_id=chosen), "entries.csv", key="dl_entries")
+    download_csv(
+        lambda: feeds.entries_frame(ws, feed_id=chosen),
+        "entries.csv",
+        key="dl_entries",
+        help="Every entry of this feed, not only this page.",
+    )

@@ -9,29 +9,24 @@ import streamlit as st
 from planner.services import contacts, detections
 from planner.services.workspace import Workspace
 from planner.ui import plain, run_action, run_and_rerun
+from planner.ui.contact_picker import contact_picker
 
 
-def _alias_button(ws: Workspace, g: detections.SuggestionView, people: dict[int, str]) -> None:
+def _alias_button(ws: Workspace, g: detections.SuggestionView) -> None:
     """Alias of the similar contact when there is one, else of a contact picked here."""
     if g.similar_contact_id is not None:
         alias_label = plain(f"Add as alias of {g.similar_contact}")
         if st.button(alias_label, key=f"sugg_alias_{g.id}", icon=":material/link:"):
             run_and_rerun(lambda: detections.alias_suggestion(ws, g.id), success="Added")
-    elif people:
-        choices: list[int | None] = [None, *people]
-        target = st.selectbox(
-            "Or an alias of",
-            choices,
-            format_func=lambda i: "—" if i is None else people.get(i, str(i)),
-            key=f"sugg_alias_pick_{g.id}",
-        )
+    else:
+        target = contact_picker(ws, "Or an alias of", key=f"sugg_alias_pick_{g.id}", allow_none="—")
         if target is not None and st.button(
             "Add as alias", key=f"sugg_alias_{g.id}", icon=":material/link:"
         ):
             run_and_rerun(lambda: detections.alias_suggestion(ws, g.id, target), success="Added")
 
 
-def _suggestion_box(ws: Workspace, g: detections.SuggestionView, people: dict[int, str]) -> None:
+def _suggestion_box(ws: Workspace, g: detections.SuggestionView, any_contact: bool) -> None:
     with st.container(border=True):
         site = g.site
         st.text(
@@ -45,8 +40,9 @@ def _suggestion_box(ws: Workspace, g: detections.SuggestionView, people: dict[in
             if added:
                 st.toast(plain(f"Added {added.name}"), icon=":material/check_circle:")
                 st.rerun()
-        with s2:
-            _alias_button(ws, g, people)
+        if any_contact or g.similar_contact_id is not None:
+            with s2:
+                _alias_button(ws, g)
         if s3.button("Dismiss", key=f"sugg_dismiss_{g.id}", icon=":material/close:"):
             run_and_rerun(lambda: detections.dismiss_suggestions(ws, [g.id]))
 
@@ -57,6 +53,6 @@ def suggestions_section(ws: Workspace) -> None:
     suggestions = detections.list_suggestions(ws)
     if not suggestions:
         st.caption("No guest suggestions: every guest found in your episodes is a contact.")
-    people = {c.id: c.name for c in contacts.list_contacts(ws)}
+    any_contact = contacts.count_active(ws) > 0
     for g in suggestions:
-        _suggestion_box(ws, g, people)
+        _suggestion_box(ws, g, any_contact)

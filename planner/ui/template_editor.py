@@ -9,6 +9,7 @@ from planner.errors import PlannerError
 from planner.services import outreach
 from planner.services.workspace import Workspace
 from planner.ui import plain, run_action
+from planner.ui.contact_picker import contact_picker
 from planner.ui.drafts import TemplateChoices, show_message
 
 NEW = "__new__"
@@ -42,13 +43,10 @@ def _chosen(ws: Workspace, templates: TemplateChoices) -> tuple[str, str, outrea
     return choice, choice, source
 
 
-def _preview(ws: Workspace, name: str, parts: dict[str, str], names: dict[int, str]) -> str:
+def _preview(ws: Workspace, name: str, parts: dict[str, str]) -> str:
     """Show the template rendered for a contact; returns the problem that stops it, if any."""
-    preview_contact = st.selectbox(
-        "Preview for",
-        [None, *names],
-        format_func=lambda i: "A made-up contact (Jane Doe)" if i is None else names[i],
-        key="tpl_preview_contact",
+    preview_contact = contact_picker(
+        ws, "Preview for", key="tpl_preview_contact", allow_none="A made-up contact (Jane Doe)"
     )
     if not name:
         return ""
@@ -89,7 +87,7 @@ def _revert_button(
         st.rerun()
 
 
-def template_editor_tab(ws: Workspace, templates: TemplateChoices, names: dict[int, str]) -> None:
+def template_editor_tab(ws: Workspace, templates: TemplateChoices) -> None:
     """Edit a template's subject, body and HTML with a live preview; save or revert it."""
     choice, name, source = _chosen(ws, templates)
     keys = {part: f"tpl_{part}_{choice}" for part in ("subject", "body", "html")}
@@ -103,7 +101,7 @@ def template_editor_tab(ws: Workspace, templates: TemplateChoices, names: dict[i
             key=keys["html"],
         ),
     }
-    problem = _preview(ws, name, parts, names)
+    problem = _preview(ws, name, parts)
     e1, e2 = st.columns(2)
     if e1.button(
         "Save my version",

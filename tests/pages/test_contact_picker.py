@@ -1,5 +1,6 @@
-"""The contact picker (planner/ui/contact_picker.py) on the Contacts page: a search box and
-the first matches once there are many contacts, the choice kept while the search changes."""
+"""The Contacts page at scale: the contact picker (planner/ui/contact_picker.py) shows a
+search box and the first matches once there are many contacts, the choice kept while the
+search changes; the table shows a page of the contacts the filters match."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.services import Workspace, contacts
+from planner.services import Workspace, contact_tables, contacts
 from planner.services.contacts import ContactInput
 from planner.ui import contact_picker
+from tests.pages.downloads import Downloads, csv_table
 
 NAMES = ["Ada Lovelace", "Adam Smith", "Grace Hopper", "Katherine Johnson", "Maya Lindqvist"]
 
@@ -67,3 +69,24 @@ def test_a_contact_handed_over_is_opened(
     at.run()
     assert [h.value for h in at.header] == ["Maya Lindqvist"]
     assert "Maya Lindqvist" in _options(at)
+
+
+def test_the_contacts_table_shows_one_page_at_a_time(
+    people: dict[str, int],
+    open_page: Callable[[str], AppTest],
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: Downloads,
+) -> None:
+    monkeypatch.setattr(contact_tables, "PAGE_ROWS", 2)
+    at = open_page("contacts")
+    assert at.caption[0].value == "5 contact(s)"
+    assert at.dataframe[0].value["name"].tolist() == NAMES[:2]
+    at.number_input(key="contact_page").set_value(2).run()
+    assert at.dataframe[0].value["name"].tolist() == NAMES[2:4]
+    assert "Rows 3–4 of 5" in [c.value for c in at.caption]
+    _, rows = csv_table(downloads(at, "dl_contacts").data)  # the download: every match
+    assert [r["name"] for r in rows] == NAMES
+    at.text_input(key="contact_search").input("maya").run()  # filtered first, then paged
+    assert at.caption[0].value == "1 contact(s)"
+    assert at.dataframe[0].value["name"].tolist() == ["Maya Lindqvist"]
+    assert not at.exception and not at.error

@@ -313,7 +313,8 @@ def test_changing_a_feed_s_kind_and_owner_is_saved(
     at = open_page("feeds")
     at.selectbox(key="feed_manage_pick").select(digest.id).run()
     at.selectbox(key=f"feed_edit_kind_{digest.id}").select("podcast").run()
-    at.selectbox(key=f"feed_edit_owner_{digest.id}").select(str(maya.contact_id)).run()
+    at.selectbox(key=f"feed_edit_owner_{digest.id}").select("contact").run()
+    at.selectbox(key=f"feed_edit_owner_{digest.id}_contact").select(maya.contact_id).run()
     at.button(key="feed_edit_save").click().run()
     assert not at.exception and not at.error
     changed = next(f for f in feeds.list_feeds(demo_app_ws) if f.id == digest.id)

@@ -616,3 +616,18 @@ def test_an_entry_the_ledger_refuses_waits_for_review_and_the_feed_still_loads(
     monkeypatch.undo()
     detections.confirm(ws, [grant.id])
     assert found(ws, "Grant Holloway", "Ep 50").interaction_id is not None
+
+
+def test_detections_and_entries_are_paged_and_counted_by_the_database(fed: Workspace) -> None:
+    every = detections.list_detections(fed, directions=["gave", "received"])
+    assert detections.count_detections(fed, directions=["gave", "received"]) == len(every) > 3
+    pages = [
+        detections.list_detections(fed, directions=["gave", "received"], limit=3, offset=o)
+        for o in range(0, len(every), 3)
+    ]
+    assert [d.id for page in pages for d in page] == [d.id for d in every]
+    assert detections.count_detections(fed, statuses=["no such status"]) == 0
+    feed = max(feeds.list_feeds(fed), key=lambda f: f.entries)
+    entries = feeds.list_entries(fed, feed.id)
+    assert len(entries) == feed.entries > 2
+    assert feeds.list_entries(fed, feed.id, limit=2, offset=1) == entries[1:3]

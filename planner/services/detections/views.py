@@ -6,10 +6,10 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from planner.domain.detection import highlight_spans
 from planner.domain.model import ROLE_TO_KIND, Role
@@ -91,30 +91,22 @@ def list_detections(
     contact_id: int | None = None,
     entry_id: int | None = None,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[DetectionView]:
-    """Detections with their entry, feed and contact; newest entries first."""
+    """Detections with their entry, feed and contact; newest entries first (``limit`` and
+    ``offset`` page them in the database)."""
     with ws.read() as s:
-        query = (
-            select(DetectionRow, EntryRow, FeedRow, ContactRow.name)
-            .join(EntryRow, EntryRow.id == DetectionRow.entry_id)
-            .join(FeedRow, FeedRow.id == EntryRow.feed_id)
-            .join(ContactRow, ContactRow.id == DetectionRow.contact_id)
-        )
-        wanted = [str(x) for x in statuses]
-        if wanted:
-            query = query.where(DetectionRow.status.in_(wanted))
-        ways = [str(x) for x in directions]
-        if ways:
-            query = query.where(DetectionRow.direction.in_(ways))
-        if contact_id is not None:
-            query = query.where(DetectionRow.contact_id == contact_id)
-        if entry_id is not None:
-            query = query.where(DetectionRow.entry_id == entry_id)
-        query = query.order_by(
-            EntryRow.published.desc().nulls_last(), EntryRow.id.desc(), DetectionRow.id
-        )
+        query = _joined(
+            select(DetectionRow, EntryRow, FeedRow, ContactRow.name),
+            statuses=statuses,
+            directions=directions,
+            contact_id=contact_id,
+            entry_id=entry_id,
+        ).order_by(EntryRow.published.desc().nulls_last(), EntryRow.id.desc(), DetectionRow.id)
         if limit:
             query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         return [
             DetectionView(
                 id=d.id,
@@ -140,6 +132,54 @@ def list_detections(
             )
             for d, e, f, name in s.execute(query)
         ]
+
+
+_Query = TypeVar("_Query", bound=Select)  # type: ignore[type-arg]  # any columns
+
+
+def _joined(
+    query: _Query,
+    *,
+    statuses: Iterable[str] = (),
+    directions: Iterable[str] = (),
+    contact_id: int | None = None,
+    entry_id: int | None = None,
+) -> _Query:
+    """``query`` over detections joined to their entry, feed and contact, filtered."""
+    query = (
+        query.join(EntryRow, EntryRow.id == DetectionRow.entry_id)
+        .join(FeedRow, FeedRow.id == EntryRow.feed_id)
+        .join(ContactRow, ContactRow.id == DetectionRow.contact_id)
+    )
+    wanted = [str(x) for x in statuses]
+    if wanted:
+        query = query.where(DetectionRow.status.in_(wanted))
+    ways = [str(x) for x in directions]
+    if ways:
+        query = query.where(DetectionRow.direction.in_(ways))
+    if contact_id is not None:
+        query = query.where(DetectionRow.contact_id == contact_id)
+    if entry_id is not None:
+        query = query.where(DetectionRow.entry_id == entry_id)
+    return query
+
+
+def count_detections(
+    ws: Workspace,
+    *,
+    statuses: Iterable[str] = (),
+    directions: Iterable[str] = (),
+    contact_id: int | None = None,
+) -> int:
+    """How many detections :func:`list_detections` would list with these filters."""
+    query = _joined(
+        select(func.count()).select_from(DetectionRow),
+        statuses=statuses,
+        directions=directions,
+        contact_id=contact_id,
+    )
+    with ws.read() as s:
+        return int(s.scalar(query) or 0)
 
 
 def review_queue(ws: Workspace) -> list[DetectionView]:
