@@ -83,11 +83,14 @@ if pages > 1:
 view = ledger_tables.page_of(ws, shown, page=number)
 frame = view.frame
 first = (view.page - 1) * ledger_tables.PAGE_SIZE + 1
-st.caption(
-    f"{view.total} interaction(s)"
-    + (f", {first}–{first + len(frame) - 1} shown" if view.pages > 1 else "")
-    + "; value = decayed points as of today"
-)
+last = first + len(frame) - 1
+if view.pages > 1:
+    st.caption(
+        f"{view.total:d} interaction(s), {first:d}–{last:d} shown; "
+        "value = decayed points as of today"
+    )
+else:
+    st.caption(f"{view.total:d} interaction(s); value = decayed points as of today")
 st.dataframe(
     frame.assign(link=frame["link"].map(safe_link)),
     hide_index=True,
