@@ -47,7 +47,8 @@ def _time(argv: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return time.perf_counter() - started, proc.returncode, proc.stderr.strip()
 
 
-def run(db: Path, rounds: int) -> dict[str, list[float] | str]:
+def run(db: Path, rounds: int) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """(seconds per run, by label; the failure of a command that exited non-zero)."""
     from benchmarks.bench_workspace import CLOCK_ENV_VALUE
 
     env = {
@@ -57,17 +58,18 @@ def run(db: Path, rounds: int) -> dict[str, list[float] | str]:
     }
     jobs = [("python -c pass", [sys.executable, "-c", "pass"])]
     jobs += [(label, [*_planner(), *args]) for label, args, _ in COMMANDS]
-    times: dict[str, list[float] | str] = {label: [] for label, _ in jobs}
+    times: dict[str, list[float]] = {label: [] for label, _ in jobs}
+    failed: dict[str, str] = {}
     for _ in range(rounds):
         for label, argv in jobs:
-            if isinstance(times[label], str):
+            if label in failed:
                 continue
             elapsed, code, err = _time(argv, env)
             if code != 0:
-                times[label] = f"FAILED (exit {code}): {(err.splitlines() or [''])[-1][:200]}"
+                failed[label] = f"FAILED (exit {code}): {(err.splitlines() or [''])[-1][:200]}"
             else:
-                times[label].append(elapsed)  # type: ignore[union-attr]
-    return times
+                times[label].append(elapsed)
+    return times, failed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,13 +80,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     db = workspace_db()
     with tempfile.TemporaryDirectory(prefix="cli-", dir=WORK) as tmp:
-        times = run(copy_db(db, Path(tmp)), args.rounds)
+        times, failed = run(copy_db(db, Path(tmp)), args.rounds)
     goals = {label: goal for label, _, goal in COMMANDS}
     print(f"planner commands on {db.name}, {args.rounds} interleaved rounds, fresh process each:")
     print(f"  {'command':<18} | {'min s':>6} | {'median s':>8} | goal (on the min)")
     for label, values in times.items():
-        if isinstance(values, str):
-            print(f"  {label:<18} | {values}")
+        if label in failed:
+            print(f"  {label:<18} | {failed[label]}")
             continue
         goal = goals.get(label)
         verdict = (

@@ -238,19 +238,19 @@ def _insert_plans(ws: Any, rng: random.Random, size: Size) -> None:
     gives = []
     for n in range(size.gives):
         kind = rng.choice(kinds)
-        status = rng.choices([GiveStatus.IDEA, GiveStatus.PLANNED, GiveStatus.DROPPED], [3, 6, 1])[
-            0
-        ]
+        give_status = rng.choices(
+            [GiveStatus.IDEA, GiveStatus.PLANNED, GiveStatus.DROPPED], [3, 6, 1]
+        )[0]
         gives.append(
             {
                 "contact_id": rng.randint(1, size.contacts),
                 "kind": kind,
                 "title": f"Give {n}: {kind.replace('_', ' ')}",
                 "due_date": AS_OF + timedelta(days=rng.randint(-21, 90))
-                if status is not GiveStatus.IDEA or rng.random() < 0.5
+                if give_status is not GiveStatus.IDEA or rng.random() < 0.5
                 else None,
                 "channel": rng.choice(["", "blog", "podcast", "newsletter", "social"]),
-                "status": status.value,
+                "status": give_status.value,
                 "note": "",
                 "ask_id": rng.randint(1, size.asks) if size.asks and rng.random() < 0.2 else None,
                 "created_at": NOW - timedelta(days=rng.randint(1, 200)),
