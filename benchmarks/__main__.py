@@ -1,7 +1,8 @@
 """`make bench`: every benchmark and the detection evaluation, one after the other.
 
 Each runs in its own process (fresh imports and caches) and prints its own table; ratios
-inside a table are measured in the same run.
+inside a table are measured in the same run. ``python -m benchmarks NAME …`` runs only the
+benchmarks whose module name contains one of the NAMEs (``bench_pages``, ``bench_cli`` …).
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ BENCHMARKS = [
     ("detection inside ingest", "benchmarks.bench_detect_ingest"),
     ("auto-plan", "benchmarks.bench_plan"),
     ("CSV imports: rows/s and a concurrent writer's wait", "benchmarks.bench_imports"),
+    # issue 11: the big workspace (built once into benchmarks/.work/ by the first of them)
+    ("big workspace: ingest into it vs into an empty one", "benchmarks.bench_workspace"),
+    ("big workspace: every page, cold and warm", "benchmarks.bench_pages"),
+    ("big workspace: the planner command", "benchmarks.bench_cli"),
 ]
 
 

@@ -12,7 +12,7 @@ import random
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 WORK = Path(__file__).resolve().parent / ".work"
@@ -22,89 +22,17 @@ AS_OF = date(2026, 11, 1)
 
 
 def build(path: Path) -> None:
-    """Generate the database once (seeded); reused by later runs."""
-    from sqlalchemy import insert
-
-    from planner.domain import goodwill
-    from planner.domain.model import Direction, Kind, Settings
+    """Generate the database once (seeded); reused by later runs. The contacts and rows are
+    the big workspace's (:func:`benchmarks.bench_workspace.insert_contacts_and_ledger`,
+    same seed), without its e-mails, domains, asks, gives and feeds."""
+    from benchmarks.bench_workspace import insert_contacts_and_ledger
     from planner.services import open_workspace
-    from planner.services.valuation import base_of
-    from planner.storage.schema import ContactRow, InteractionRow
 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     ws = open_workspace(f"sqlite:///{tmp}")
-    rng = random.Random(7)
-    settings = Settings()
-    now = datetime(2026, 11, 1)
-    kinds = [k.value for k in Kind]
-    with ws.write() as s:
-        s.execute(
-            insert(ContactRow),
-            [
-                {
-                    "name": f"Contact {i:05d}",
-                    "aliases": [],
-                    "email": "",
-                    "domains": [],
-                    "handles": [],
-                    "tags": [],
-                    "tier": "network",
-                    "reach": rng.randint(100, 200_000),
-                    "notes": "",
-                    "archived": False,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for i in range(CONTACTS)
-            ],
-        )
-    reach = {i + 1: None for i in range(CONTACTS)}
-    with ws.read() as s:
-        reach.update(
-            dict(
-                s.execute(
-                    ContactRow.__table__.select().with_only_columns(ContactRow.id, ContactRow.reach)
-                ).all()
-            )
-        )
-    start = AS_OF - timedelta(days=3 * 365)
-    batch: list[dict[str, object]] = []
-    for n in range(ROWS):
-        cid = rng.randint(1, CONTACTS)
-        direction = Direction.GAVE if rng.random() < 0.6 else Direction.RECEIVED
-        kind = rng.choice(kinds)
-        day = start + timedelta(days=rng.randint(0, 3 * 365 + 30))
-        base = base_of(
-            kind=kind,
-            direction=direction,
-            magnitude=1.0,
-            my_reach=20_000,
-            their_reach=reach[cid],
-            settings=settings,
-        )
-        batch.append(
-            {
-                "contact_id": cid,
-                "direction": direction.value,
-                "kind": kind,
-                "occurred_on": day,
-                "magnitude": 1.0,
-                "source": "import",
-                "title": "",
-                "link": "",
-                "note": "",
-                "base": base,
-                "growth": goodwill.growth(base, day, settings.half_life_days),
-                "quarter": goodwill.quarter_index(day),
-                "created_at": now,
-            }
-        )
-        if len(batch) == 50_000 or n == ROWS - 1:
-            with ws.write() as s:
-                s.execute(insert(InteractionRow), batch)
-            batch = []
+    insert_contacts_and_ledger(ws, random.Random(7), contacts=CONTACTS, rows=ROWS)
     ws.engine.dispose()
     tmp.rename(path)
 
