@@ -26,6 +26,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,6 +66,10 @@ class ProfileRow(Base):
 
 class ContactRow(Base):
     __tablename__ = "contacts"
+    __table_args__ = (
+        # Resolving a typed name (contacts.find_row: lower(name) = ?) on every write by name.
+        Index("ix_contacts_name_lower", func.lower(text("name"))),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -182,7 +188,8 @@ class InteractionRow(Base):
     magnitude: Mapped[float] = mapped_column(Float, default=1.0)
     source: Mapped[str] = mapped_column(String(16), default="manual")
     title: Mapped[str] = mapped_column(Text, default="")
-    link: Mapped[str] = mapped_column(String(2000), default="")
+    #: Indexed: detection looks up the rows logged by hand for an entry's links, per entry.
+    link: Mapped[str] = mapped_column(String(2000), default="", index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     #: weight × magnitude × exposure, undecayed (recomputed when settings or reach change).
     base: Mapped[float] = mapped_column(Float, default=0.0)
@@ -193,14 +200,16 @@ class InteractionRow(Base):
     entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("entries.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    #: ask_id, give_id, request_id are indexed: a give, ask or request deletes or unlinks
+    #: its ledger rows when it leaves ``done`` or is deleted.
     ask_id: Mapped[int | None] = mapped_column(
-        ForeignKey("asks.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("asks.id", ondelete="SET NULL"), nullable=True, index=True
     )
     give_id: Mapped[int | None] = mapped_column(
-        ForeignKey("planned_gives.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("planned_gives.id", ondelete="SET NULL"), nullable=True, index=True
     )
     request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("requests.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("requests.id", ondelete="SET NULL"), nullable=True, index=True
     )
     import_batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -227,8 +236,9 @@ class DetectionRow(Base):
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    #: Indexed: deleting a ledger row sets this NULL (ON DELETE SET NULL searches it).
     interaction_id: Mapped[int | None] = mapped_column(
-        ForeignKey("interactions.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("interactions.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)

@@ -1,0 +1,46 @@
+"""query indexes: what ingest, detection and the writes by name look up per entry or call
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-07 02:30:00
+
+* ``ix_interactions_link``: detection's ledger rows typed by hand for an entry's links
+  (``link IN (…) AND entry_id IS NULL AND source != 'feed'``, and the per-row look-up by
+  contact, direction and link), once per entry chunk of every feed refreshed;
+* ``ix_interactions_give_id`` / ``ix_interactions_ask_id`` / ``ix_interactions_request_id``:
+  the ledger rows of a give, ask or request (reopening or dropping one deletes them; deleting
+  one sets them NULL): a search instead of a scan of the whole ledger;
+* ``ix_detections_interaction_id``: deleting a ledger row sets its detections' link NULL;
+* ``ix_contacts_name_lower``: every write by contact name resolves it with
+  ``lower(name) = ?``.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+COLUMN_INDEXES = (
+    ("interactions", "link"),
+    ("interactions", "give_id"),
+    ("interactions", "ask_id"),
+    ("interactions", "request_id"),
+    ("detections", "interaction_id"),
+)
+
+
+def upgrade() -> None:
+    for table, column in COLUMN_INDEXES:
+        op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
+    op.create_index("ix_contacts_name_lower", "contacts", [sa.text("lower(name)")])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_contacts_name_lower", table_name="contacts")
+    for table, column in reversed(COLUMN_INDEXES):
+        op.drop_index(op.f(f"ix_{table}_{column}"), table_name=table)
