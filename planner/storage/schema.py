@@ -177,6 +177,10 @@ class InteractionRow(Base):
             "growth",
             "quarter",
         ),
+        # Detection's look-up of the rows typed by hand for an entry chunk's links
+        # (link IN (…) AND entry_id IS NULL): with entry_id in it, SQLite prefers it to
+        # ix_interactions_entry_id, which matches nearly every row for "IS NULL".
+        Index("ix_interactions_link", "link", "entry_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int | None] = mapped_column(
@@ -188,8 +192,7 @@ class InteractionRow(Base):
     magnitude: Mapped[float] = mapped_column(Float, default=1.0)
     source: Mapped[str] = mapped_column(String(16), default="manual")
     title: Mapped[str] = mapped_column(Text, default="")
-    #: Indexed: detection looks up the rows logged by hand for an entry's links, per entry.
-    link: Mapped[str] = mapped_column(String(2000), default="", index=True)
+    link: Mapped[str] = mapped_column(String(2000), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     #: weight × magnitude × exposure, undecayed (recomputed when settings or reach change).
     base: Mapped[float] = mapped_column(Float, default=0.0)
