@@ -157,7 +157,7 @@ def resolve(session: Session, name_or_id: str | int) -> ContactRow:
     raise NotFound(f"no contact named {text!r}")
 
 
-def _by_alias(session: Session, lowered: str) -> Select[tuple[ContactRow]]:
+def _by_alias(session: Session, lowered: str) -> Select[ContactRow]:
     """The active contacts one of whose aliases is ``lowered`` (lower-cased), by id."""
     aliases = ContactRow.aliases
     if session.get_bind().dialect.name == "postgresql":

@@ -24,8 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from planner.services import Workspace, asks, contacts, gives, help_requests, ingest, ledger
@@ -259,8 +258,7 @@ def test_a_write_by_name_runs_a_few_small_statements(ws: Workspace) -> None:
             ledger.add(ws, LedgerInput(f"Target {extra}", "gave", "share", ws.today()))
         reads = [sql for sql, _ in seen if sql.lstrip().upper().startswith("SELECT")]
         assert not any(
-            re.search(r"FROM contacts\s*$", sql) or "FROM contacts ORDER BY" in sql
-            for sql in reads
+            re.search(r"FROM contacts\s*$", sql) or "FROM contacts ORDER BY" in sql for sql in reads
         ), reads
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
