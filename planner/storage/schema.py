@@ -135,7 +135,18 @@ class FeedRow(Base):
 
 class EntryRow(Base):
     __tablename__ = "entries"
-    __table_args__ = (UniqueConstraint("feed_id", "guid", name="uq_entries_feed_guid"),)
+    __table_args__ = (
+        UniqueConstraint("feed_id", "guid", name="uq_entries_feed_guid"),
+        # Removing a feed deletes its entries, each setting NULL the duplicates that point
+        # at it. Partial (NOT NULL only): "duplicate_of_id IS NULL", which ingest and
+        # detection ask of nearly every entry, cannot use it, so SQLite never prefers it.
+        Index(
+            "ix_entries_duplicate_of_id",
+            "duplicate_of_id",
+            sqlite_where=text("duplicate_of_id IS NOT NULL"),
+            postgresql_where=text("duplicate_of_id IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
     guid: Mapped[str] = mapped_column(String(2000))

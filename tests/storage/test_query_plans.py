@@ -148,7 +148,7 @@ LOOKUPS: dict[str, tuple[str, str | None]] = {
 }
 
 #: What a foreign key's ON DELETE SET NULL runs inside the database (no statement to
-#: record): deleting a request, or a ledger row, must not scan the ledger or the detections.
+#: record): deleting a request, a ledger row or a feed's entries must not scan a big table.
 FOREIGN_KEY_ACTIONS = {
     "a request's ledger rows (deleting a request)": (
         "UPDATE interactions SET request_id = NULL WHERE request_id = 1",
@@ -157,6 +157,10 @@ FOREIGN_KEY_ACTIONS = {
     "a ledger row's detections (deleting a ledger row)": (
         "UPDATE detections SET interaction_id = NULL WHERE interaction_id = 1",
         "ix_detections_interaction_id",
+    ),
+    "the duplicates of an entry (removing a feed)": (
+        "UPDATE entries SET duplicate_of_id = NULL WHERE duplicate_of_id = 1",
+        "ix_entries_duplicate_of_id",
     ),
 }
 

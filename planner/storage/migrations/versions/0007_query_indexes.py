@@ -12,6 +12,9 @@ Create Date: 2026-12-07 02:30:00
   the ledger rows of a give, ask or request (reopening or dropping one deletes them; deleting
   one sets them NULL): a search instead of a scan of the whole ledger;
 * ``ix_detections_interaction_id``: deleting a ledger row sets its detections' link NULL;
+* ``ix_entries_duplicate_of_id`` (where NOT NULL): removing a feed deletes its entries, each
+  setting NULL the duplicates that point at it (without it, a scan of every entry per entry
+  deleted). Partial so that "duplicate_of_id IS NULL" cannot pick it;
 * ``ix_contacts_name_lower``: every write by contact name resolves it with
   ``lower(name) = ?``.
 """
@@ -32,17 +35,26 @@ COLUMN_INDEXES = (
     ("interactions", "request_id"),
     ("detections", "interaction_id"),
 )
+NOT_NULL = "duplicate_of_id IS NOT NULL"
 
 
 def upgrade() -> None:
     op.create_index("ix_interactions_link", "interactions", ["link", "entry_id"])
     for table, column in COLUMN_INDEXES:
         op.create_index(op.f(f"ix_{table}_{column}"), table, [column])
+    op.create_index(
+        "ix_entries_duplicate_of_id",
+        "entries",
+        ["duplicate_of_id"],
+        sqlite_where=sa.text(NOT_NULL),
+        postgresql_where=sa.text(NOT_NULL),
+    )
     op.create_index("ix_contacts_name_lower", "contacts", [sa.text("lower(name)")])
 
 
 def downgrade() -> None:
     op.drop_index("ix_contacts_name_lower", table_name="contacts")
+    op.drop_index("ix_entries_duplicate_of_id", table_name="entries")
     for table, column in reversed(COLUMN_INDEXES):
         op.drop_index(op.f(f"ix_{table}_{column}"), table_name=table)
     op.drop_index("ix_interactions_link", table_name="interactions")
