@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from planner.domain.model import Contact, Tier
@@ -131,14 +131,48 @@ def resolve(session: Session, name_or_id: str | int) -> ContactRow:
         if row is not None:
             return row
     text = str(name_or_id).strip()
+    # the name: an index search (ix_contacts_name_lower), whatever the number of contacts
     row = find_row(session, text, include_archived=True)
     if row is not None:
         return row
+    # an alias (aliases are a JSON list): the database walks the lists, no row is loaded
     lowered = text.lower()
-    for candidate in session.scalars(select(ContactRow).where(ContactRow.archived.is_(False))):
-        if any(str(a).lower() == lowered for a in candidate.aliases or ()):
-            return candidate
+    found = session.scalars(_by_alias(session, lowered)).first()
+    if found is None and not text.isascii():
+        # SQL lower() may fold ASCII letters only: "ÉMILE" for "émile" needs Python's
+        found = next(
+            (
+                session.get(ContactRow, cid)
+                for cid, aliases in session.execute(
+                    select(ContactRow.id, ContactRow.aliases)
+                    .where(ContactRow.archived.is_(False))
+                    .order_by(ContactRow.id)
+                )
+                if any(str(a).lower() == lowered for a in aliases or ())
+            ),
+            None,
+        )
+    if found is not None:
+        return found
     raise NotFound(f"no contact named {text!r}")
+
+
+def _by_alias(session: Session, lowered: str) -> Select[ContactRow]:
+    """The active contacts one of whose aliases is ``lowered`` (lower-cased), by id."""
+    aliases = ContactRow.aliases
+    if session.get_bind().dialect.name == "postgresql":
+        # a JSON null or non-list is no list of aliases (json_array_elements_text refuses it)
+        listed = case((func.json_typeof(aliases) == "array", aliases))
+        each = func.json_array_elements_text(listed).table_valued("value")
+    else:
+        each = func.json_each(aliases).table_valued("value")
+    named = exists(select(each.c.value).where(func.lower(each.c.value) == lowered))
+    return (
+        select(ContactRow)
+        .where(ContactRow.archived.is_(False), named)
+        .order_by(ContactRow.id)
+        .limit(1)
+    )
 
 
 def _filtered(include_archived: bool, tiers: list[str]) -> Select[ContactRow]:

@@ -91,6 +91,13 @@ def _view(row: PlannedGiveRow, names: dict[int, str]) -> GiveView:
     )
 
 
+def _name_of(session: Session, row: PlannedGiveRow) -> dict[int, str]:
+    """The name of ``row``'s contact (what :func:`_view` needs of one give): one row by key,
+    usually already in the session, instead of every contact's name."""
+    contact = session.get(ContactRow, row.contact_id) if row.contact_id is not None else None
+    return {contact.id: contact.name} if contact is not None else {}
+
+
 def contact_names(session: Session) -> dict[int, str]:
     """Contact id → name, archived contacts included."""
     return dict(session.execute(select(ContactRow.id, ContactRow.name)).all())
@@ -126,7 +133,7 @@ def add(ws: Workspace, data: GiveInput, *, session: Session | None = None) -> Gi
         # a give recorded as done happened on its due date (today if that is still ahead)
         due = row.due_date
         _set_status(ws, session, row, status, due if due and due <= ws.today() else None)
-    return _view(row, contact_names(session))
+    return _view(row, _name_of(session, row))
 
 
 def update(ws: Workspace, give_id: int, data: GiveInput) -> GiveView:
@@ -145,7 +152,7 @@ def update(ws: Workspace, give_id: int, data: GiveInput) -> GiveView:
         status = validate.choice(data.status or row.status, GiveStatus, "status")
         _set_status(ws, s, row, status, ws.today())
         s.flush()
-        return _view(row, contact_names(s))
+        return _view(row, _name_of(s, row))
 
 
 def schedule(ws: Workspace, give_id: int, day: date | str) -> GiveView:
@@ -158,7 +165,7 @@ def schedule(ws: Workspace, give_id: int, day: date | str) -> GiveView:
         row.due_date = validate.day(day, "due date")
         row.status = GiveStatus.PLANNED.value
         s.flush()
-        return _view(row, contact_names(s))
+        return _view(row, _name_of(s, row))
 
 
 def schedule_week(ws: Workspace, give_id: int, week: date) -> GiveView:
@@ -181,7 +188,7 @@ def set_status(
         row = _get_row(s, give_id)
         _set_status(ws, s, row, new, when or ws.today())
         s.flush()
-        return _view(row, contact_names(s))
+        return _view(row, _name_of(s, row))
 
 
 def done(ws: Workspace, give_id: int, *, day: date | str | None = None) -> GiveView:
@@ -261,7 +268,8 @@ def delete_give(ws: Workspace, give_id: int) -> None:
 
 def get(ws: Workspace, give_id: int) -> GiveView:
     with ws.read() as s:
-        return _view(_get_row(s, give_id), contact_names(s))
+        row = _get_row(s, give_id)
+        return _view(row, _name_of(s, row))
 
 
 def _get_row(session: Session, give_id: int) -> PlannedGiveRow:

@@ -26,6 +26,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,6 +66,10 @@ class ProfileRow(Base):
 
 class ContactRow(Base):
     __tablename__ = "contacts"
+    __table_args__ = (
+        # Resolving a typed name (contacts.find_row: lower(name) = ?) on every write by name.
+        Index("ix_contacts_name_lower", func.lower(text("name"))),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
     aliases: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -129,7 +135,18 @@ class FeedRow(Base):
 
 class EntryRow(Base):
     __tablename__ = "entries"
-    __table_args__ = (UniqueConstraint("feed_id", "guid", name="uq_entries_feed_guid"),)
+    __table_args__ = (
+        UniqueConstraint("feed_id", "guid", name="uq_entries_feed_guid"),
+        # Removing a feed deletes its entries, each setting NULL the duplicates that point
+        # at it. Partial (NOT NULL only): "duplicate_of_id IS NULL", which ingest and
+        # detection ask of nearly every entry, cannot use it, so SQLite never prefers it.
+        Index(
+            "ix_entries_duplicate_of_id",
+            "duplicate_of_id",
+            sqlite_where=text("duplicate_of_id IS NOT NULL"),
+            postgresql_where=text("duplicate_of_id IS NOT NULL"),
+        ),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
     guid: Mapped[str] = mapped_column(String(2000))
@@ -174,6 +191,10 @@ class InteractionRow(Base):
         # The Ledger page: rows from a day on, by direction and kind, counted and paged
         # newest first without reading the rows themselves.
         Index("ix_interactions_listing", "occurred_on", "direction", "kind"),
+        # Detection's look-up of the rows typed by hand for an entry chunk's links
+        # (link IN (…) AND entry_id IS NULL): with entry_id in it, SQLite prefers it to
+        # ix_interactions_entry_id, which matches nearly every row for "IS NULL".
+        Index("ix_interactions_link", "link", "entry_id"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contact_id: Mapped[int | None] = mapped_column(
@@ -196,14 +217,16 @@ class InteractionRow(Base):
     entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("entries.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    #: ask_id, give_id, request_id are indexed: a give, ask or request deletes or unlinks
+    #: its ledger rows when it leaves ``done`` or is deleted.
     ask_id: Mapped[int | None] = mapped_column(
-        ForeignKey("asks.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("asks.id", ondelete="SET NULL"), nullable=True, index=True
     )
     give_id: Mapped[int | None] = mapped_column(
-        ForeignKey("planned_gives.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("planned_gives.id", ondelete="SET NULL"), nullable=True, index=True
     )
     request_id: Mapped[int | None] = mapped_column(
-        ForeignKey("requests.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("requests.id", ondelete="SET NULL"), nullable=True, index=True
     )
     import_batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -230,8 +253,9 @@ class DetectionRow(Base):
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
     status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    #: Indexed: deleting a ledger row sets this NULL (ON DELETE SET NULL searches it).
     interaction_id: Mapped[int | None] = mapped_column(
-        ForeignKey("interactions.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("interactions.id", ondelete="SET NULL"), nullable=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
