@@ -112,5 +112,6 @@ def paged_detections(
         p1, p2 = st.columns([1, 3])
         p1.number_input("Page", min_value=1, max_value=pages, step=1, key=page_key)
         first = (page - 1) * PAGE_ROWS + 1
-        p2.caption(f"Rows {first}–{first + len(items) - 1} of {total}")
+        last = first + len(items) - 1
+        p2.caption(f"Rows {first}–{last} of {total}")
     return items
