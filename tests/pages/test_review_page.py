@@ -195,3 +195,19 @@ def test_decided_detections_are_shown_a_page_at_a_time(
     at.number_input(key="review_decided_page").set_value(2).run()
     assert shown() == [d.id for d in decided[2:4]]
     assert not at.exception and not at.error
+
+
+def test_the_review_queue_is_shown_a_page_at_a_time(
+    fed_app_ws: Workspace, open_page: Callable[[str], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(detection_table, "PAGE_ROWS", 1)
+    queue = detections.review_queue(fed_app_ws)
+    direction = max(("gave", "received"), key=lambda w: sum(d.direction == w for d in queue))
+    pending = [d for d in queue if d.direction == direction]
+    assert len(pending) > 1
+    at = open_page("review")
+    key = f"review_{direction}"
+    assert at.data_editor(key=key).value["id"].tolist() == [pending[0].id]
+    at.number_input(key=f"{key}_page").set_value(2).run()
+    assert at.data_editor(key=key).value["id"].tolist() == [pending[1].id]
+    assert not at.exception and not at.error
