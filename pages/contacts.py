@@ -28,13 +28,15 @@ shown = contact_tables.contacts_page(
     ws, search=search, tiers=tier_filter, include_archived=show_archived, page=page_no
 )
 st.session_state["contact_page"] = shown.page  # within the pages the filters leave
-st.caption(f"{shown.total:d} contact(s)")
+n_total = shown.total
+st.caption(f"{n_total} contact(s)")
 st.dataframe(shown.table, hide_index=True, key="contacts_table")
 p1, p2, p3 = st.columns([1, 2, 2])
 if shown.pages > 1:
     p1.number_input("Page", min_value=1, max_value=shown.pages, step=1, key="contact_page")
     first = (shown.page - 1) * shown.per_page + 1
-    p2.caption(f"Rows {first:d}–{first + len(shown.table) - 1:d} of {shown.total:d}")
+    last = first + len(shown.table) - 1
+    p2.caption(f"Rows {first}–{last} of {n_total}")
 with p3:
     download_csv(
         lambda: contact_tables.contacts_csv_table(

@@ -12,7 +12,9 @@ from planner.ui import download_csv, plain, run_action, run_and_rerun, safe_link
 from planner.ui.detection_table import (
     DECIDED_COLUMNS,
     REVIEW_COLUMNS,
+    detection_page,
     detection_table,
+    page_number,
     paged_detections,
 )
 from planner.ui.guest_suggestions import suggestions_section
@@ -42,16 +44,18 @@ GROUPS = {
 }
 
 
-queue = detections.review_queue(ws)
+queue: list[detections.DetectionView] = []  # the pending detections shown (a page a group)
 st.subheader("Detections to review")
-if not queue:
+if not totals.pending:
     st.info("Nothing to review. Refresh your feeds (Feeds page or `planner ingest`) to find more.")
 
 for direction, (label, key) in GROUPS.items():
-    items = [d for d in queue if d.direction == direction]
+    shown = detection_page(ws, key=key, statuses=["pending"], directions=[direction])
+    items = shown.items
     if not items:
         continue
-    n_items = len(items)
+    queue += items
+    n_items = shown.total
     st.markdown(f"**{label}** ({n_items})")
     table = detection_table(items, REVIEW_COLUMNS)
     edited = st.data_editor(
@@ -69,6 +73,7 @@ for direction, (label, key) in GROUPS.items():
             "link": st.column_config.LinkColumn("link"),
         },
     )
+    page_number(shown)
     chosen = [int(i) for i in edited.loc[edited["select"].astype(bool), "id"]]
     b1, b2, b3 = st.columns([1, 1, 3])
     if b1.button(

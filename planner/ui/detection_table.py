@@ -7,6 +7,7 @@ and is shown the same way everywhere; the CSV export (services) keeps its own ra
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -84,17 +85,22 @@ def detection_table(items: Sequence[DetectionView], columns: Sequence[str]) -> p
     return pd.DataFrame(rows, columns=list(columns))
 
 
-def paged_detections(
-    ws: Workspace,
-    *,
-    key: str,
-    columns: Sequence[str],
-    statuses: Sequence[str] = (),
-    directions: Sequence[str] = (),
-) -> list[DetectionView]:
-    """A table of one page of the detections the filters match, with a page number when
-    there are more: the database filters, counts and pages (LIMIT/OFFSET). Returns the
-    detections shown."""
+@dataclass(frozen=True, slots=True)
+class DetectionPage:
+    """The detections of one page, where it is and how many match in all."""
+
+    items: list[DetectionView]
+    key: str
+    total: int
+    page: int
+    pages: int
+
+
+def detection_page(
+    ws: Workspace, *, key: str, statuses: Sequence[str] = (), directions: Sequence[str] = ()
+) -> DetectionPage:
+    """The page ``st.session_state[key + "_page"]`` of the detections the filters match:
+    the database filters, counts and pages (LIMIT/OFFSET)."""
     total = detections.count_detections(ws, statuses=statuses, directions=directions)
     pages = max(1, -(-total // PAGE_ROWS))
     page_key = f"{key}_page"
@@ -107,10 +113,32 @@ def paged_detections(
         limit=PAGE_ROWS,
         offset=(page - 1) * PAGE_ROWS,
     )
-    st.dataframe(detection_table(items, columns), hide_index=True, key=key)
-    if pages > 1:
-        p1, p2 = st.columns([1, 3])
-        p1.number_input("Page", min_value=1, max_value=pages, step=1, key=page_key)
-        first = (page - 1) * PAGE_ROWS + 1
-        p2.caption(f"Rows {first:d}–{first + len(items) - 1:d} of {total:d}")
-    return items
+    return DetectionPage(items, key, total, page, pages)
+
+
+def page_number(shown: DetectionPage) -> None:
+    """The page number input (when there is more than one page) and which rows are shown."""
+    if shown.pages <= 1:
+        return
+    p1, p2 = st.columns([1, 3])
+    p1.number_input("Page", min_value=1, max_value=shown.pages, step=1, key=f"{shown.key}_page")
+    first = (shown.page - 1) * PAGE_ROWS + 1
+    last = first + len(shown.items) - 1
+    total = shown.total
+    p2.caption(f"Rows {first}–{last} of {total}")
+
+
+def paged_detections(
+    ws: Workspace,
+    *,
+    key: str,
+    columns: Sequence[str],
+    statuses: Sequence[str] = (),
+    directions: Sequence[str] = (),
+) -> list[DetectionView]:
+    """A table of one page of the detections the filters match, with a page number when
+    there are more. Returns the detections shown."""
+    shown = detection_page(ws, key=key, statuses=statuses, directions=directions)
+    st.dataframe(detection_table(shown.items, columns), hide_index=True, key=key)
+    page_number(shown)
+    return shown.items

@@ -123,7 +123,8 @@ def entries_section(ws: Workspace, listed: list[feeds.FeedInfo]) -> None:
         p1, p2 = st.columns([1, 3])
         p1.number_input("Page", min_value=1, max_value=pages, step=1, key="entries_page")
         first = (page - 1) * PAGE_ROWS + 1
-        p2.caption(f"Entries {first:d}–{first + len(items) - 1:d} of {total:d}")
+        last = first + len(items) - 1
+        p2.caption(f"Entries {first}–{last} of {total}")
     labels = {e.id: f"{e.published or 'no date'} · {e.title or '(no title)'}" for e in items}
     picked = st.selectbox(
         "Read an entry",

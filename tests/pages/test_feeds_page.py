@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.services import Workspace, feeds, ingest
+from planner.ui import feed_entries
 from tests.feeds.httpserver import FEED, PODCAST
 from tests.pages.downloads import Downloads, csv_table
 
@@ -337,3 +338,24 @@ def test_adding_a_url_with_a_kind_and_owner_without_fetching(
     [info] = feeds.list_feeds(app_ws)
     assert (info.url, info.kind, info.owner) == ("https://blog.example/feed.xml", kind, "me")
     assert not at.status
+
+
+def test_the_entries_table_shows_one_page_and_the_download_every_entry(
+    demo_app_ws: Workspace,
+    open_page: Callable[[str], AppTest],
+    downloads: Downloads,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(feed_entries, "PAGE_ROWS", 2)
+    ingest.refresh(demo_app_ws)
+    podcast = next(f for f in feeds.list_feeds(demo_app_ws) if f.kind == "podcast")
+    episodes = feeds.list_entries(demo_app_ws, podcast.id)
+    assert len(episodes) > 2
+    at = open_page("feeds")
+    at.selectbox(key="entries_feed").select(podcast.id).run()
+    assert entries_table(at)["title"].tolist() == [e.title for e in episodes[:2]]
+    at.number_input(key="entries_page").set_value(2).run()
+    assert entries_table(at)["title"].tolist() == [e.title for e in episodes[2:4]]
+    _, rows = csv_table(downloads(at, "dl_entries").data)
+    assert [r["title"] for r in rows] == [e.title for e in episodes]
+    assert not at.exception and not at.error

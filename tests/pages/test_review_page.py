@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.services import Workspace, contacts, detections, ingest, ledger, merge
+from planner.ui import detection_table
 from tests.pages.downloads import Downloads, csv_table
 
 
@@ -175,3 +176,38 @@ def test_the_detections_download_is_every_detection_with_its_status(
         pending.direction,
     )
     assert row["entry_title"] == pending.entry_title
+
+
+def test_decided_detections_are_shown_a_page_at_a_time(
+    fed_app_ws: Workspace, open_page: Callable[[str], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(detection_table, "PAGE_ROWS", 2)
+    filters = {"statuses": ["auto", "confirmed", "dismissed"], "directions": ["gave", "received"]}
+    decided = detections.list_detections(fed_app_ws, **filters)
+    assert len(decided) > 2
+    at = open_page("review")
+
+    def shown() -> list[int]:
+        frame = next(d.value for d in at.dataframe if "status" in d.value.columns)
+        return [int(i) for i in frame["id"]]
+
+    assert shown() == [d.id for d in decided[:2]]
+    at.number_input(key="review_decided_page").set_value(2).run()
+    assert shown() == [d.id for d in decided[2:4]]
+    assert not at.exception and not at.error
+
+
+def test_the_review_queue_is_shown_a_page_at_a_time(
+    fed_app_ws: Workspace, open_page: Callable[[str], AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(detection_table, "PAGE_ROWS", 1)
+    queue = detections.review_queue(fed_app_ws)
+    direction = max(("gave", "received"), key=lambda w: sum(d.direction == w for d in queue))
+    pending = [d for d in queue if d.direction == direction]
+    assert len(pending) > 1
+    at = open_page("review")
+    key = f"review_{direction}"
+    assert at.data_editor(key=key).value["id"].tolist() == [pending[0].id]
+    at.number_input(key=f"{key}_page").set_value(2).run()
+    assert at.data_editor(key=key).value["id"].tolist() == [pending[1].id]
+    assert not at.exception and not at.error
