@@ -10,11 +10,13 @@ In each process, with ``streamlit.testing.v1.AppTest`` (times from the script's 
 the end of the run):
 
 * **imports**: ``import planner.ui`` (Streamlit, pandas, SQLAlchemy, the services);
-* **app start**: a script that only calls ``planner.ui.workspace()``: opening the
-  workspace (migrations checked, integrity check, detection installed), cached by
+* **app start**: a script that calls ``planner.ui.workspace()`` and draws one empty
+  element: opening the workspace (migrations checked, integrity check, detection
+  installed, today's views set computing in the background), cached by
   ``st.cache_resource`` for the rest of the process, as in the app;
-* **cold**: the page's first run (``streamlit_app.py`` switched to ``pages/NAME.py``) after
-  the app start: no page-level cache helps yet;
+* **cold**: the page's first run (``streamlit_app.py`` switched to ``pages/NAME.py``) right
+  after the app start: nothing is cached yet, and a view the background warm-up is still
+  computing is waited for;
 * **warm**: the same page run again, ``--warm`` times (default 3): min and median;
 * on the Ledger page also **filter change**: the Direction filter set to ``gave``, then
   to ``received``, … (``--warm`` runs): min and median.
@@ -77,7 +79,13 @@ def child(page: str, warm: int, timeout: float) -> dict[str, Any]:
     import planner.ui  # noqa: F401  (the imports every page pays, timed apart)
 
     out["imports"] = time.perf_counter() - started
-    start = AppTest.from_string("from planner.ui import workspace\nworkspace()")
+    # The first element a Streamlit process ever draws runs a one-time check
+    # (delta_generator._maybe_print_use_warning → env_util.is_repl: inspect.stack() over
+    # every loaded module, ~0.3 s, seconds under load). It is the process's cost, not a
+    # page's: the app start draws one element so that no page's cold run pays it.
+    start = AppTest.from_string(
+        "import streamlit as st\nfrom planner.ui import workspace\nworkspace()\nst.empty()"
+    )
     out["app_start"], problem = _timed_run(start, timeout)
     if problem:
         out["failed"] = f"app start: {problem}"
