@@ -15,16 +15,16 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
-from planner.domain import goodwill
 from planner.errors import InvalidInput
 from planner.files.csv_export import CONTACT_COLUMNS
-from planner.services import balances, plan_tables
+from planner.services import balances, ledger_tables, plan_tables
 from planner.services.detections import detections_frame, suggestions_frame
 from planner.services.feeds import entries_frame, feeds_frame
+from planner.services.ledger_tables import LedgerFilter
 from planner.services.outreach.templates import templates_frame
 from planner.services.view_cache import cached
 from planner.services.workspace import Workspace
-from planner.storage.schema import ContactRow, InteractionRow, ProfileRow
+from planner.storage.schema import ContactRow, ProfileRow
 
 #: A table's frame from the workspace; options (``as_of``, ``weeks``, ``feed_id``) by
 #: keyword, and every exporter ignores the options it does not take.
@@ -108,48 +108,8 @@ def contacts_frame(ws: Workspace, **_: object) -> pd.DataFrame:
 
 
 def ledger_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:
-    """Every interaction with its base and decayed value as of a date."""
-    as_of = as_of or ws.today()
-    with ws.read() as s:
-        half_life = ws.settings(s).half_life_days
-        names = dict(s.execute(select(ContactRow.id, ContactRow.name)).all())
-        rows = []
-        query = select(InteractionRow).order_by(InteractionRow.occurred_on, InteractionRow.id)
-        for r in s.scalars(query):
-            age = (as_of - r.occurred_on).days
-            rows.append(
-                {
-                    "id": r.id,
-                    "date": r.occurred_on.isoformat(),
-                    "contact": names.get(r.contact_id, "") if r.contact_id else "",
-                    "audience": r.contact_id is None,
-                    "direction": r.direction,
-                    "kind": r.kind,
-                    "magnitude": r.magnitude,
-                    "base": round(r.base, 3),
-                    "value": round(r.base * goodwill.decay(age, half_life), 3),
-                    "source": r.source,
-                    "title": r.title,
-                    "link": r.link,
-                    "note": r.note,
-                }
-            )
-    columns = [
-        "id",
-        "date",
-        "contact",
-        "audience",
-        "direction",
-        "kind",
-        "magnitude",
-        "base",
-        "value",
-        "source",
-        "title",
-        "link",
-        "note",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    """Every interaction with its base and decayed value as of a date, oldest first."""
+    return ledger_tables.every_row(ws, LedgerFilter(), as_of=as_of, newest_first=False)
 
 
 def profile_frame(ws: Workspace, **_: object) -> pd.DataFrame:

@@ -99,10 +99,13 @@ def page_of(
     return LedgerPage(frame, total, page, pages)
 
 
-def every_row(ws: Workspace, f: LedgerFilter, *, as_of: date | None = None) -> pd.DataFrame:
-    """Every row matching ``f``, newest first (for a download: built only when asked)."""
+def every_row(
+    ws: Workspace, f: LedgerFilter, *, as_of: date | None = None, newest_first: bool = True
+) -> pd.DataFrame:
+    """Every row matching ``f``, newest first unless asked otherwise (for a download or
+    an export: built only when asked)."""
     with ws.read() as s:
-        return _rows(ws, s, f, as_of=as_of or ws.today(), limit=None)
+        return _rows(ws, s, f, as_of=as_of or ws.today(), limit=None, newest_first=newest_first)
 
 
 def _rows(
@@ -113,13 +116,20 @@ def _rows(
     as_of: date,
     limit: int | None,
     offset: int = 0,
+    newest_first: bool = True,
 ) -> pd.DataFrame:
     half_life = ws.settings(s).half_life_days
     query = (
         select(InteractionRow, ContactRow.name)
         .outerjoin(ContactRow, ContactRow.id == InteractionRow.contact_id)
         .where(*_conditions(f))
-        .order_by(InteractionRow.occurred_on.desc(), InteractionRow.id.desc())
+        .order_by(
+            *(
+                (InteractionRow.occurred_on.desc(), InteractionRow.id.desc())
+                if newest_first
+                else (InteractionRow.occurred_on, InteractionRow.id)
+            )
+        )
     )
     if limit is not None:
         query = query.limit(limit).offset(offset)

@@ -5,39 +5,29 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from planner.services import demo, ledger, open_workspace
+from planner.services import ledger, open_workspace
 from planner.services.ledger_tables import PAGE_SIZE
-from tests.app_server import running_app
-from tests.e2e.test_smoke import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serving_demo
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    db = tmp_path_factory.mktemp("e2e-ledger") / "planner.db"
-    url = f"sqlite:///{db}"
-    ws = open_workspace(url)
-    demo.load(ws)
-    ws.engine.dispose()
-    with running_app(url) as app:
-        yield app.base, url
+    with serving_demo(tmp_path_factory.mktemp("e2e-ledger")) as served:
+        yield served
 
 
 def test_the_ledger_pages_its_rows_and_downloads_them_all_when_clicked(
     app_url: tuple[str, str], tmp_path: Path
 ) -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"chromium missing at {CHROMIUM}: make test installs it")
-        pytest.skip(f"chromium missing at {CHROMIUM}")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     base, url = app_url

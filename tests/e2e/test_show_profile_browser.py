@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from planner.services import demo, detections, ingest, open_workspace
-from tests.app_server import running_app
-from tests.e2e.test_smoke import CHROMIUM, CHROMIUM_ARGS
+from planner.services import detections, open_workspace
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serving_demo
 
 pytestmark = pytest.mark.e2e
 PODCAST = "The Indie Creator Lab Podcast"
@@ -20,14 +17,8 @@ PODCAST = "The Indie Creator Lab Podcast"
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """The demo with its feeds read, as `make run` leaves a newcomer's workspace."""
-    db = tmp_path_factory.mktemp("e2e-show") / "planner.db"
-    url = f"sqlite:///{db}"
-    ws = open_workspace(url)
-    demo.load(ws)
-    assert not ingest.refresh(ws).failures
-    ws.engine.dispose()
-    with running_app(url) as app:
-        yield app.base, url
+    with serving_demo(tmp_path_factory.mktemp("e2e-show"), read_feeds=True) as served:
+        yield served
 
 
 def _role_of(url: str, name: str) -> str:
@@ -40,10 +31,7 @@ def _role_of(url: str, name: str) -> str:
 
 
 def test_marking_a_guest_as_host_on_the_feeds_page(app_url: tuple[str, str]) -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"chromium missing at {CHROMIUM}: make test installs it")
-        pytest.skip(f"chromium missing at {CHROMIUM}")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     base, url = app_url

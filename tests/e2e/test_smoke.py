@@ -8,43 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from planner.services import demo, exports, open_workspace
-from tests.app_server import running_app
+from planner.services import exports, open_workspace
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serving_demo
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    db = tmp_path_factory.mktemp("e2e") / "planner.db"
-    url = f"sqlite:///{db}"
-    ws = open_workspace(url)
-    demo.load(ws)
-    ws.engine.dispose()
-    with running_app(url) as app:
-        yield app.base, url
+    with serving_demo(tmp_path_factory.mktemp("e2e")) as served:
+        yield served
 
 
 def test_dashboard_shows_the_demo_figures_in_a_real_browser(
     app_url: tuple[str, str], tmp_path: Path
 ) -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"chromium missing at {CHROMIUM}: make test installs it (.ci/ensure-chromium)"
-            )
-        pytest.skip(f"chromium missing at {CHROMIUM}")
+    require_chromium()
     from playwright.sync_api import Locator, expect, sync_playwright
 
     base, url = app_url

@@ -17,7 +17,7 @@ import pytest
 
 from planner.services import demo, open_workspace
 from tests.app_server import running_app
-from tests.e2e.test_smoke import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.feeds.httpserver import TestServer, start_server
 from tests.hardening.hostile import PENDING_TITLE, ingest_hostile
 

@@ -1,0 +1,48 @@
+"""What the real-browser tests share: Debian's chromium and the demo served by the app."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from planner.services import demo, ingest, open_workspace
+from tests.app_server import running_app
+
+CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_chromium() -> None:
+    """Skip without chromium on a developer's machine; fail in CI, where make installs it."""
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"chromium missing at {CHROMIUM}: make test installs it (.ci/ensure-chromium)")
+    pytest.skip(f"chromium missing at {CHROMIUM}")
+
+
+@contextmanager
+def serving_demo(folder: Path, *, read_feeds: bool = False) -> Iterator[tuple[str, str]]:
+    """(base URL, database URL) of the app serving a fresh demo workspace in ``folder``;
+    with ``read_feeds`` its feeds are read first, as `make run` leaves a newcomer's."""
+    url = f"sqlite:///{folder / 'planner.db'}"
+    ws = open_workspace(url)
+    demo.load(ws)
+    if read_feeds:
+        assert not ingest.refresh(ws).failures
+    ws.engine.dispose()
+    with running_app(url) as app:
+        yield app.base, url
