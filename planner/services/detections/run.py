@@ -21,7 +21,6 @@ from planner.services.detections.ledger import (
     log_to_ledger,
     refresh_interaction,
     unlog,
-    web_link,
     write_queued,
 )
 from planner.services.detections.run_state import (
@@ -132,7 +131,8 @@ def process_entries(run: Run, feed: FeedRow, entries: Sequence[EntryRow]) -> Non
     ids = [e.id for e in entries]
     existing = _stored_detections(s, ids)
     suggested = _stored_suggestions(s, ids)
-    run.manual_links = _manual_links(s, entries)
+    if run.manual_links_of != feed.id:
+        run.manual_links, run.manual_links_of = _manual_links(s, feed.id), feed.id
     analysed = _analyse(run, feed, entries)
     _read_reaches(run, analysed)
     _read_active(run, existing)
@@ -171,16 +171,20 @@ def _stored_suggestions(s: Session, ids: list[int]) -> dict[int, list[GuestSugge
     return suggested
 
 
-def _manual_links(s: Session, entries: Sequence[EntryRow]) -> set[tuple[int | None, str, str]]:
-    """(contact, direction, link) of ledger rows typed by hand that name these entries."""
-    links = {web_link(e.link) for e in entries} - {""}
-    if not links:
-        return set()
+def _manual_links(s: Session, feed_id: int) -> set[tuple[int | None, str, str]]:
+    """(contact, direction, link) of ledger rows typed by hand that name an entry of the
+    feed: one query per feed and run, never per entry or chunk.
+
+    The links of all the feed's entries, not only those analysed: a wider set is harmless
+    (it only tells :func:`~planner.services.detections.ledger.log_to_ledger` where to look
+    for a typed row) and one query serves every chunk of the feed.
+    """
+    links = select(EntryRow.link).where(EntryRow.feed_id == feed_id, EntryRow.link != "")
     query = select(InteractionRow.contact_id, InteractionRow.direction, InteractionRow.link)
     return set(
         s.execute(
             query.where(
-                InteractionRow.link.in_(links),
+                InteractionRow.link.in_(links.scalar_subquery()),
                 InteractionRow.entry_id.is_(None),
                 InteractionRow.source != Source.FEED.value,
             )

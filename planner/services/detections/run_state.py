@@ -117,6 +117,8 @@ class Run:
     bases: dict[tuple[int, str, str], float] = dataclasses.field(default_factory=dict)
     #: (contact, direction, link) of rows typed by hand that a detection may adopt.
     manual_links: set[tuple[int | None, str, str]] | None = None
+    #: The feed whose entries' typed rows ``manual_links`` holds (read once per feed).
+    manual_links_of: int | None = None
     #: Contacts with an open planned give (only they can have one completed).
     planned_for: set[int | None] | None = None
     #: New detections and new ledger rows (with the detection they belong to), in the
