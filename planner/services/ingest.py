@@ -48,6 +48,11 @@ from planner.storage.schema import EntryRow, FeedRow
 
 log = logging.getLogger(__name__)
 
+#: In ``Session.info`` while the entry hooks run: (feed id, guid → the entry table's
+#: values just written for each new or changed entry), so a hook can take an entry's
+#: stored form without reading back what was just written (detection does).
+STORED_ENTRIES = "planner.ingest.stored_entries"
+
 #: Backoff after consecutive failures: 15 min, 30 min, 1 h, … capped at a day.
 BACKOFF_BASE = timedelta(minutes=15)
 BACKOFF_CAP = timedelta(days=1)
@@ -323,8 +328,11 @@ def store_body(
         feed.warning = warning or None
         _mark_ok(ws, feed)
         changed = new_ids + updated_ids
-        if changed:
-            _run_entry_hooks(ws, s, feed, changed)
+        try:
+            if changed:
+                _run_entry_hooks(ws, s, feed, changed)
+        finally:
+            s.info.pop(STORED_ENTRIES, None)
         message = f"warning: {warning}" if warning else ""
         return FeedOutcome(feed.id, feed.url, "fetched", len(new_ids), len(updated_ids), message)
 
@@ -408,7 +416,9 @@ def _apply_feed_fields(feed: FeedRow, parsed: ParsedFeed) -> None:
 def _store_entries(
     ws: Workspace, session: Session, feed: FeedRow, parsed: ParsedFeed
 ) -> tuple[list[int], list[int]]:
-    """Insert new entries, update changed ones; return their ids (new, updated)."""
+    """Insert new entries, update changed ones; return their ids (new, updated).
+
+    What was written is left in ``session.info[STORED_ENTRIES]`` for the entry hooks."""
     existing = {
         guid: (eid, digest)
         for eid, guid, digest in session.execute(
@@ -431,6 +441,10 @@ def _store_entries(
             inserts.append({**values, "first_seen_at": now})
         elif existing[guid][1] != entry.content_hash:
             updates.append({**values, "id": existing[guid][0]})
+    session.info[STORED_ENTRIES] = (
+        feed.id,
+        {str(v["guid"]): v for rows in (inserts, updates) for v in rows},
+    )
     new_ids: list[int] = []
     if inserts:
         new_ids = list(session.scalars(insert(EntryRow).returning(EntryRow.id), inserts))
