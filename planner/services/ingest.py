@@ -29,9 +29,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from planner.domain import values
@@ -47,6 +48,9 @@ from planner.storage.convert import entry_values
 from planner.storage.schema import EntryRow, FeedRow
 
 log = logging.getLogger(__name__)
+
+# Declarative tables are Tables; SQLAlchemy types ``__table__`` as the wider FromClause.
+_ENTRIES = cast(Table, EntryRow.__table__)
 
 #: In ``Session.info`` while the entry hooks run: (feed id, guid → the entry table's
 #: values just written for each new or changed entry), so a hook can take an entry's
@@ -447,7 +451,10 @@ def _store_entries(
     )
     new_ids: list[int] = []
     if inserts:
-        new_ids = list(session.scalars(insert(EntryRow).returning(EntryRow.id), inserts))
+        # a Core insert of the plain dicts (one executemany): the ORM's bulk insert
+        # gathered each row's parameters again in Python, and nothing loads these rows
+        table = _ENTRIES
+        new_ids = list(session.scalars(insert(table).returning(table.c.id), inserts))
         _mark_duplicates(session, feed.id, new_ids)
     if updates:
         session.execute(update(EntryRow), updates)
