@@ -92,7 +92,7 @@ def detect_entries(
     stored = _just_stored(session, feed)
     for chunk in chunks(ids):
         rows, parsed = _read_entries(session, chunk, stored)
-        process_entries(run, feed, rows, parsed)  # type: ignore[arg-type]  # rows read like EntryRow
+        process_entries(run, feed, rows, parsed)  # rows read like EntryRow
     return run.stats
 
 
@@ -125,7 +125,9 @@ def _read_entries(
         light = [columns[name] for name in _LEDGER_COLUMNS]
         rows = session.execute(select(*light).where(*wanted).order_by(columns.id)).all()
         if all(r.guid in stored for r in rows):
-            return rows, {r.id: parsed_entry(_Stored(stored[r.guid])) for r in rows}
+            # values read like a row of the entry table (what parsed_entry takes)
+            made = {r.id: parsed_entry(_Stored(stored[r.guid])) for r in rows}  # type: ignore[arg-type]
+            return rows, made
     return session.execute(select(*columns).where(*wanted).order_by(columns.id)).all(), None
 
 
