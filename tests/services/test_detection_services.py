@@ -674,3 +674,24 @@ def test_typed_rows_are_looked_up_once_per_feed_and_adopted(ws: Workspace, tmp_p
             .where(InteractionRow.link == typed_link)
         )
     assert same_post == 1  # adopted, not logged a second time
+
+
+def test_the_cycle_collector_is_paused_during_a_run_and_restored_after() -> None:
+    import gc
+
+    from planner.services.detections.run_state import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused:
+        assert not gc.isenabled()
+        with collector_paused:  # another run at the same time (another thread)
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # still one run going
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused:
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()

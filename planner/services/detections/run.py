@@ -30,6 +30,7 @@ from planner.services.detections.run_state import (
     NewDetection,
     Run,
     chunks,
+    collector_paused,
     start_run,
 )
 from planner.services.detections.statuses import (
@@ -90,9 +91,10 @@ def detect_entries(
             )
         run.feed_context[feed.id] = (profile, _own_sites(run, feed))
     stored = _just_stored(session, feed)
-    for chunk in chunks(ids):
-        rows, parsed = _read_entries(session, chunk, stored)
-        process_entries(run, feed, rows, parsed)  # rows read like EntryRow
+    with collector_paused:
+        for chunk in chunks(ids):
+            rows, parsed = _read_entries(session, chunk, stored)
+            process_entries(run, feed, rows, parsed)  # rows read like EntryRow
     return run.stats
 
 
