@@ -35,6 +35,7 @@ from typing import Any
 
 from planner.domain.entry import ParsedFeed
 from planner.feeds.errors import ParseError
+from planner.feeds.packing import unpack_feed
 from planner.feeds.parse import DEFAULT_MAX_ENTRIES, parse_feed
 
 __all__ = ["INLINE_MAX_BYTES", "parse_feed_auto", "parse_feed_isolated", "shutdown_workers"]
@@ -222,7 +223,7 @@ def parse_feed_isolated(
     else:
         worker.kill()
     if kind == "ok":
-        return payload  # type: ignore[no-any-return]
+        return unpack_feed(payload)
     if kind == "error":
         raise payload
     if kind == "memory":

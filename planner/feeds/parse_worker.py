@@ -57,6 +57,7 @@ def _arm_cpu(seconds: int) -> None:
 
 def _job(request: dict[str, Any]) -> tuple[str, Any]:
     from planner.feeds.errors import FeedError, ParseError
+    from planner.feeds.packing import pack_feed
     from planner.feeds.parse import parse_feed
 
     url = request["url"]
@@ -67,7 +68,7 @@ def _job(request: dict[str, Any]) -> tuple[str, Any]:
             headers=request["headers"],
             max_entries=request["max_entries"],
         )
-        return ("ok", feed)
+        return ("ok", pack_feed(feed))  # tuples: quicker to unpickle (feeds.packing)
     except FeedError as e:
         return ("error", e)
     except MemoryError:

@@ -29,9 +29,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from planner.domain import values
@@ -47,6 +48,14 @@ from planner.storage.convert import entry_values
 from planner.storage.schema import EntryRow, FeedRow
 
 log = logging.getLogger(__name__)
+
+# Declarative tables are Tables; SQLAlchemy types ``__table__`` as the wider FromClause.
+_ENTRIES = cast(Table, EntryRow.__table__)
+
+#: In ``Session.info`` while the entry hooks run: (feed id, guid → the entry table's
+#: values just written for each new or changed entry), so a hook can take an entry's
+#: stored form without reading back what was just written (detection does).
+STORED_ENTRIES = "planner.ingest.stored_entries"
 
 #: Backoff after consecutive failures: 15 min, 30 min, 1 h, … capped at a day.
 BACKOFF_BASE = timedelta(minutes=15)
@@ -323,8 +332,11 @@ def store_body(
         feed.warning = warning or None
         _mark_ok(ws, feed)
         changed = new_ids + updated_ids
-        if changed:
-            _run_entry_hooks(ws, s, feed, changed)
+        try:
+            if changed:
+                _run_entry_hooks(ws, s, feed, changed)
+        finally:
+            s.info.pop(STORED_ENTRIES, None)
         message = f"warning: {warning}" if warning else ""
         return FeedOutcome(feed.id, feed.url, "fetched", len(new_ids), len(updated_ids), message)
 
@@ -408,7 +420,9 @@ def _apply_feed_fields(feed: FeedRow, parsed: ParsedFeed) -> None:
 def _store_entries(
     ws: Workspace, session: Session, feed: FeedRow, parsed: ParsedFeed
 ) -> tuple[list[int], list[int]]:
-    """Insert new entries, update changed ones; return their ids (new, updated)."""
+    """Insert new entries, update changed ones; return their ids (new, updated).
+
+    What was written is left in ``session.info[STORED_ENTRIES]`` for the entry hooks."""
     existing = {
         guid: (eid, digest)
         for eid, guid, digest in session.execute(
@@ -431,9 +445,16 @@ def _store_entries(
             inserts.append({**values, "first_seen_at": now})
         elif existing[guid][1] != entry.content_hash:
             updates.append({**values, "id": existing[guid][0]})
+    session.info[STORED_ENTRIES] = (
+        feed.id,
+        {str(v["guid"]): v for rows in (inserts, updates) for v in rows},
+    )
     new_ids: list[int] = []
     if inserts:
-        new_ids = list(session.scalars(insert(EntryRow).returning(EntryRow.id), inserts))
+        # a Core insert of the plain dicts (one executemany): the ORM's bulk insert
+        # gathered each row's parameters again in Python, and nothing loads these rows
+        table = _ENTRIES
+        new_ids = list(session.scalars(insert(table).returning(table.c.id), inserts))
         _mark_duplicates(session, feed.id, new_ids)
     if updates:
         session.execute(update(EntryRow), updates)

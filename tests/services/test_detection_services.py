@@ -631,3 +631,82 @@ def test_detections_and_entries_are_paged_and_counted_by_the_database(fed: Works
     entries = feeds.list_entries(fed, feed.id)
     assert len(entries) == feed.entries > 2
     assert feeds.list_entries(fed, feed.id, limit=2, offset=1) == entries[1:3]
+
+
+def test_typed_rows_are_looked_up_once_per_feed_and_adopted(ws: Workspace, tmp_path: Path) -> None:
+    """The ledger rows typed by hand that a feed's entries may adopt are read with one
+    query per feed, however many chunks its entries take (it was one per chunk: with a
+    million ledger rows, most of an ingest); a typed row naming a post is still adopted."""
+    from sqlalchemy import event
+
+    from planner.services import ledger
+    from planner.services.detections.run_state import CHUNK
+
+    contacts.add(ws, ContactInput(name="Maya Lindqvist", domains=("maya.example",)))
+    n = CHUNK + 100
+    items = "".join(
+        f"<item><title>Post {i}</title><guid>p{i}</guid><link>https://me.example/p/{i}</link>"
+        f"<description>Maya Lindqvist wrote about pricing: "
+        f"&lt;a href='https://maya.example/essay'&gt;her essay&lt;/a&gt;</description></item>"
+        for i in range(n)
+    )
+    path = tmp_path / "mine.xml"
+    path.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Mine</title>'
+        f"<link>https://me.example/</link>{items}</channel></rss>"
+    )
+    feeds.add_file(ws, path, kind="blog", owner="me")
+    typed_link = f"https://me.example/p/{n - 1}"  # in the last chunk
+    typed = ledger.add(
+        ws,
+        ledger.LedgerInput(
+            contact="Maya Lindqvist",
+            direction="gave",
+            kind="mention",
+            occurred_on=date(2026, 1, 5),
+            link=typed_link,
+        ),
+    )
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(ws.engine, "before_cursor_execute", seen)
+    try:
+        summary = ingest.refresh(ws)
+    finally:
+        event.remove(ws.engine, "before_cursor_execute", seen)
+    assert summary.new_entries == n, summary.describe()
+    typed_lookups = [q for q in statements if "interactions.link IN" in q]
+    assert len(typed_lookups) == 1, typed_lookups
+    with ws.read() as s:
+        row = s.get(InteractionRow, typed.id)
+        assert row is not None and row.entry_id is not None and row.source == "manual"
+        same_post = s.scalar(
+            select(func.count())
+            .select_from(InteractionRow)
+            .where(InteractionRow.link == typed_link)
+        )
+    assert same_post == 1  # adopted, not logged a second time
+
+
+def test_the_cycle_collector_is_paused_during_a_run_and_restored_after() -> None:
+    import gc
+
+    from planner.services.detections.run_state import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused:
+        assert not gc.isenabled()
+        with collector_paused:  # another run at the same time (another thread)
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # still one run going
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused:
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()

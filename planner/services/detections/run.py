@@ -8,11 +8,13 @@ Re-analysing an entry updates its detections in place; a dismissed one stays dis
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from planner.domain.detection import Detection, EntryAnalysis
+from planner.domain.entry import ParsedEntry
 from planner.domain.model import FeedOwner, Source
 from planner.domain.names import clean_person_name
 from planner.domain.show_profile import ShowProfile
@@ -21,7 +23,6 @@ from planner.services.detections.ledger import (
     log_to_ledger,
     refresh_interaction,
     unlog,
-    web_link,
     write_queued,
 )
 from planner.services.detections.run_state import (
@@ -29,6 +30,7 @@ from planner.services.detections.run_state import (
     NewDetection,
     Run,
     chunks,
+    collector_paused,
     start_run,
 )
 from planner.services.detections.statuses import (
@@ -42,6 +44,7 @@ from planner.services.detections.statuses import (
     SUGGESTION_DISMISSED,
     SUGGESTION_PENDING,
 )
+from planner.services.ingest import STORED_ENTRIES
 from planner.services.workspace import Workspace
 from planner.storage.convert import parsed_entry
 from planner.storage.schema import (
@@ -87,16 +90,54 @@ def detect_entries(
                 )
             )
         run.feed_context[feed.id] = (profile, _own_sites(run, feed))
-    for chunk in chunks(ids):
-        # plain rows of the entries' columns (what parsed_entry and the ledger read), as
-        # stored now: cheaper than loading ORM objects nobody changes
-        rows = session.execute(
-            select(*columns)
-            .where(columns.id.in_(chunk), columns.duplicate_of_id.is_(None))
-            .order_by(columns.id)
-        ).all()
-        process_entries(run, feed, rows)  # type: ignore[arg-type]  # rows read like EntryRow
+    stored = _just_stored(session, feed)
+    with collector_paused:
+        for chunk in chunks(ids):
+            rows, parsed = _read_entries(session, chunk, stored)
+            process_entries(run, feed, rows, parsed)  # rows read like EntryRow
     return run.stats
+
+
+#: The entry columns the ledger side reads (with ``guid`` to find what ingest wrote).
+_LEDGER_COLUMNS = ("id", "guid", "link", "title", "published", "first_seen_at")
+
+
+def _just_stored(session: Session, feed: FeedRow) -> dict[str, dict[str, Any]]:
+    """guid → the values ingest has just written for the feed's new or changed entries,
+    or nothing when not called by ingest (see :data:`ingest.STORED_ENTRIES`)."""
+    found = session.info.get(STORED_ENTRIES)
+    if found is None or found[0] != feed.id:
+        return {}
+    return found[1]  # type: ignore[no-any-return]
+
+
+def _read_entries(
+    session: Session, ids: list[int], stored: dict[str, dict[str, Any]]
+) -> tuple[Sequence[Any], dict[int, ParsedEntry] | None]:
+    """The chunk's entries as stored now (plain rows: cheaper than ORM objects nobody
+    changes), and their parsed form when ingest has just written them all.
+
+    Then only the columns the ledger reads are read: the entries are taken from the
+    values written (as :func:`parsed_entry` reads them back from the database, without
+    reading and decoding them again). Otherwise every column is read.
+    """
+    columns = EntryRow.__table__.c
+    wanted = columns.id.in_(ids), columns.duplicate_of_id.is_(None)
+    if stored:
+        light = [columns[name] for name in _LEDGER_COLUMNS]
+        rows = session.execute(select(*light).where(*wanted).order_by(columns.id)).all()
+        if all(r.guid in stored for r in rows):
+            # values read like a row of the entry table (what parsed_entry takes)
+            made = {r.id: parsed_entry(_Stored(stored[r.guid])) for r in rows}  # type: ignore[arg-type]
+            return rows, made
+    return session.execute(select(*columns).where(*wanted).order_by(columns.id)).all(), None
+
+
+class _Stored:
+    """An entry's column values read as a row (what :func:`parsed_entry` takes)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
 
 
 def _own_sites(run: Run, feed: FeedRow) -> tuple[str, ...] | None:
@@ -119,12 +160,18 @@ def feed_context(run: Run, feed: FeedRow) -> tuple[ShowProfile | None, tuple[str
     return found
 
 
-def process_entries(run: Run, feed: FeedRow, entries: Sequence[EntryRow]) -> None:
+def process_entries(
+    run: Run,
+    feed: FeedRow,
+    entries: Sequence[EntryRow],
+    parsed: dict[int, ParsedEntry] | None = None,
+) -> None:
     """Analyse a chunk of one feed's entries and store what was found, in the run's session.
 
     What the chunk needs from the database (its stored detections and suggestions, the
     reach of the contacts found, the ledger rows of stored detections) is read once per
-    chunk, never per entry.
+    chunk, never per entry. ``parsed`` (entry id → its parsed form) spares converting the
+    stored rows again when the caller has them.
     """
     if not entries:
         return
@@ -132,8 +179,9 @@ def process_entries(run: Run, feed: FeedRow, entries: Sequence[EntryRow]) -> Non
     ids = [e.id for e in entries]
     existing = _stored_detections(s, ids)
     suggested = _stored_suggestions(s, ids)
-    run.manual_links = _manual_links(s, entries)
-    analysed = _analyse(run, feed, entries)
+    if run.manual_links_of != feed.id:
+        run.manual_links, run.manual_links_of = _manual_links(s, feed.id), feed.id
+    analysed = _analyse(run, feed, entries, parsed)
     _read_reaches(run, analysed)
     _read_active(run, existing)
     # the ledger rows of stored detections, in the session once (not one query each)
@@ -171,16 +219,20 @@ def _stored_suggestions(s: Session, ids: list[int]) -> dict[int, list[GuestSugge
     return suggested
 
 
-def _manual_links(s: Session, entries: Sequence[EntryRow]) -> set[tuple[int | None, str, str]]:
-    """(contact, direction, link) of ledger rows typed by hand that name these entries."""
-    links = {web_link(e.link) for e in entries} - {""}
-    if not links:
-        return set()
+def _manual_links(s: Session, feed_id: int) -> set[tuple[int | None, str, str]]:
+    """(contact, direction, link) of ledger rows typed by hand that name an entry of the
+    feed: one query per feed and run, never per entry or chunk.
+
+    The links of all the feed's entries, not only those analysed: a wider set is harmless
+    (it only tells :func:`~planner.services.detections.ledger.log_to_ledger` where to look
+    for a typed row) and one query serves every chunk of the feed.
+    """
+    links = select(EntryRow.link).where(EntryRow.feed_id == feed_id, EntryRow.link != "")
     query = select(InteractionRow.contact_id, InteractionRow.direction, InteractionRow.link)
     return set(
         s.execute(
             query.where(
-                InteractionRow.link.in_(links),
+                InteractionRow.link.in_(links.scalar_subquery()),
                 InteractionRow.entry_id.is_(None),
                 InteractionRow.source != Source.FEED.value,
             )
@@ -188,7 +240,9 @@ def _manual_links(s: Session, entries: Sequence[EntryRow]) -> set[tuple[int | No
     )
 
 
-def _analyse(run: Run, feed: FeedRow, entries: Sequence[EntryRow]) -> list[_Analysed]:
+def _analyse(
+    run: Run, feed: FeedRow, entries: Sequence[EntryRow], parsed: dict[int, ParsedEntry] | None
+) -> list[_Analysed]:
     assert run.index is not None
     owner = feed.owner
     feed_contact = feed.contact_id if owner == FeedOwner.CONTACT else None
@@ -196,7 +250,7 @@ def _analyse(run: Run, feed: FeedRow, entries: Sequence[EntryRow]) -> list[_Anal
     analysed = []
     for entry in entries:
         analysis = run.index.analyse(
-            parsed_entry(entry),
+            parsed[entry.id] if parsed is not None else parsed_entry(entry),
             feed.kind or None,
             show=show,
             own_sites=own_sites,
