@@ -43,7 +43,7 @@ from planner.feeds.errors import FeedError, FetchTooLarge, HTTPStatusError, Priv
 from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
 from planner.feeds.isolate import parse_feed_auto
 from planner.services.feeds import FILE_PREFIX, UPLOAD_PREFIX
-from planner.services.workspace import Workspace
+from planner.services.workspace import STORED_ENTRIES, Workspace
 from planner.storage.convert import entry_values
 from planner.storage.schema import EntryRow, FeedRow
 
@@ -51,11 +51,6 @@ log = logging.getLogger(__name__)
 
 # Declarative tables are Tables; SQLAlchemy types ``__table__`` as the wider FromClause.
 _ENTRIES = cast(Table, EntryRow.__table__)
-
-#: In ``Session.info`` while the entry hooks run: (feed id, guid → the entry table's
-#: values just written for each new or changed entry), so a hook can take an entry's
-#: stored form without reading back what was just written (detection does).
-STORED_ENTRIES = "planner.ingest.stored_entries"
 
 #: Backoff after consecutive failures: 15 min, 30 min, 1 h, … capped at a day.
 BACKOFF_BASE = timedelta(minutes=15)

@@ -38,6 +38,12 @@ from planner.storage.schema import FeedRow, ProfileRow, SettingRow
 _Attached = TypeVar("_Attached")
 
 
+#: In ``Session.info`` while the entry hooks run: (feed id, guid → the entry table's
+#: values just written for each new or changed entry), so a hook can take an entry's
+#: stored form without reading back what was just written (detection does).
+STORED_ENTRIES = "planner.ingest.stored_entries"
+
+
 class EntryHook(Protocol):
     """Called by ingest in the feed's transaction with the ids of its new or changed
     entries (detection is one: :func:`planner.services.detections.install`)."""

@@ -44,8 +44,7 @@ from planner.services.detections.statuses import (
     SUGGESTION_DISMISSED,
     SUGGESTION_PENDING,
 )
-from planner.services.ingest import STORED_ENTRIES
-from planner.services.workspace import Workspace
+from planner.services.workspace import STORED_ENTRIES, Workspace
 from planner.storage.convert import parsed_entry
 from planner.storage.schema import (
     ContactRow,
@@ -104,7 +103,7 @@ _LEDGER_COLUMNS = ("id", "guid", "link", "title", "published", "first_seen_at")
 
 def _just_stored(session: Session, feed: FeedRow) -> dict[str, dict[str, Any]]:
     """guid → the values ingest has just written for the feed's new or changed entries,
-    or nothing when not called by ingest (see :data:`ingest.STORED_ENTRIES`)."""
+    or nothing when not called by ingest (see :data:`.workspace.STORED_ENTRIES`)."""
     found = session.info.get(STORED_ENTRIES)
     if found is None or found[0] != feed.id:
         return {}
