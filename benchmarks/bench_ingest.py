@@ -283,11 +283,11 @@ def _child_ingest(args: dict[str, Any]) -> dict[str, Any]:
     from sqlalchemy import insert
 
     from planner.feeds.isolate import parse_feed_isolated, shutdown_workers
-    from planner.services import detections, feeds, ingest, open_workspace
+    from planner.services import detection_hook, feeds, ingest, open_workspace
     from planner.storage.schema import ContactRow, ProfileRow
 
     fetch_module = sys.modules["planner.feeds.fetch"]  # the package re-exports fetch()
-    hooks = [detections.detect_entries]
+    hooks = [detection_hook.detect_new_entries]
     phases = _Phases()
     fetch_module.fetch = phases.wrap("fetch", fetch_module.fetch)  # type: ignore[assignment]
     ingest.parse_feed_auto = phases.wrap("parse", ingest.parse_feed_auto)  # type: ignore[assignment]

@@ -8,7 +8,6 @@ import sys
 from typing import TYPE_CHECKING
 
 from planner.cli.common import read_file, workspace, write_bytes, write_csv
-from planner.domain.show_profile import ShowKind
 
 if TYPE_CHECKING:
     from planner.services.ingest import FeedOutcome, IngestSummary
@@ -92,7 +91,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=_ingest)
 
 
-SHOW_KINDS = {"interview": ShowKind.INTERVIEW, "solo": ShowKind.SOLO, "learned": None}
+#: --show-kind's words: a kind of show (planner.domain.show_profile.ShowKind), or
+#: "learned" to let the episodes tell again.
+SHOW_KINDS = ("interview", "solo", "learned")
 
 
 def _progress(done: int, total: int, outcome: FeedOutcome) -> None:
@@ -205,9 +206,11 @@ def _host(args: argparse.Namespace) -> int:
 
 
 def _kind(args: argparse.Namespace) -> int:
+    from planner.domain.show_profile import ShowKind
     from planner.services import shows
 
-    change = shows.set_kind(workspace(args), args.id, SHOW_KINDS[args.show_kind])
+    kind = None if args.show_kind == "learned" else ShowKind(args.show_kind)
+    change = shows.set_kind(workspace(args), args.id, kind)
     print(change.describe())
     return 0
 

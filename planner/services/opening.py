@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from planner.services import detections
+from planner.services import detection_hook
 from planner.services.workspace import Workspace, open_database
 from planner.storage.db import release_database
 
@@ -26,7 +26,7 @@ def open_workspace(
     $PLANNER_DATABASE_URL, with detection installed (see :func:`open_database`, and its
     ``check``: None checks only after an unclean end, as the CLI's commands do)."""
     ws = open_database(url, clock=clock, upgrade=upgrade, check=check)
-    detections.install(ws)
+    detection_hook.install(ws)
     return ws
 
 

@@ -46,7 +46,7 @@ STORED_ENTRIES = "planner.ingest.stored_entries"
 
 class EntryHook(Protocol):
     """Called by ingest in the feed's transaction with the ids of its new or changed
-    entries (detection is one: :func:`planner.services.detections.install`)."""
+    entries (detection is one: :func:`planner.services.detection_hook.install`)."""
 
     def __call__(
         self, ws: Workspace, session: Session, feed: FeedRow, entry_ids: Sequence[int], /

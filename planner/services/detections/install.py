@@ -1,15 +1,8 @@
-"""Detection installed on a workspace: its index cache, and its hook on ingest."""
+"""Detection installed on a workspace: its index cache, and its hook on ingest (the light
+part every opened workspace gets lives in :mod:`planner.services.detection_hook`)."""
 
 from __future__ import annotations
 
-from planner.services.detections.index import watch_contacts
-from planner.services.detections.run import detect_entries
-from planner.services.workspace import Workspace
+from planner.services.detection_hook import install
 
-
-def install(ws: Workspace) -> None:
-    """Make ingest hand every new or changed entry to detection, with the workspace's
-    contact index cached per version of its contact list. Installing twice is harmless."""
-    watch_contacts(ws)
-    if detect_entries not in ws.entry_hooks:
-        ws.entry_hooks.append(detect_entries)
+__all__ = ["install"]
