@@ -40,7 +40,7 @@ def build(path: Path) -> None:
 def _child_service(db: str) -> None:
     from planner.services import balances, open_workspace
 
-    ws = open_workspace(f"sqlite:///{db}", upgrade=False)
+    ws = open_workspace(f"sqlite:///{db}")  # migrated once, in place, when the schema moved on
     t0 = time.perf_counter()
     result = balances.all_balances(ws, as_of=AS_OF)
     elapsed = time.perf_counter() - t0
