@@ -5,9 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from planner.domain.model import AskStatus, Kind
-from planner.services import asks, plan, plan_tables
+from planner.services import asks, plan_tables
 from planner.services.asks import AskInput
 from planner.ui import as_of_picker, download_csv, run_action, workspace
+from planner.ui.contact_picker import contact_picker
 
 ws = workspace()
 st.title("Asks")
@@ -17,8 +18,7 @@ KINDS = [k.value for k in Kind]
 STATUSES = [s.value for s in AskStatus]
 
 as_of = as_of_picker("asks_as_of")
-snap = plan.snapshot(ws, as_of=as_of)
-views = asks.assess_from(snap)
+views = asks.assess(ws, as_of=as_of)
 by_id = {v.id: v for v in views}
 table = plan_tables.asks_table(views)
 
@@ -97,11 +97,6 @@ if with_options:
 
 # --- add or edit -----------------------------------------------------------------------
 st.subheader("Add or edit an ask")
-people = sorted(
-    (c for c in snap.contacts.values() if not c.archived),
-    key=lambda c: c.name.lower(),
-)
-choices = [AUDIENCE, *(c.name for c in people)]
 pick = st.selectbox(
     "Ask",
     ["new", *by_id],
@@ -111,38 +106,40 @@ pick = st.selectbox(
     key="ask_pick",
 )
 current = by_id.get(pick) if pick != "new" else None
+who = contact_picker(
+    ws,
+    "Of",
+    key=f"ask_contact_{pick}",
+    allow_none=AUDIENCE,
+    default=current.ask.contact_id if current else None,
+)
 with st.form(f"ask_form_{pick}"):
     f1, f2, f3 = st.columns(3)
-    options = list(choices)
-    who_default = (current.contact or AUDIENCE) if current else options[min(1, len(people))]
-    if who_default not in options:  # an archived contact
-        options.insert(1, who_default)
-    who = f1.selectbox("Of", options, index=options.index(who_default), key=f"ask_contact_{pick}")
-    kind = f2.selectbox(
+    kind = f1.selectbox(
         "Kind",
         KINDS,
         index=KINDS.index(current.ask.kind.value if current else "link"),
         key=f"ask_kind_{pick}",
     )
-    target = f3.date_input(
+    target = f2.date_input(
         "Target date",
         value=(current.ask.target_date if current and current.ask.target_date else today),
         key=f"ask_target_{pick}",
         format="YYYY-MM-DD",
     )
-    cost = f1.text_input(
+    cost = f3.text_input(
         "Cost (points; empty = the weight of the kind)",
         f"{current.ask.cost:g}" if current else "",
         key=f"ask_cost_{pick}",
     )
-    priority = f2.selectbox(
+    priority = f1.selectbox(
         "Priority",
         [1, 2, 3],
         index=(current.ask.priority - 1) if current else 1,
         format_func={1: "1 high", 2: "2 normal", 3: "3 low"}.get,
         key=f"ask_priority_{pick}",
     )
-    status = f3.selectbox(
+    status = f2.selectbox(
         "Status",
         STATUSES,
         index=STATUSES.index(current.ask.status.value if current else "idea"),
@@ -153,7 +150,7 @@ with st.form(f"ask_form_{pick}"):
     if st.form_submit_button("Save ask", type="primary", key=f"ask_submit_{pick}"):
         data = AskInput(
             kind=kind,
-            contact=None if who == AUDIENCE else who,
+            contact=who,
             target=target,
             cost=cost,
             priority=priority,

@@ -38,6 +38,7 @@ from planner.services import gives as gives_service
 from planner.services import ledger, validate
 from planner.services.contacts import resolve
 from planner.services.plan_snapshot import Snapshot, snapshot
+from planner.services.view_cache import cached
 from planner.services.workspace import Workspace
 from planner.storage.convert import ask_from_row
 from planner.storage.schema import AskRow, InteractionRow
@@ -230,8 +231,11 @@ def _get_row(session: Session, ask_id: int) -> AskRow:
 
 def assess(ws: Workspace, *, as_of: date | None = None) -> list[AskView]:
     """Every ask with its readiness as of ``as_of`` (default today), open asks first by
-    target date, priority and id; closed ones (done, declined) after them."""
-    return assess_from(snapshot(ws, as_of=as_of))
+    target date, priority and id; closed ones (done, declined) after them. Worked out
+    once per data version and day (:mod:`planner.services.view_cache`); the list is the
+    caller's."""
+    snap = snapshot(ws, as_of=as_of)
+    return list(cached(ws, ("asks", snap.today), lambda: tuple(assess_from(snap))))
 
 
 def assess_one(ws: Workspace, ask_id: int, *, as_of: date | None = None) -> AskView:
