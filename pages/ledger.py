@@ -75,12 +75,10 @@ shown = LedgerFilter(
     since=since,
 )
 
-total = ledger_tables.count(ws, shown)
-pages = max(1, -(-total // ledger_tables.PAGE_SIZE))
-number = 1
-if pages > 1:
-    number = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key="ledger_page", width=160))
-view = ledger_tables.page_of(ws, shown, page=number)
+view = ledger_tables.page_of(ws, shown, page=int(st.session_state.get("ledger_page", 1)))
+st.session_state["ledger_page"] = view.page  # within the pages the filters leave
+if view.pages > 1:
+    st.number_input(f"Page (of {view.pages})", 1, view.pages, key="ledger_page", width=160)
 frame = view.frame
 first = (view.page - 1) * ledger_tables.PAGE_SIZE + 1
 last = first + len(frame) - 1

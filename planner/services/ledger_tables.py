@@ -70,12 +70,6 @@ def _conditions(f: LedgerFilter) -> list[ColumnElement[bool]]:
     return found
 
 
-def count(ws: Workspace, f: LedgerFilter) -> int:
-    """How many ledger rows match ``f``."""
-    with ws.read() as s:
-        return _count(s, f)
-
-
 def _count(s: Session, f: LedgerFilter) -> int:
     query = select(func.count()).select_from(InteractionRow).where(*_conditions(f))
     return int(s.execute(query).scalar_one() or 0)
