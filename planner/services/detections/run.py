@@ -218,25 +218,40 @@ def _stored_suggestions(s: Session, ids: list[int]) -> dict[int, list[GuestSugge
     return suggested
 
 
+#: Links per look-up of typed ledger rows: one query for any usual feed, bounded for both
+#: databases' limits on bound parameters.
+LINKS_PER_QUERY = 5000
+
+
 def _manual_links(s: Session, feed_id: int) -> set[tuple[int | None, str, str]]:
     """(contact, direction, link) of ledger rows typed by hand that name an entry of the
-    feed: one query per feed and run, never per entry or chunk.
+    feed: one query per feed and run (per 5,000 links), never per entry or chunk.
 
     The links of all the feed's entries, not only those analysed: a wider set is harmless
     (it only tells :func:`~planner.services.detections.ledger.log_to_ledger` where to look
-    for a typed row) and one query serves every chunk of the feed.
+    for a typed row) and one query serves every chunk of the feed. The links are sent as
+    a list, not a subquery: then both SQLite and PostgreSQL look each one up in
+    ``ix_interactions_link`` (with a subquery PostgreSQL hashes every row whose
+    ``entry_id`` is NULL, nearly the whole ledger).
     """
-    links = select(EntryRow.link).where(EntryRow.feed_id == feed_id, EntryRow.link != "")
-    query = select(InteractionRow.contact_id, InteractionRow.direction, InteractionRow.link)
-    return set(
-        s.execute(
-            query.where(
-                InteractionRow.link.in_(links.scalar_subquery()),
-                InteractionRow.entry_id.is_(None),
-                InteractionRow.source != Source.FEED.value,
-            )
-        ).all()
+    links = sorted(
+        set(
+            s.scalars(select(EntryRow.link).where(EntryRow.feed_id == feed_id, EntryRow.link != ""))
+        )
     )
+    query = select(InteractionRow.contact_id, InteractionRow.direction, InteractionRow.link)
+    found: set[tuple[int | None, str, str]] = set()
+    for start in range(0, len(links), LINKS_PER_QUERY):
+        found.update(
+            s.execute(
+                query.where(
+                    InteractionRow.link.in_(links[start : start + LINKS_PER_QUERY]),
+                    InteractionRow.entry_id.is_(None),
+                    InteractionRow.source != Source.FEED.value,
+                )
+            ).all()
+        )
+    return found
 
 
 def _analyse(
