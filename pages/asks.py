@@ -9,6 +9,7 @@ from planner.services import asks, plan_tables
 from planner.services.asks import AskInput
 from planner.ui import as_of_picker, download_csv, run_action, workspace
 from planner.ui.contact_picker import contact_picker
+from planner.ui.links import select_linked
 
 ws = workspace()
 st.title("Asks")
@@ -97,6 +98,8 @@ if with_options:
 
 # --- add or edit -----------------------------------------------------------------------
 st.subheader("Add or edit an ask")
+if select_linked("ask", "ask_pick") not in (None, *by_id):  # a link to an ask not shown
+    st.session_state.pop("ask_pick", None)
 pick = st.selectbox(
     "Ask",
     ["new", *by_id],

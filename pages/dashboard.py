@@ -5,6 +5,7 @@ import streamlit as st
 
 from planner.services import balances, exports, plan, plan_tables
 from planner.ui import as_of_picker, download_csv, workspace
+from planner.ui.links import open_page
 
 #: Where each next-move action is done (draft:<template> goes to the outreach page).
 MOVE_PAGES = {
@@ -12,6 +13,9 @@ MOVE_PAGES = {
     "open_ask": ("pages/asks.py", "Open the ask"),
     "review_tier": ("pages/contacts.py", "Review the tier"),
 }
+
+#: The page each action opens, with its ask or contact selected.
+LINKS = {"plan_give": "plan", "open_ask": "asks", "review_tier": "contacts"}
 
 ws = workspace()
 st.title("Dashboard")
@@ -59,7 +63,8 @@ for i, mv in enumerate(moves[:8]):
         if mv.template:
             st.session_state["outreach_template"] = mv.template
             st.session_state["outreach_contact_id"] = mv.move.contact_id
-        st.switch_page(page)
+            st.switch_page(page)
+        open_page(LINKS[mv.move.action], ask=mv.move.ask_id, contact=mv.move.contact_id)
 if len(moves) > 8:
     with st.expander(f"All {len(moves)} next moves"):
         st.dataframe(plan_tables.moves_table(moves), hide_index=True, key="df_moves")

@@ -490,3 +490,28 @@ def test_recording_a_request_selects_it_and_accepting_plans_the_give(
     (give,) = [g for g in gives.list_gives(demo_app_ws) if g.request_id == new.id]
     assert give.kind == "help" and give.contact == "Maya Lindqvist"
     assert any(s.value.startswith(plain(f"Accepted: give #{give.id} planned")) for s in at.success)
+
+
+def test_open_the_ask_on_the_dashboard_opens_the_asks_page_with_that_ask_selected(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    contacts.add(app_ws, contacts.ContactInput(name="Ann Example", tier="active"))
+    ask_id = asks.add(  # overdue and never ready: no give can close it, so "Open the ask"
+        app_ws,
+        asks.AskInput(
+            kind="guest_post",
+            contact="Ann Example",
+            target=TODAY - timedelta(days=2),
+            status=AskStatus.SENT,
+            title="Guest post on Ann's blog",
+        ),
+    ).id
+    moves = plan.moves(app_ws, as_of=TODAY)[:8]
+    i = next(i for i, m in enumerate(moves) if m.move.action == "open_ask")
+    assert moves[i].move.ask_id == ask_id
+    at = open_page("dashboard")
+    at.button(key=f"move_{i}").click().run()
+    assert not at.exception and not at.error
+    assert [t.value for t in at.title] == ["Asks"]
+    assert at.selectbox(key="ask_pick").value == ask_id
+    assert "ask" not in at.query_params  # taken once: the user's next choice is not overridden
