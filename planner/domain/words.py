@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from planner.domain.model import (
     AskStatus,
@@ -138,7 +139,7 @@ FEED_OWNER_WORDS: dict[FeedOwner, str] = {
     FeedOwner.INDUSTRY: "Industry",
 }
 
-_ALL: tuple[Mapping[StrEnum, str], ...] = (
+_ALL: tuple[Mapping[Any, str], ...] = (
     KIND_WORDS,
     TIER_WORDS,
     TRUST_WORDS,
@@ -156,7 +157,7 @@ _ALL: tuple[Mapping[StrEnum, str], ...] = (
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def word(code: StrEnum | str | None, table: Mapping[StrEnum, str] | None = None) -> str:
+def word(code: StrEnum | str | None, table: Mapping[Any, str] | None = None) -> str:
     """The words for a stored code: from ``table`` when given, else from the first table
     that knows it. An unknown code is shown with its underscores as spaces, capitalised,
     never raw; None is empty."""
