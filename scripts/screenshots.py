@@ -189,9 +189,15 @@ def wait_rendered(page: Page, title: str, timeout_ms: int = RENDERED_WITHIN_MS) 
 def _photograph(page: Page, title: str, target: Path) -> None:
     """The whole page: Streamlit scrolls inside its main area, not the document, so the
     window is made as tall as that area's content first (then put back)."""
-    tall = page.evaluate(MAIN_HEIGHT_JS)
-    page.set_viewport_size({"width": WIDTH, "height": min(MAX_HEIGHT, int(tall))})
-    wait_rendered(page, title)
+    height = 0
+    for _ in range(4):  # a taller window may lay out lazy parts: measure until it holds
+        tall = min(MAX_HEIGHT, int(page.evaluate(MAIN_HEIGHT_JS)))
+        if tall == height:
+            break
+        height = tall
+        page.set_viewport_size({"width": WIDTH, "height": height})
+        wait_rendered(page, title)
+        page.wait_for_timeout(300)  # the layout settles after the resize
     page.mouse.move(0, 0)  # no hover highlight in the picture
     page.wait_for_timeout(1000)  # the grids' canvases and the charts finish painting
     page.screenshot(path=str(target), full_page=True, animations="disabled")
