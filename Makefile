@@ -11,7 +11,7 @@ UV     ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 # Never download a Python: use the machine's.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test test-fast test-time-travel test-postgres e2e e2e-repeat bench lint format lock demo browser clean
+.PHONY: install run test test-fast test-time-travel test-postgres e2e e2e-repeat bench lint format lock demo browser clean screenshots
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -85,6 +85,11 @@ format: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/python -m planner demo
+
+# A picture of every page, from the demo on a fixed day, into docs/screenshots/ (the README
+# links them): run it after changing what a page shows, and commit the PNGs.
+screenshots: $(VENV)/.installed browser
+	$(BIN)/python scripts/screenshots.py
 
 lock: | $(UV)
 	$(UV) pip compile pyproject.toml --extra postgres --extra team --group dev --universal \
