@@ -200,11 +200,21 @@ def add_file(
         return _insert(ws, s, url=file.as_uri(), kind=kind, owner=owner).id
 
 
+def upload_file_name(name: str) -> str:
+    """An uploaded file's name as its feed's URL keeps it (printable, at most 200 chars)."""
+    return "".join(c for c in Path(name).name if c.isprintable())[:200] or "feed.xml"
+
+
+def uploaded_file_name(url: str) -> str:
+    """``upload:12/cast.xml`` → ``cast.xml`` (the name the file was uploaded with)."""
+    return url[len(UPLOAD_PREFIX) :].split("/", 1)[-1]
+
+
 def add_upload(
     ws: Workspace, name: str, *, kind: str | None = None, owner: str | None = None
 ) -> int:
     """Store a feed uploaded in the app (its bytes are ingested once, by the caller)."""
-    safe = "".join(c for c in Path(name).name if c.isprintable())[:200] or "feed.xml"
+    safe = upload_file_name(name)
     with ws.write() as s:
         # Named after its own id, so two uploads never share a URL (a count of feeds
         # would repeat after a removal). The title comes from the feed when it is read.
