@@ -359,3 +359,41 @@ def test_the_entries_table_shows_one_page_and_the_download_every_entry(
     _, rows = csv_table(downloads(at, "dl_entries").data)
     assert [r["title"] for r in rows] == [e.title for e in episodes]
     assert not at.exception and not at.error
+
+
+def test_reading_the_same_upload_twice_reads_it_into_the_same_feed(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = open_page("feeds")
+    at.file_uploader(key="feed_upload_file").set_value(("cast.xml", PODCAST, "application/rss+xml"))
+    at.run()
+    assert at.selectbox(key="feed_upload_target").value == 0  # a new feed
+    at.button(key="feed_upload_button").click().run()
+    assert not at.exception and not at.error
+    [info] = feeds.list_feeds(app_ws)
+    # the form switched to the feed just made: the next click reads into it
+    assert at.selectbox(key="feed_upload_target").value == info.id
+    assert "a new feed" not in at.selectbox(key="feed_upload_target").options
+    assert any("2 new and 0 updated" in s.value for s in at.success)
+    assert any("read before" in i.value and "same content" in i.value for i in at.info)
+    at.button(key="feed_upload_button").click().run()
+    assert not at.exception and not at.error
+    assert [f.id for f in feeds.list_feeds(app_ws)] == [info.id]
+    assert any("0 new and 0 updated" in s.value for s in at.success)
+
+
+def test_an_upload_recognised_by_name_is_offered_into_its_feed_on_a_fresh_page(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    from planner.services.feed_uploads import read_upload
+
+    first = read_upload(app_ws, "cast.xml", PODCAST)
+    at = open_page("feeds")
+    newer = PODCAST.replace(b"Ep 2", b"Episode 2")
+    at.file_uploader(key="feed_upload_file").set_value(("cast.xml", newer, "application/rss+xml"))
+    at.run()
+    assert at.selectbox(key="feed_upload_target").value == first.feed_id
+    assert any("same file name" in i.value for i in at.info)
+    at.button(key="feed_upload_button").click().run()
+    assert any("0 new and 1 updated" in s.value for s in at.success)
+    assert len(feeds.list_feeds(app_ws)) == 1
