@@ -529,17 +529,26 @@ def _refusal_now_allowed(feed: FeedRow, opts: FetchOptions) -> bool:
     return opts.allow_private and feed.last_error_code == ErrorCode.PRIVATE_ADDRESS_REFUSED
 
 
+def refused_by_settings(error: FeedError, feed_url: str) -> bool:
+    """True for a fetch the user's own settings refused rather than a server failing it:
+    the feed's own host is private and private addresses are not allowed, or the body is
+    larger than the size cap. Such a refusal is stored (and shown) but never backed off
+    from. A public feed that redirects into a private network is the server's doing and
+    backs off like any failure."""
+    if isinstance(error, PrivateAddressRefused):
+        return error.is_first_hop(feed_url)
+    return isinstance(error, FetchTooLarge)
+
+
 def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcome:
     """Store ``error`` on the feed with the next backoff (a fresh transaction)."""
     now = ws.now()
     with ws.write() as s:
         feed = _feed(s, feed_id)
         feed.error_count = (feed.error_count or 0) + 1
-        if isinstance(error, PrivateAddressRefused) and error.is_first_hop(feed.url):
-            # The feed's own host is private and the user's settings refused it: not a
-            # server failure, so no back-off: allowing private addresses (Settings,
-            # --allow-private) fetches it at once. A public feed that redirects into a
-            # private network is a server's doing and backs off below.
+        if refused_by_settings(error, feed.url):
+            # The user's own settings refused it: not a server failure, so no back-off:
+            # changing the setting (Settings, --allow-private) fetches it at once.
             _store_error(feed, error, now)
             feed.last_fetched_at = now
             feed.next_fetch_after = None
