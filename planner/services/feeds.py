@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planner.domain.model import FeedKind, FeedOwner
+from planner.domain.words import moment
 from planner.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from planner.feeds import netguard, opml
 from planner.feeds.errors import FeedError, FetchRefused, PrivateAddressRefused
@@ -48,6 +50,8 @@ class FeedInfo:
     failure_code: ErrorCode | None
     error_count: int
     warning: str
+    #: When it was last fetched (or read), for the screen (``last_fetched`` is its ISO text).
+    fetched_at: datetime | None = None
 
     @property
     def is_local(self) -> bool:
@@ -235,12 +239,28 @@ def remove_feed(ws: Workspace, feed_id: int) -> str:
 
 
 def update_feed(
-    ws: Workspace, feed_id: int, *, kind: str | None = None, owner: str | None = None
+    ws: Workspace,
+    feed_id: int,
+    *,
+    kind: str | None = None,
+    owner: str | None = None,
+    title: str | None = None,
 ) -> None:
+    """Change a feed's kind, owner or title (None keeps it). An empty title is refused: a
+    feed is named by it in every list (the title a feed gives is kept when it is read)."""
     with ws.write() as s:
         row = s.get(FeedRow, feed_id)
         if row is None:
             raise NotFound(f"no feed with id {feed_id}")
+        if title is not None:
+            clean = " ".join(title.split())
+            if not clean:
+                raise InvalidInput("the feed's title must not be empty", field="title")
+            if len(clean) > 500:
+                raise InvalidInput(
+                    "the feed's title is too long (500 characters at most)", field="title"
+                )
+            row.title = clean
         if kind is not None:
             row.kind = _kind(kind)
         if owner is not None:
@@ -275,6 +295,7 @@ def list_feeds(ws: Workspace) -> list[FeedInfo]:
                     failure_code=stored_code(r.last_error_code),
                     error_count=r.error_count,
                     warning=r.warning or "",
+                    fetched_at=r.last_fetched_at,
                 )
             )
     return out
@@ -384,7 +405,7 @@ def list_entries(
         EntryInfo(
             id=eid,
             title=title or "",
-            published=published.isoformat(sep=" ", timespec="minutes") if published else "",
+            published=moment(published),
             link=link or "",
             people=_people(people),
             text=content or summary or "",

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from planner.domain import values
 from planner.domain.entry import ParsedEntry, ParsedFeed
 from planner.domain.model import FeedKind, Settings
+from planner.domain.words import moment
 from planner.errors import ErrorCode, NotFound
 from planner.feeds.errors import FeedError, FetchTooLarge, HTTPStatusError, PrivateAddressRefused
 from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
@@ -209,11 +210,11 @@ def _without_fetching(
         and feed.next_fetch_after > now
         and not _refusal_now_allowed(feed, opts)
     ):
-        message = f"backing off until {feed.next_fetch_after:%Y-%m-%d %H:%M}"
+        message = f"backing off until {moment(feed.next_fetch_after)}"
         return FeedOutcome(feed.id, feed.url, "skipped", message=message)
     host = _netloc(feed.url)
     if host in host_waits:
-        message = f"{host} asked to wait (Retry-After) until {host_waits[host]:%Y-%m-%d %H:%M:%S}"
+        message = f"{host} asked to wait (Retry-After) until {moment(host_waits[host])}"
         return FeedOutcome(feed.id, feed.url, "skipped", message=message)
     return None
 

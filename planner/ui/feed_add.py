@@ -13,7 +13,7 @@ from planner.ui.feed_owner import owner_picker
 from planner.ui.feed_refresh import feed_name, refresh_with_progress
 
 KINDS = ["auto", "blog", "podcast"]
-KIND_LABELS = {"auto": "auto (guess from the feed)", "blog": "blog", "podcast": "podcast"}
+KIND_LABELS = {"auto": "Guess from the feed", "blog": "Blog", "podcast": "Podcast"}
 
 
 def _kind(choice: str) -> str | None:

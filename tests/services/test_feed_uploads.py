@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from planner.errors import Busy, ErrorCode
+from planner.errors import Busy, ErrorCode, InvalidInput
 from planner.services import Workspace, contacts, feeds, ingest
 from planner.services.contacts import ContactInput
 from planner.services.feed_uploads import UploadMatch, match_upload, read_upload
@@ -109,3 +109,13 @@ def test_a_different_file_under_a_different_name_is_a_new_feed(ws: Workspace) ->
     assert match_upload(ws, "other.xml", other) is None
     read_upload(ws, "other.xml", other)
     assert len(feeds.list_feeds(ws)) == 2
+
+
+def test_a_feed_s_title_set_by_the_user_stays_when_the_feed_is_read_again(ws: Workspace) -> None:
+    first = read_upload(ws, "cast.xml", PODCAST)
+    feeds.update_feed(ws, first.feed_id, title="  My  favourite cast ")
+    read_upload(ws, "cast.xml", PODCAST.replace(b"Ep 2", b"Episode 2"))
+    assert feeds.list_feeds(ws)[0].title == "My favourite cast"
+    with pytest.raises(InvalidInput, match="must not be empty"):
+        feeds.update_feed(ws, first.feed_id, title=" ")
+    assert feeds.list_feeds(ws)[0].title == "My favourite cast"
