@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from planner.domain.words import FEED_KIND_WORDS, FEED_OWNER_WORDS, moment, word
+from planner.domain.model import FeedKind, FeedOwner
+from planner.domain.words import FEED_KIND_WORDS, FEED_OWNER_WORDS, moment
 from planner.services import feeds
 from planner.services.workspace import Workspace
 from planner.ui import download_csv, run_action, safe_link
@@ -14,6 +15,24 @@ from planner.ui.show_profile import show_profile_panel
 
 #: Entries a page of the entries table shows.
 PAGE_ROWS = 100
+
+
+def kind_word(code: str) -> str:
+    """``podcast`` → ``Podcast``; a kind not guessed yet says so."""
+    try:
+        return FEED_KIND_WORDS[FeedKind(code)]
+    except ValueError:
+        return "Not known yet"
+
+
+def _owner_word(f: feeds.FeedInfo) -> str:
+    """The contact's name for a contact's feed, else "Mine" or "Industry"."""
+    if f.owner == FeedOwner.CONTACT:
+        return f.owner_name
+    try:
+        return FEED_OWNER_WORDS[FeedOwner(f.owner)]
+    except ValueError:
+        return f.owner_name
 
 
 def _status(f: feeds.FeedInfo) -> str:
@@ -32,8 +51,8 @@ def feeds_table(listed: list[feeds.FeedInfo]) -> None:
             "Id": f.id,
             "Title": f.title,
             "Status": _status(f),
-            "Kind": word(f.kind, FEED_KIND_WORDS) if f.kind != "?" else "Not known yet",
-            "Owner": f.owner_name if f.owner == "contact" else word(f.owner, FEED_OWNER_WORDS),
+            "Kind": kind_word(f.kind),
+            "Owner": _owner_word(f),
             "Entries": f.entries,
             "Last fetched": moment(f.fetched_at),
             "Errors in a row": f.error_count,

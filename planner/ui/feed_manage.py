@@ -5,18 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from planner.domain.words import FEED_KIND_WORDS, word
 from planner.services import feeds
 from planner.services.workspace import Workspace
 from planner.ui import plain, run_action
+from planner.ui.feed_entries import kind_word
 from planner.ui.feed_owner import owner_picker
 from planner.ui.feed_refresh import feed_name
 
 FEED_KINDS = ["blog", "podcast"]
-
-
-def _kind_word(code: str) -> str:
-    return word(code, FEED_KIND_WORDS)
 
 
 def _edit(ws: Workspace, current: feeds.FeedInfo) -> None:
@@ -27,7 +23,7 @@ def _edit(ws: Workspace, current: feeds.FeedInfo) -> None:
         "Kind",
         FEED_KINDS,
         index=1 if current.kind == "podcast" else 0,
-        format_func=_kind_word,
+        format_func=kind_word,
         key=f"feed_edit_kind_{fid}",
     )
     with e2:
@@ -39,13 +35,12 @@ def _edit(ws: Workspace, current: feeds.FeedInfo) -> None:
             contact_id=current.contact_id,
         )
     if e3.button("Save", key="feed_edit_save"):
-        saved = run_action(
-            lambda: (
-                feeds.update_feed(ws, fid, kind=new_kind, owner=new_owner, title=new_title) or True
-            ),
-            success="Feed updated",
-        )
-        if saved:
+
+        def save() -> bool:
+            feeds.update_feed(ws, fid, kind=new_kind, owner=new_owner, title=new_title)
+            return True
+
+        if run_action(save, success="Feed updated"):
             st.rerun()
 
 
