@@ -70,6 +70,16 @@ class FeedOutcome:
     message: str = ""
     #: Why it failed, for callers to branch on (None: succeeded, or nothing to tell apart).
     code: ErrorCode | None = None
+    #: Why it was skipped: one of SKIP_WORDS' keys ("" when it was not).
+    skipped_for: str = ""
+
+
+#: Why a feed was not fetched, as the summary says it.
+SKIP_WORDS = {
+    "backoff": "backing off",
+    "upload": "uploaded file",
+    "host_wait": "host asked to wait",
+}
 
 
 @dataclass
@@ -104,8 +114,15 @@ class IngestSummary:
             f"failed {self.count('failed')}, new entries {self.new_entries}, "
             f"updated entries {self.updated_entries}"
         )
-        skipped = self.count("skipped")
-        return text + (f", skipped {skipped} (backing off)" if skipped else "")
+        skipped = [o.skipped_for for o in self.outcomes if o.status == "skipped"]
+        if not skipped:
+            return text
+        reasons = [
+            f"{skipped.count(key)} {shown}" if len(set(skipped)) > 1 else shown
+            for key, shown in SKIP_WORDS.items()
+            if key in skipped
+        ]
+        return text + f", skipped {len(skipped)} ({', '.join(reasons)})"
 
 
 Progress = Callable[[int, int, FeedOutcome], None]
@@ -200,7 +217,7 @@ def _without_fetching(
     one that waits), or None for a feed to fetch."""
     if feed.url.startswith(UPLOAD_PREFIX):
         message = "uploaded file: upload it again to refresh"
-        return FeedOutcome(feed.id, feed.url, "skipped", message=message)
+        return FeedOutcome(feed.id, feed.url, "skipped", message=message, skipped_for="upload")
     if feed.url.startswith(FILE_PREFIX):
         return _guarded(ws, feed.id, feed.url, functools.partial(_ingest_file, ws, feed))
     if forced:
@@ -211,11 +228,11 @@ def _without_fetching(
         and not _refusal_now_allowed(feed, opts)
     ):
         message = f"backing off until {moment(feed.next_fetch_after)}"
-        return FeedOutcome(feed.id, feed.url, "skipped", message=message)
+        return FeedOutcome(feed.id, feed.url, "skipped", message=message, skipped_for="backoff")
     host = _netloc(feed.url)
     if host in host_waits:
         message = f"{host} asked to wait (Retry-After) until {moment(host_waits[host])}"
-        return FeedOutcome(feed.id, feed.url, "skipped", message=message)
+        return FeedOutcome(feed.id, feed.url, "skipped", message=message, skipped_for="host_wait")
     return None
 
 

@@ -119,3 +119,22 @@ def test_a_feed_s_title_set_by_the_user_stays_when_the_feed_is_read_again(ws: Wo
     with pytest.raises(InvalidInput, match="must not be empty"):
         feeds.update_feed(ws, first.feed_id, title=" ")
     assert feeds.list_feeds(ws)[0].title == "My favourite cast"
+
+
+def test_a_refresh_says_an_uploaded_feed_was_skipped_as_an_upload_not_backing_off(
+    ws: Workspace,
+) -> None:
+    from datetime import timedelta
+
+    from planner.storage.schema import FeedRow
+
+    read_upload(ws, "cast.xml", PODCAST)
+    summary = ingest.refresh(ws)
+    assert summary.describe().endswith(", skipped 1 (uploaded file)")
+    waiting = feeds.add_feed(ws, "https://blog.example/feed.xml")
+    with ws.write() as s:
+        row = s.get(FeedRow, waiting)
+        assert row is not None
+        row.next_fetch_after = ws.now() + timedelta(hours=1)
+    summary = ingest.refresh(ws)
+    assert summary.describe().endswith(", skipped 2 (1 backing off, 1 uploaded file)")
