@@ -291,3 +291,20 @@ def test_a_server_error_still_backs_off(ws: Workspace, server: TestServer) -> No
     assert feed_row(ws, feed_id).next_fetch_after is not None
     [skipped] = ingest.refresh(ws, options=options).outcomes
     assert skipped.status == "skipped" and "backing off" in skipped.message
+
+
+def test_the_feeds_page_refresh_reads_a_refused_feed_once_the_setting_is_on(
+    page_db: Workspace, loopback: TestServer
+) -> None:
+    feed_id = feeds.add_feed(page_db, loopback.url("/feed.xml"))  # as an OPML import stores it
+    [refused] = ingest.refresh(page_db).outcomes
+    assert refused.status == "failed" and feed_row(page_db, feed_id).next_fetch_after is None
+    update_settings(page_db, allow_private_addresses=True)
+    at = _feeds_page()
+    assert not at.checkbox(key="feed_refresh_force").value  # no "ignore backoff" needed
+    at.button(key="feed_refresh_all").click().run()
+    assert not at.exception
+    lines = [t.value for t in at.text]
+    assert any(line.startswith("✓ Read: ") for line in lines), lines
+    assert entry_count(page_db) == 2 and loopback.paths() == ["/feed.xml"]
+    assert feed_row(page_db, feed_id).last_error is None
