@@ -1,5 +1,6 @@
 """Feeds: add (URL, file upload, OPML), refresh with live progress, see what each feed
-holds and why one failed; remove a feed; export the list as OPML.
+holds and why one failed; change (title, kind, owner) or remove a feed; export the list
+as OPML.
 
 Titles, links, people and text come from feeds: they are shown with st.text, dataframes
 and widget options only; a link is clickable only when it is http(s).
@@ -9,10 +10,10 @@ import streamlit as st
 
 from planner.errors import ErrorCode
 from planner.services import feeds
-from planner.ui import download_csv, plain, run_action, workspace
+from planner.ui import download_csv, workspace
 from planner.ui.feed_add import add_feeds_panel
 from planner.ui.feed_entries import entries_section, feeds_table
-from planner.ui.feed_owner import owner_picker
+from planner.ui.feed_manage import manage_panel
 from planner.ui.feed_refresh import feed_name, private_network_hint, refresh_with_progress
 
 ws = workspace()
@@ -95,50 +96,4 @@ if listed:
 # -- manage ----------------------------------------------------------------------------
 
 if listed:
-    with st.expander("Change or remove a feed", icon=":material/edit:"):
-        manage_names = {f.id: feed_name(f) for f in listed}
-        target_id = st.selectbox(
-            "Feed",
-            list(manage_names),
-            format_func=lambda i, d=manage_names: d.get(i, str(i)),
-            key="feed_manage_pick",
-        )
-        current = next(f for f in listed if f.id == target_id)
-        e1, e2, e3 = st.columns([1, 2, 1])
-        new_kind = e1.selectbox(
-            "Kind",
-            ["blog", "podcast"],
-            index=1 if current.kind == "podcast" else 0,
-            key=f"feed_edit_kind_{target_id}",
-        )
-        with e2:
-            new_owner = owner_picker(
-                ws,
-                "Whose feed",
-                key=f"feed_edit_owner_{target_id}",
-                default=current.owner,
-                contact_id=current.contact_id,
-            )
-        if e3.button("Save", key="feed_edit_save"):
-            saved = run_action(
-                lambda: feeds.update_feed(ws, target_id, kind=new_kind, owner=new_owner) or True,
-                success="Feed updated",
-            )
-            if saved:
-                st.rerun()
-        st.divider()
-        n_entries = current.entries
-        sure = st.checkbox(
-            f"Yes, remove this feed and its {n_entries} entries (ledger rows stay)",
-            key=f"feed_remove_sure_{target_id}",
-        )
-        if st.button(
-            "Remove feed",
-            key="feed_remove",
-            disabled=not sure,
-            icon=":material/delete:",
-        ):
-            removed = run_action(lambda: feeds.remove_feed(ws, target_id))
-            if removed is not None:
-                st.toast(plain(f"Removed {removed}"), icon=":material/check_circle:")
-                st.rerun()
+    manage_panel(ws, listed)

@@ -23,6 +23,7 @@ from planner.cli import (
     ledger,
     outreach,
     planning,
+    settings,
 )
 from planner.cli.common import OPENED
 from planner.errors import PlannerError
@@ -30,7 +31,18 @@ from planner.errors import PlannerError
 if TYPE_CHECKING:
     from planner.services.workspace import Workspace
 
-MODULES = [base, contacts, ledger, feeds, detect, planning, outreach, export, backup]
+MODULES = [
+    base,
+    contacts,
+    ledger,
+    feeds,
+    detect,
+    planning,
+    outreach,
+    export,
+    backup,
+    settings,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,5 +1,5 @@
-"""planner feeds add | add-file | list | remove | import-opml | export-opml | show | host |
-kind; planner ingest."""
+"""planner feeds add | add-file | upload | edit | list | remove | import-opml | export-opml |
+show | host | kind; planner ingest."""
 
 from __future__ import annotations
 
@@ -40,6 +40,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--kind", choices=["blog", "podcast"])
     p.add_argument("--owner", default="industry", help=owner_help)
     p.set_defaults(handler=_add_file)
+
+    p = fsub.add_parser(
+        "upload",
+        help="read a feed file once, as the Feeds page's upload does: a file read before "
+        "(same content, or same file name) is read again into its feed, never a new one",
+    )
+    p.add_argument("path", metavar="PATH")
+    p.add_argument("--into", type=int, metavar="ID", help="read it into this uploaded feed")
+    p.add_argument("--kind", choices=["blog", "podcast"])
+    p.add_argument("--owner", default="industry", help=owner_help)
+    p.set_defaults(handler=_upload)
+
+    p = fsub.add_parser("edit", help="change a feed's title, kind or owner")
+    p.add_argument("id", type=int)
+    p.add_argument("--title")
+    p.add_argument("--kind", choices=["blog", "podcast"])
+    p.add_argument("--owner", help="me, industry, or a contact's name")
+    p.set_defaults(handler=_edit)
 
     p = fsub.add_parser("list", help="list feeds as CSV")
     p.add_argument("--out")
@@ -157,6 +175,40 @@ def _add_file(args: argparse.Namespace) -> int:
         ids.append(feed_id)
         print(f"added feed {feed_id}: {path}")
     _print_summary(ingest.refresh(ws, feed_ids=ids))
+    return 0
+
+
+def _upload(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from planner.services.feed_uploads import read_upload
+
+    ws = workspace(args)
+    data = read_file(args.path)
+    outcome = read_upload(
+        ws, Path(args.path).name, data, into=args.into, kind=args.kind, owner=args.owner
+    )
+    if outcome.status == "failed":
+        print(f"planner: error: {args.path}: {outcome.message}", file=sys.stderr)
+        return 2
+    print(
+        f"read into feed {outcome.feed_id}: {outcome.status}, {outcome.new} new and "
+        f"{outcome.updated} updated entries"
+    )
+    if outcome.message:
+        print(f"  {outcome.message}")
+    return 0
+
+
+def _edit(args: argparse.Namespace) -> int:
+    from planner.services import feeds
+
+    ws = workspace(args)
+    feeds.update_feed(ws, args.id, kind=args.kind, owner=args.owner, title=args.title)
+    info = next(f for f in feeds.list_feeds(ws) if f.id == args.id)
+    print(
+        f"feed {info.id}: {info.title or info.url} ({info.kind}, {info.owner_name or info.owner})"
+    )
     return 0
 
 

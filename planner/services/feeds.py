@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from planner.domain.model import FeedKind, FeedOwner
+from planner.domain.words import moment
 from planner.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from planner.feeds import netguard, opml
 from planner.feeds.errors import FeedError, FetchRefused, PrivateAddressRefused
@@ -48,6 +50,8 @@ class FeedInfo:
     failure_code: ErrorCode | None
     error_count: int
     warning: str
+    #: When it was last fetched (or read), for the screen (``last_fetched`` is its ISO text).
+    fetched_at: datetime | None = None
 
     @property
     def is_local(self) -> bool:
@@ -200,11 +204,21 @@ def add_file(
         return _insert(ws, s, url=file.as_uri(), kind=kind, owner=owner).id
 
 
+def upload_file_name(name: str) -> str:
+    """An uploaded file's name as its feed's URL keeps it (printable, at most 200 chars)."""
+    return "".join(c for c in Path(name).name if c.isprintable())[:200] or "feed.xml"
+
+
+def uploaded_file_name(url: str) -> str:
+    """``upload:12/cast.xml`` → ``cast.xml`` (the name the file was uploaded with)."""
+    return url[len(UPLOAD_PREFIX) :].split("/", 1)[-1]
+
+
 def add_upload(
     ws: Workspace, name: str, *, kind: str | None = None, owner: str | None = None
 ) -> int:
     """Store a feed uploaded in the app (its bytes are ingested once, by the caller)."""
-    safe = "".join(c for c in Path(name).name if c.isprintable())[:200] or "feed.xml"
+    safe = upload_file_name(name)
     with ws.write() as s:
         # Named after its own id, so two uploads never share a URL (a count of feeds
         # would repeat after a removal). The title comes from the feed when it is read.
@@ -225,12 +239,28 @@ def remove_feed(ws: Workspace, feed_id: int) -> str:
 
 
 def update_feed(
-    ws: Workspace, feed_id: int, *, kind: str | None = None, owner: str | None = None
+    ws: Workspace,
+    feed_id: int,
+    *,
+    kind: str | None = None,
+    owner: str | None = None,
+    title: str | None = None,
 ) -> None:
+    """Change a feed's kind, owner or title (None keeps it). An empty title is refused: a
+    feed is named by it in every list (the title a feed gives is kept when it is read)."""
     with ws.write() as s:
         row = s.get(FeedRow, feed_id)
         if row is None:
             raise NotFound(f"no feed with id {feed_id}")
+        if title is not None:
+            clean = " ".join(title.split())
+            if not clean:
+                raise InvalidInput("the feed's title must not be empty", field="title")
+            if len(clean) > 500:
+                raise InvalidInput(
+                    "the feed's title is too long (500 characters at most)", field="title"
+                )
+            row.title = clean
         if kind is not None:
             row.kind = _kind(kind)
         if owner is not None:
@@ -265,6 +295,7 @@ def list_feeds(ws: Workspace) -> list[FeedInfo]:
                     failure_code=stored_code(r.last_error_code),
                     error_count=r.error_count,
                     warning=r.warning or "",
+                    fetched_at=r.last_fetched_at,
                 )
             )
     return out
@@ -374,7 +405,7 @@ def list_entries(
         EntryInfo(
             id=eid,
             title=title or "",
-            published=published.isoformat(sep=" ", timespec="minutes") if published else "",
+            published=moment(published),
             link=link or "",
             people=_people(people),
             text=content or summary or "",

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from planner.domain import values
 from planner.domain.entry import ParsedEntry, ParsedFeed
 from planner.domain.model import FeedKind, Settings
+from planner.domain.words import moment
 from planner.errors import ErrorCode, NotFound
 from planner.feeds.errors import FeedError, FetchTooLarge, HTTPStatusError, PrivateAddressRefused
 from planner.feeds.fetch import FetchOptions, FetchRequest, FetchResult, fetch_many
@@ -69,6 +70,16 @@ class FeedOutcome:
     message: str = ""
     #: Why it failed, for callers to branch on (None: succeeded, or nothing to tell apart).
     code: ErrorCode | None = None
+    #: Why it was skipped: one of SKIP_WORDS' keys ("" when it was not).
+    skipped_for: str = ""
+
+
+#: Why a feed was not fetched, as the summary says it.
+SKIP_WORDS = {
+    "backoff": "backing off",
+    "upload": "uploaded file",
+    "host_wait": "host asked to wait",
+}
 
 
 @dataclass
@@ -103,8 +114,15 @@ class IngestSummary:
             f"failed {self.count('failed')}, new entries {self.new_entries}, "
             f"updated entries {self.updated_entries}"
         )
-        skipped = self.count("skipped")
-        return text + (f", skipped {skipped} (backing off)" if skipped else "")
+        skipped = [o.skipped_for for o in self.outcomes if o.status == "skipped"]
+        if not skipped:
+            return text
+        reasons = [
+            f"{skipped.count(key)} {shown}" if len(set(skipped)) > 1 else shown
+            for key, shown in SKIP_WORDS.items()
+            if key in skipped
+        ]
+        return text + f", skipped {len(skipped)} ({', '.join(reasons)})"
 
 
 Progress = Callable[[int, int, FeedOutcome], None]
@@ -199,7 +217,7 @@ def _without_fetching(
     one that waits), or None for a feed to fetch."""
     if feed.url.startswith(UPLOAD_PREFIX):
         message = "uploaded file: upload it again to refresh"
-        return FeedOutcome(feed.id, feed.url, "skipped", message=message)
+        return FeedOutcome(feed.id, feed.url, "skipped", message=message, skipped_for="upload")
     if feed.url.startswith(FILE_PREFIX):
         return _guarded(ws, feed.id, feed.url, functools.partial(_ingest_file, ws, feed))
     if forced:
@@ -209,12 +227,12 @@ def _without_fetching(
         and feed.next_fetch_after > now
         and not _refusal_now_allowed(feed, opts)
     ):
-        message = f"backing off until {feed.next_fetch_after:%Y-%m-%d %H:%M}"
-        return FeedOutcome(feed.id, feed.url, "skipped", message=message)
+        message = f"backing off until {moment(feed.next_fetch_after)}"
+        return FeedOutcome(feed.id, feed.url, "skipped", message=message, skipped_for="backoff")
     host = _netloc(feed.url)
     if host in host_waits:
-        message = f"{host} asked to wait (Retry-After) until {host_waits[host]:%Y-%m-%d %H:%M:%S}"
-        return FeedOutcome(feed.id, feed.url, "skipped", message=message)
+        message = f"{host} asked to wait (Retry-After) until {moment(host_waits[host])}"
+        return FeedOutcome(feed.id, feed.url, "skipped", message=message, skipped_for="host_wait")
     return None
 
 
@@ -529,17 +547,26 @@ def _refusal_now_allowed(feed: FeedRow, opts: FetchOptions) -> bool:
     return opts.allow_private and feed.last_error_code == ErrorCode.PRIVATE_ADDRESS_REFUSED
 
 
+def refused_by_settings(error: FeedError, feed_url: str) -> bool:
+    """True for a fetch the user's own settings refused rather than a server failing it:
+    the feed's own host is private and private addresses are not allowed, or the body is
+    larger than the size cap. Such a refusal is stored (and shown) but never backed off
+    from. A public feed that redirects into a private network is the server's doing and
+    backs off like any failure."""
+    if isinstance(error, PrivateAddressRefused):
+        return error.is_first_hop(feed_url)
+    return isinstance(error, FetchTooLarge)
+
+
 def _record_failure(ws: Workspace, feed_id: int, error: FeedError) -> FeedOutcome:
     """Store ``error`` on the feed with the next backoff (a fresh transaction)."""
     now = ws.now()
     with ws.write() as s:
         feed = _feed(s, feed_id)
         feed.error_count = (feed.error_count or 0) + 1
-        if isinstance(error, PrivateAddressRefused) and error.is_first_hop(feed.url):
-            # The feed's own host is private and the user's settings refused it: not a
-            # server failure, so no back-off: allowing private addresses (Settings,
-            # --allow-private) fetches it at once. A public feed that redirects into a
-            # private network is a server's doing and backs off below.
+        if refused_by_settings(error, feed.url):
+            # The user's own settings refused it: not a server failure, so no back-off:
+            # changing the setting (Settings, --allow-private) fetches it at once.
             _store_error(feed, error, now)
             feed.last_fetched_at = now
             feed.next_fetch_after = None

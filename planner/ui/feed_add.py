@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from planner.errors import ErrorCode
-from planner.services import feeds
-from planner.services.feed_uploads import read_upload
+from planner.services import feed_uploads, feeds
 from planner.services.workspace import Workspace
 from planner.ui import plain, run_action
 from planner.ui.feed_owner import owner_picker
 from planner.ui.feed_refresh import feed_name, refresh_with_progress
 
 KINDS = ["auto", "blog", "podcast"]
-KIND_LABELS = {"auto": "auto (guess from the feed)", "blog": "blog", "podcast": "podcast"}
+KIND_LABELS = {"auto": "Guess from the feed", "blog": "Blog", "podcast": "Podcast"}
 
 
 def _kind(choice: str) -> str | None:
@@ -53,28 +53,42 @@ def _by_url(ws: Workspace, owner_default: str) -> None:
         refresh_with_progress(ws, [added])
 
 
-def _by_upload(ws: Workspace, owner_default: str) -> None:
-    st.caption(
-        "An RSS or Atom file saved from a feed. It is read once; to update it, upload "
-        "the new file into the same feed."
-    )
-    upload = st.file_uploader("Feed file", type=["xml", "rss", "atom"], key="feed_upload_file")
-    uploaded = [f for f in feeds.list_feeds(ws) if f.url.startswith(feeds.UPLOAD_PREFIX)]
-    targets: dict[int, str] = {0: "a new feed", **{f.id: feed_name(f) for f in uploaded}}
-    f1, f2, f3 = st.columns(3)
-    target = f1.selectbox(
-        "Into", list(targets), format_func=targets.__getitem__, key="feed_upload_target"
-    )
-    kind = f2.selectbox("Kind", KINDS, format_func=KIND_LABELS.__getitem__, key="feed_upload_kind")
-    with f3:
-        owner = owner_picker(ws, "Whose feed", key="feed_upload_owner", default=owner_default)
-    if not st.button(
-        "Read this file", key="feed_upload_button", disabled=upload is None, type="primary"
-    ):
+#: The feed the upload form switches to on its next run (the feed just made or read).
+NEXT_TARGET = "feed_upload_next_target"
+#: What the last read did, shown after that switch.
+LAST_READ = "feed_upload_last_read"
+
+
+def _upload_target(targets: dict[int, str], match: feed_uploads.UploadMatch | None) -> list[int]:
+    """The "Into" choices, with the form's choice set before the box is drawn: the feed just
+    read, else the earlier upload this file is recognised as (never "a new feed" then)."""
+    pending = st.session_state.pop(NEXT_TARGET, None)
+    if pending in targets:
+        st.session_state["feed_upload_target"] = pending
+    if match is None:
+        return list(targets)
+    options = [i for i in targets if i]
+    if st.session_state.get("feed_upload_target") not in options:
+        st.session_state["feed_upload_target"] = match.feed_id
+    return options
+
+
+def _show_last_read() -> None:
+    last = st.session_state.pop(LAST_READ, None)
+    if last is None:
         return
-    assert upload is not None
+    n_new, n_updated, message = last
+    st.success(
+        f"Read: {n_new:d} new and {n_updated:d} updated entries.",
+        icon=":material/check_circle:",
+    )
+    if message:
+        st.text(message)
+
+
+def _read(ws: Workspace, upload: UploadedFile, target: int, kind: str, owner: str) -> None:
     outcome = run_action(
-        lambda: read_upload(
+        lambda: feed_uploads.read_upload(
             ws, upload.name, upload.getvalue(), into=target or None, kind=_kind(kind), owner=owner
         )
     )
@@ -82,13 +96,43 @@ def _by_upload(ws: Workspace, owner_default: str) -> None:
         st.error("This file could not be read as a feed:", icon=":material/error:")
         st.text(outcome.message)
     elif outcome is not None:
-        n_new, n_updated = outcome.new, outcome.updated
-        st.success(
-            f"Read: {n_new} new and {n_updated} updated entries.",
-            icon=":material/check_circle:",
+        # the form now names the feed read: a second click reads into it, never a new feed
+        st.session_state[NEXT_TARGET] = outcome.feed_id
+        st.session_state[LAST_READ] = (outcome.new, outcome.updated, outcome.message)
+        st.rerun()
+
+
+def _by_upload(ws: Workspace, owner_default: str) -> None:
+    st.caption(
+        "An RSS or Atom file saved from a feed. To update it, upload the new file: a file "
+        "read before (the same content, or the same file name) is read again into its feed."
+    )
+    upload = st.file_uploader("Feed file", type=["xml", "rss", "atom"], key="feed_upload_file")
+    uploaded = [f for f in feeds.list_feeds(ws) if f.url.startswith(feeds.UPLOAD_PREFIX)]
+    targets: dict[int, str] = {0: "a new feed", **{f.id: feed_name(f) for f in uploaded}}
+    match = feed_uploads.match_upload(ws, upload.name, upload.getvalue()) if upload else None
+    options = _upload_target(targets, match)
+    if match is not None:
+        why = "the same content" if match.by == "content" else "the same file name"
+        st.info(
+            plain(
+                f"This file was read before into “{targets[match.feed_id]}” ({why}): "
+                "reading it again updates that feed."
+            ),
+            icon=":material/sync:",
         )
-        if outcome.message:
-            st.text(outcome.message)
+    f1, f2, f3 = st.columns(3)
+    target = f1.selectbox(
+        "Into", options, format_func=targets.__getitem__, key="feed_upload_target"
+    )
+    kind = f2.selectbox("Kind", KINDS, format_func=KIND_LABELS.__getitem__, key="feed_upload_kind")
+    with f3:
+        owner = owner_picker(ws, "Whose feed", key="feed_upload_owner", default=owner_default)
+    label = "Read this file again" if target else "Read this file"
+    clicked = st.button(label, key="feed_upload_button", disabled=upload is None, type="primary")
+    _show_last_read()
+    if clicked and upload is not None:
+        _read(ws, upload, target or 0, kind, owner)
 
 
 def _by_opml(ws: Workspace) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from planner.domain.model import FeedKind, FeedOwner
+from planner.domain.words import FEED_KIND_WORDS, FEED_OWNER_WORDS, moment
 from planner.services import feeds
 from planner.services.workspace import Workspace
 from planner.ui import download_csv, run_action, safe_link
@@ -15,30 +17,49 @@ from planner.ui.show_profile import show_profile_panel
 PAGE_ROWS = 100
 
 
+def kind_word(code: str) -> str:
+    """``podcast`` → ``Podcast``; a kind not guessed yet says so."""
+    try:
+        return FEED_KIND_WORDS[FeedKind(code)]
+    except ValueError:
+        return "Not known yet"
+
+
+def _owner_word(f: feeds.FeedInfo) -> str:
+    """The contact's name for a contact's feed, else "Mine" or "Industry"."""
+    if f.owner == FeedOwner.CONTACT:
+        return f.owner_name
+    try:
+        return FEED_OWNER_WORDS[FeedOwner(f.owner)]
+    except ValueError:
+        return f.owner_name
+
+
 def _status(f: feeds.FeedInfo) -> str:
     if f.last_error:
-        return "error"
+        return "Error"
     if f.warning:
-        return "warning"
-    return "ok" if f.last_fetched else "not fetched yet"
+        return "Warning"
+    return "OK" if f.last_fetched else "Not fetched yet"
 
 
 def feeds_table(listed: list[feeds.FeedInfo]) -> None:
-    """One row per feed: status, counts, the last error and a link when it is http(s)."""
+    """One row per feed, in words: status, counts, the last error and a link when it is
+    http(s)."""
     rows = [
         {
-            "id": f.id,
-            "title": f.title,
-            "status": _status(f),
-            "kind": f.kind,
-            "owner": f.owner_name,
-            "entries": f.entries,
-            "last fetched": f.last_fetched,
-            "error count": f.error_count,
-            "last error": f.last_error,
-            "warning": f.warning,
-            "url": f.url,
-            "open": safe_link(f.url),
+            "Id": f.id,
+            "Title": f.title,
+            "Status": _status(f),
+            "Kind": kind_word(f.kind),
+            "Owner": _owner_word(f),
+            "Entries": f.entries,
+            "Last fetched": moment(f.fetched_at),
+            "Errors in a row": f.error_count,
+            "Last error": f.last_error,
+            "Warning": f.warning,
+            "Address": f.url,
+            "Open": safe_link(f.url),
         }
         for f in listed
     ]
@@ -47,11 +68,11 @@ def feeds_table(listed: list[feeds.FeedInfo]) -> None:
         hide_index=True,
         key="feeds_table",
         column_config={
-            "id": st.column_config.NumberColumn("id", width="small"),
-            "url": st.column_config.TextColumn("url"),
-            "open": st.column_config.LinkColumn("open", display_text="open", width="small"),
-            "last error": st.column_config.TextColumn("last error", width="large"),
-            "error count": st.column_config.NumberColumn("errors", width="small"),
+            "Id": st.column_config.NumberColumn("Id", width="small"),
+            "Address": st.column_config.TextColumn("Address"),
+            "Open": st.column_config.LinkColumn("Open", display_text="open", width="small"),
+            "Last error": st.column_config.TextColumn("Last error", width="large"),
+            "Errors in a row": st.column_config.NumberColumn("Errors in a row", width="small"),
         },
     )
 
@@ -68,12 +89,12 @@ def _entry_text(entry: feeds.EntryInfo) -> None:
 def _entries_table(items: list[feeds.EntryInfo]) -> None:
     rows = [
         {
-            "id": e.id,
-            "date": e.published,
-            "title": e.title,
-            "people found": e.people.replace("|", ", "),
-            "link": safe_link(e.link),
-            "duplicate of": e.duplicate_of_id,
+            "Id": e.id,
+            "Published": e.published,
+            "Title": e.title,
+            "People found": e.people.replace("|", ", "),
+            "Link": safe_link(e.link),
+            "Duplicate of": e.duplicate_of_id,
         }
         for e in items
     ]
@@ -82,10 +103,10 @@ def _entries_table(items: list[feeds.EntryInfo]) -> None:
         hide_index=True,
         key="entries_table",
         column_config={
-            "id": st.column_config.NumberColumn("id", width="small"),
-            "link": st.column_config.LinkColumn("link"),
-            "duplicate of": st.column_config.NumberColumn(
-                "duplicate of", help="the same article stored first in another feed"
+            "Id": st.column_config.NumberColumn("Id", width="small"),
+            "Link": st.column_config.LinkColumn("Link"),
+            "Duplicate of": st.column_config.NumberColumn(
+                "Duplicate of", help="the same article stored first in another feed"
             ),
         },
     )

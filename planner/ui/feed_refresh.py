@@ -12,6 +12,13 @@ from planner.services.workspace import Workspace
 from planner.ui import run_action
 
 STATUS_MARK = {"fetched": "✓", "unchanged": "=", "failed": "✗", "skipped": "…"}
+#: A refresh outcome's status in words.
+STATUS_WORDS = {
+    "fetched": "Read",
+    "unchanged": "Unchanged",
+    "failed": "Failed",
+    "skipped": "Skipped",
+}
 
 
 def feed_name(feed: feeds.FeedInfo) -> str:
@@ -30,7 +37,8 @@ def private_network_hint() -> None:
 
 
 def _progress_line(outcome: FeedOutcome, names: dict[int, str]) -> str:
-    line = f"{STATUS_MARK.get(outcome.status, '?')} {outcome.status}: "
+    shown = STATUS_WORDS.get(outcome.status, outcome.status)
+    line = f"{STATUS_MARK.get(outcome.status, '?')} {shown}: "
     line += names.get(outcome.feed_id, outcome.url)
     if outcome.new or outcome.updated:
         line += f" ({outcome.new} new, {outcome.updated} updated)"
@@ -61,7 +69,7 @@ def refresh_with_progress(
         st.text(summary.describe())
         failures = summary.failures
         for failure in failures:
-            st.text(f"failed: {names.get(failure.feed_id, failure.url)}: {failure.message}")
+            st.text(f"Failed: {names.get(failure.feed_id, failure.url)}: {failure.message}")
         private = ErrorCode.PRIVATE_ADDRESS_REFUSED
         if any(f.code == private for f in failures):
             private_network_hint()

@@ -46,11 +46,11 @@ def _frame(at: AppTest, column: str) -> pd.DataFrame:
 
 
 def feeds_table(at: AppTest) -> pd.DataFrame:
-    return _frame(at, "error count")
+    return _frame(at, "Errors in a row")
 
 
 def entries_table(at: AppTest) -> pd.DataFrame:
-    return _frame(at, "people found")
+    return _frame(at, "People found")
 
 
 def markdown_like(at: AppTest) -> list[str]:
@@ -83,8 +83,8 @@ def test_the_demo_feeds_are_listed_unfetched_then_ok_with_their_entries(
     at = open_page("feeds")
     assert not at.error
     table = feeds_table(at)
-    assert table["title"].tolist() == [f.title for f in demo_feeds]
-    assert list(table["status"]) == ["not fetched yet"] * n
+    assert table["Title"].tolist() == [f.title for f in demo_feeds]
+    assert list(table["Status"]) == ["Not fetched yet"] * n
     assert metrics(at)["Feeds"] == str(n) and metrics(at)["Entries"] == "0"
 
     ingest.refresh(demo_app_ws)
@@ -93,14 +93,24 @@ def test_the_demo_feeds_are_listed_unfetched_then_ok_with_their_entries(
     total = sum(f.entries for f in feeds.list_feeds(demo_app_ws))
     assert metrics(at)["Entries"] == str(total) and total > 0
     table = feeds_table(at)
-    assert list(table["status"]) == ["ok"] * n
-    assert table["entries"].tolist() == [f.entries for f in feeds.list_feeds(demo_app_ws)]
-    assert set(table["owner"]) == {f.owner_name for f in demo_feeds}
-    assert "Maya Lindqvist" in set(table["owner"])
-    assert list(table["open"]) == [""] * n  # local files: nothing clickable
-    assert {"title", "url", "kind", "status", "last error", "error count", "entries"} <= set(
-        table.columns
-    )
+    assert list(table["Status"]) == ["OK"] * n
+    assert table["Entries"].tolist() == [f.entries for f in feeds.list_feeds(demo_app_ws)]
+    assert set(table["Owner"]) == {"Mine", "Industry", "Maya Lindqvist"} | {
+        f.owner_name for f in demo_feeds if f.owner == "contact"
+    }
+    assert "Maya Lindqvist" in set(table["Owner"])
+    assert list(table["Open"]) == [""] * n  # local files: nothing clickable
+    assert {
+        "Title",
+        "Address",
+        "Kind",
+        "Status",
+        "Last error",
+        "Errors in a row",
+        "Entries",
+    } <= set(table.columns)
+    assert all(kind in ("Blog", "Podcast") for kind in table["Kind"])
+    assert all("T" not in shown and shown for shown in table["Last fetched"])
 
 
 def test_adding_a_file_url_is_refused_and_stores_nothing(
@@ -128,8 +138,8 @@ def test_refresh_all_on_the_demo_shows_a_complete_status(
     new = sum(f.entries for f in feeds.list_feeds(demo_app_ws))
     assert new > 0
     assert f"fetched {n}, unchanged 0, failed 0, new entries {new}, updated entries 0" in lines
-    assert sum(line.startswith("✓ fetched: ") for line in lines) == n
-    assert feeds_table(at)["status"].tolist() == ["ok"] * n
+    assert sum(line.startswith("✓ Read: ") for line in lines) == n
+    assert feeds_table(at)["Status"].tolist() == ["OK"] * n
     assert metrics(at)["Entries"] == str(new)
 
     at.button(key="feed_refresh_all").click().run()  # again: nothing changed
@@ -162,12 +172,12 @@ def test_failures_are_listed_with_their_message_and_the_private_hint(
     [status] = at.status
     assert (status.state, status.label) == ("error", "Refreshed 2 feed(s): 2 failed")
     lines = texts(at)
-    assert any(line.startswith("failed: ") and "cannot read" in line for line in lines)
-    assert any(line.startswith("failed: ") and "non-public address" in line for line in lines)
+    assert any(line.startswith("Failed: ") and "cannot read" in line for line in lines)
+    assert any(line.startswith("Failed: ") and "non-public address" in line for line in lines)
     assert any("not public" in i.value for i in at.info)  # the hint, in the status box
     table = feeds_table(at)
-    assert table["status"].tolist() == ["error", "error"]
-    assert table["error count"].tolist() == [1, 1]
+    assert table["Status"].tolist() == ["Error", "Error"]
+    assert table["Errors in a row"].tolist() == [1, 1]
     assert metrics(at)["With errors"] == "2"
 
 
@@ -180,9 +190,9 @@ def test_the_entries_browser_shows_entry_text_and_downloads_the_feed_s_entries(
     at = open_page("feeds")
     at.selectbox(key="entries_feed").select(podcast.id).run()
     table = entries_table(at)
-    assert table["title"].tolist() == [e.title for e in episodes]
-    assert any(table["people found"])  # podcast:person credits
-    assert all(link.startswith("https://") for link in table["link"] if link)
+    assert table["Title"].tolist() == [e.title for e in episodes]
+    assert any(table["People found"])  # podcast:person credits
+    assert all(link.startswith("https://") for link in table["Link"] if link)
     chosen = episodes[1]
     at.selectbox(key="entries_pick").select(chosen.id).run()
     assert not at.exception
@@ -212,7 +222,7 @@ def test_feed_text_is_never_rendered_as_markdown(
     lines = texts(at)
     assert any("![img](http://evil.example/e.gif)" in line for line in lines)
     assert any(line.startswith("[click](javascript:alert(1))") for line in lines)
-    assert entries_table(at)["link"].tolist() == [""]  # javascript: is never a link
+    assert entries_table(at)["Link"].tolist() == [""]  # javascript: is never a link
     for shown in markdown_like(at):
         assert "evil.example" not in shown and "javascript" not in shown, shown
 
@@ -270,7 +280,7 @@ def test_opml_import_then_the_opml_and_csv_downloads_list_the_feeds(
         "https://two.example/feed",
     }
     table = feeds_table(at)
-    assert table["open"].tolist() == ["https://one.example/feed", "https://two.example/feed"]
+    assert table["Open"].tolist() == ["https://one.example/feed", "https://two.example/feed"]
     opml = downloads(at, "dl_feeds_opml")
     assert (opml.label, opml.file_name, opml.mimetype) == (
         "Download OPML",
@@ -285,8 +295,8 @@ def test_opml_import_then_the_opml_and_csv_downloads_list_the_feeds(
     ]
     header, rows = csv_table(downloads(at, "dl_feeds").data)
     assert header == list(feeds.feeds_frame(app_ws).columns)
-    assert [r["url"] for r in rows] == table["url"].tolist()
-    assert [int(r["id"]) for r in rows] == table["id"].tolist()
+    assert [r["url"] for r in rows] == table["Address"].tolist()
+    assert [int(r["id"]) for r in rows] == table["Id"].tolist()
 
 
 def test_removing_a_feed_needs_the_confirmation(
@@ -320,8 +330,8 @@ def test_changing_a_feed_s_kind_and_owner_is_saved(
     assert not at.exception and not at.error
     changed = next(f for f in feeds.list_feeds(demo_app_ws) if f.id == digest.id)
     assert (changed.kind, changed.owner_name) == ("podcast", "Maya Lindqvist")
-    row = feeds_table(at).set_index("id").loc[digest.id]
-    assert (row["kind"], row["owner"]) == ("podcast", "Maya Lindqvist")
+    row = feeds_table(at).set_index("Id").loc[digest.id]
+    assert (row["Kind"], row["Owner"]) == ("Podcast", "Maya Lindqvist")
 
 
 @pytest.mark.parametrize("kind", ["blog", "podcast"])
@@ -353,9 +363,66 @@ def test_the_entries_table_shows_one_page_and_the_download_every_entry(
     assert len(episodes) > 2
     at = open_page("feeds")
     at.selectbox(key="entries_feed").select(podcast.id).run()
-    assert entries_table(at)["title"].tolist() == [e.title for e in episodes[:2]]
+    assert entries_table(at)["Title"].tolist() == [e.title for e in episodes[:2]]
     at.number_input(key="entries_page").set_value(2).run()
-    assert entries_table(at)["title"].tolist() == [e.title for e in episodes[2:4]]
+    assert entries_table(at)["Title"].tolist() == [e.title for e in episodes[2:4]]
     _, rows = csv_table(downloads(at, "dl_entries").data)
     assert [r["title"] for r in rows] == [e.title for e in episodes]
     assert not at.exception and not at.error
+
+
+def test_reading_the_same_upload_twice_reads_it_into_the_same_feed(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = open_page("feeds")
+    at.file_uploader(key="feed_upload_file").set_value(("cast.xml", PODCAST, "application/rss+xml"))
+    at.run()
+    assert at.selectbox(key="feed_upload_target").value == 0  # a new feed
+    at.button(key="feed_upload_button").click().run()
+    assert not at.exception and not at.error
+    [info] = feeds.list_feeds(app_ws)
+    # the form switched to the feed just made: the next click reads into it
+    assert at.selectbox(key="feed_upload_target").value == info.id
+    assert "a new feed" not in at.selectbox(key="feed_upload_target").options
+    assert any("2 new and 0 updated" in s.value for s in at.success)
+    assert any("read before" in i.value and "same content" in i.value for i in at.info)
+    at.button(key="feed_upload_button").click().run()
+    assert not at.exception and not at.error
+    assert [f.id for f in feeds.list_feeds(app_ws)] == [info.id]
+    assert any("0 new and 0 updated" in s.value for s in at.success)
+
+
+def test_an_upload_recognised_by_name_is_offered_into_its_feed_on_a_fresh_page(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    from planner.services.feed_uploads import read_upload
+
+    first = read_upload(app_ws, "cast.xml", PODCAST)
+    at = open_page("feeds")
+    newer = PODCAST.replace(b"Ep 2", b"Episode 2")
+    at.file_uploader(key="feed_upload_file").set_value(("cast.xml", newer, "application/rss+xml"))
+    at.run()
+    assert at.selectbox(key="feed_upload_target").value == first.feed_id
+    assert any("same file name" in i.value for i in at.info)
+    at.button(key="feed_upload_button").click().run()
+    assert any("0 new and 1 updated" in s.value for s in at.success)
+    assert len(feeds.list_feeds(app_ws)) == 1
+
+
+def test_a_feed_s_title_is_edited_and_an_empty_title_refused(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    digest = next(f for f in feeds.list_feeds(demo_app_ws) if f.owner == "industry")
+    at = open_page("feeds")
+    at.selectbox(key="feed_manage_pick").select(digest.id).run()
+    assert at.selectbox(key=f"feed_edit_kind_{digest.id}").options == ["Blog", "Podcast"]
+    at.text_input(key=f"feed_edit_title_{digest.id}").input("   ").run()
+    at.button(key="feed_edit_save").click().run()
+    assert any("title must not be empty" in e.value for e in at.error)
+    assert next(f for f in feeds.list_feeds(demo_app_ws) if f.id == digest.id).title == digest.title
+    at.text_input(key=f"feed_edit_title_{digest.id}").input("  My   industry digest ").run()
+    at.button(key="feed_edit_save").click().run()
+    assert not at.exception and not at.error
+    changed = next(f for f in feeds.list_feeds(demo_app_ws) if f.id == digest.id)
+    assert changed.title == "My industry digest"
+    assert "My industry digest" in feeds_table(at)["Title"].tolist()

@@ -241,3 +241,70 @@ def test_a_feed_backed_off_by_an_older_version_for_a_refusal_is_fetched_once_all
     [fetched] = ingest.refresh(ws).outcomes
     assert refused.status == "failed"
     assert (fetched.feed_id, fetched.status, fetched.new) == (feed_id, "fetched", 2)
+
+
+# --------------------------------------------------------------------------- too large
+
+
+def test_a_feed_too_large_for_the_size_setting_is_not_backed_off(
+    ws: Workspace, server: TestServer
+) -> None:
+    """The size cap is the user's setting: a body over it is a refusal, stored and shown,
+    but the next refresh tries again, and raising the cap reads it at once."""
+    from dataclasses import replace
+
+    server.reset()
+    feed_id = feeds.add_feed(ws, server.url("/feed.xml"))
+    loopback_only = replace(
+        ingest.fetch_options(ws.settings()),
+        allow_addresses=frozenset({("127.0.0.1", server.port)}),
+    )
+    small = replace(loopback_only, max_bytes=100)
+    [refused] = ingest.refresh(ws, options=small).outcomes
+    assert refused.status == "failed" and "too large" in refused.message
+    row = feed_row(ws, feed_id)
+    assert row.last_error is not None and row.next_fetch_after is None
+    assert ingest.refused_by_settings(
+        ingest.FetchTooLarge(row.url, "too large", limit=100), row.url
+    )
+
+    [again] = ingest.refresh(ws, options=small).outcomes  # a cron run: tried, not skipped
+    assert again.status == "failed" and feed_row(ws, feed_id).next_fetch_after is None
+
+    [fetched] = ingest.refresh(ws, options=loopback_only).outcomes  # the cap raised
+    assert (fetched.feed_id, fetched.status, fetched.new) == (feed_id, "fetched", 2)
+    assert len(server.paths()) == 3
+
+
+def test_a_server_error_still_backs_off(ws: Workspace, server: TestServer) -> None:
+    from dataclasses import replace
+
+    server.reset()
+    feed_id = feeds.add_feed(ws, server.url("/500"))
+    options = replace(
+        ingest.fetch_options(ws.settings()),
+        allow_addresses=frozenset({("127.0.0.1", server.port)}),
+        total_deadline=2.0,
+    )
+    [failed] = ingest.refresh(ws, options=options).outcomes
+    assert failed.status == "failed"
+    assert feed_row(ws, feed_id).next_fetch_after is not None
+    [skipped] = ingest.refresh(ws, options=options).outcomes
+    assert skipped.status == "skipped" and "backing off" in skipped.message
+
+
+def test_the_feeds_page_refresh_reads_a_refused_feed_once_the_setting_is_on(
+    page_db: Workspace, loopback: TestServer
+) -> None:
+    feed_id = feeds.add_feed(page_db, loopback.url("/feed.xml"))  # as an OPML import stores it
+    [refused] = ingest.refresh(page_db).outcomes
+    assert refused.status == "failed" and feed_row(page_db, feed_id).next_fetch_after is None
+    update_settings(page_db, allow_private_addresses=True)
+    at = _feeds_page()
+    assert not at.checkbox(key="feed_refresh_force").value  # no "ignore backoff" needed
+    at.button(key="feed_refresh_all").click().run()
+    assert not at.exception
+    lines = [t.value for t in at.text]
+    assert any(line.startswith("✓ Read: ") for line in lines), lines
+    assert entry_count(page_db) == 2 and loopback.paths() == ["/feed.xml"]
+    assert feed_row(page_db, feed_id).last_error is None
