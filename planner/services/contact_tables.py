@@ -87,8 +87,8 @@ def shown_contacts(table: pd.DataFrame) -> pd.DataFrame:
     """The contacts table as a person reads it: tiers and trust in words, the balance to one
     decimal (as text, so no renderer adds digits), column names in words."""
     out = table.assign(
-        tier=table["tier"].map(lambda t: words.word(t, words.TIER_WORDS)),
-        trust=table["trust"].map(lambda t: words.word(t, words.TRUST_WORDS)),
+        tier=table["tier"].map(words.word),
+        trust=table["trust"].map(words.word),
         balance=table["balance"].map(words.points),
     )
     return out.rename(columns=SHOWN_CONTACT_COLUMNS)
@@ -193,11 +193,11 @@ def timeline_table(ws: Workspace, contact_id: int) -> pd.DataFrame:
     rows = [
         {
             "Date": words.day(i.occurred_on),
-            "Direction": words.word(i.direction, words.DIRECTION_WORDS),
-            "Kind": words.word(i.kind, words.KIND_WORDS),
+            "Direction": words.word(i.direction),
+            "Kind": words.word(i.kind),
             "Title": i.title,
             "Link": i.link,
-            "Source": words.word(i.source, words.SOURCE_WORDS),
+            "Source": words.word(i.source),
             "Note": i.note,
         }
         for i in ledger.list_interactions(ws, contact_id=contact_id)
@@ -211,8 +211,8 @@ def explain_table(ws: Workspace, contact_id: int) -> pd.DataFrame:
     rows = [
         {
             "Date": words.day(r.interaction.occurred_on),
-            "Direction": words.word(r.interaction.direction, words.DIRECTION_WORDS),
-            "Kind": words.word(r.interaction.kind, words.KIND_WORDS),
+            "Direction": words.word(r.interaction.direction),
+            "Kind": words.word(r.interaction.kind),
             "Weight": r.weight,
             "Magnitude": r.interaction.magnitude,
             "Exposure": round(r.exposure, 3),

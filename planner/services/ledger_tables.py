@@ -175,11 +175,11 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
             AUDIENCE_WORDS if audience else name
             for name, audience in zip(frame["contact"], frame["audience"], strict=True)
         ],
-        direction=frame["direction"].map(lambda d: words.word(d, words.DIRECTION_WORDS)),
-        kind=frame["kind"].map(lambda k: words.word(k, words.KIND_WORDS)),
+        direction=frame["direction"].map(words.word),
+        kind=frame["kind"].map(words.word),
         base=frame["base"].map(words.points),
         value=frame["value"].map(words.points),
-        source=frame["source"].map(lambda x: words.word(x, words.SOURCE_WORDS)),
+        source=frame["source"].map(words.word),
     )
     return out.drop(columns=["audience"]).rename(columns=SHOWN_COLUMNS)
 
