@@ -7,7 +7,7 @@ from planner.domain import words
 from planner.domain.model import Tier
 from planner.services import balances, contact_tables, contacts
 from planner.ui import download_csv, plain, workspace
-from planner.ui.contact_actions import contact_buttons, log_interaction_form
+from planner.ui.contact_actions import contact_buttons, log_interaction_form, show_flash
 from planner.ui.contact_form import add_contact_form, edit_contact_tab
 from planner.ui.contact_picker import contact_picker
 from planner.ui.contact_tabs import explain_tab, found_tab, merge_tab, timeline_tab
@@ -15,6 +15,7 @@ from planner.ui.links import select_linked
 
 ws = workspace()
 st.title("Contacts")
+show_flash()
 TIERS = [t.value for t in Tier]
 cadences = ws.settings().keep_in_touch_days
 tier_help = contact_tables.tier_help(cadences)

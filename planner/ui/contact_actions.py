@@ -13,8 +13,21 @@ from planner.services.workspace import Workspace
 from planner.ui import plain, run_action
 from planner.ui.links import open_page
 
+FLASH = "contacts_flash"
 DIRECTIONS = [d.value for d in Direction]
 KINDS = [k.value for k in Kind]
+
+
+def flash(message: str) -> None:
+    """A message for the next run (a toast made just before ``st.rerun`` is lost)."""
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    """Show the message a form left before its rerun, once."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.toast(plain(message), icon=":material/check_circle:")
 
 
 def contact_buttons(contact: Contact) -> None:
@@ -68,8 +81,5 @@ def log_interaction_form(ws: Workspace, contact: Contact) -> None:
             logged = run_action(lambda: ledger.add(ws, entered))
             if logged is not None:
                 st.session_state["log_done"] = True
-                st.toast(
-                    plain(f"Logged: {word(logged.kind)} with {contact.name}"),
-                    icon=":material/check_circle:",
-                )
+                flash(f"Logged: {word(logged.kind)} with {contact.name}")
                 st.rerun()

@@ -17,7 +17,8 @@ from planner.domain.words import word
 from planner.services import contacts
 from planner.services.contacts import ContactInput
 from planner.services.workspace import Workspace
-from planner.ui import plain, run_action
+from planner.ui import run_action
+from planner.ui.contact_actions import flash
 
 TIERS = [t.value for t in Tier]
 #: The add form's widgets and the value each starts with.
@@ -76,7 +77,7 @@ def add_contact_form(ws: Workspace, tier_help: str) -> None:
                 st.session_state["selected_contact"] = added.id
                 st.session_state["contact_search"] = added.name  # not drawn yet this run
                 st.session_state["contact_page"] = 1
-                st.toast(plain(f"Added {added.name}"), icon=":material/check_circle:")
+                flash(f"Added {added.name}")
                 st.rerun()
 
 
