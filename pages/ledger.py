@@ -15,11 +15,13 @@ from planner.services import ledger, ledger_tables
 from planner.services.ledger import LedgerInput
 from planner.services.ledger_tables import LedgerFilter
 from planner.ui import download_csv, run_action, safe_link, workspace
+from planner.ui.contact_actions import flash, show_flash
 from planner.ui.contact_picker import contact_picker
 from planner.ui.ledger_edit import edit_or_delete
 
 ws = workspace()
 st.title("Ledger")
+show_flash()
 AUDIENCE = "— my audience —"
 ALL = "All"
 KINDS = [k.value for k in Kind]
@@ -74,10 +76,10 @@ with st.expander("Add an interaction", icon=":material/add_circle:"):
                         note=note,
                     ),
                 ),
-                success="Interaction added",
             )
             if added is not None:
                 st.session_state["ledger_added"] = True
+                flash("Interaction added")
                 st.rerun()
 
 f1, f2, f3, f4 = st.columns(4)

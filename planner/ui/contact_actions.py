@@ -13,7 +13,7 @@ from planner.services.workspace import Workspace
 from planner.ui import plain, run_action
 from planner.ui.links import open_page
 
-FLASH = "contacts_flash"
+FLASH = "flash_message"
 DIRECTIONS = [d.value for d in Direction]
 KINDS = [k.value for k in Kind]
 

@@ -114,14 +114,13 @@ def edit_contact_tab(ws: Workspace, contact: Contact, tier_help: str) -> None:
             notes=st.text_area("Notes", key="edit_notes"),
         )
         if st.form_submit_button("Save", type="primary", key="edit_save"):
-            saved = run_action(lambda: contacts.update(ws, contact.id, entered), success="Saved")
+            saved = run_action(lambda: contacts.update(ws, contact.id, entered))
             if saved:
                 st.session_state["edit_for"] = None  # refilled from the record as stored
+                flash(f"Saved {saved.name}")
                 st.rerun()
     label = "Restore" if contact.archived else "Archive"
     if st.button(label, key="archive_toggle", icon=":material/archive:"):
-        run_action(
-            lambda: contacts.set_archived(ws, contact.id, not contact.archived),
-            success=f"{label}d {contact.name}",
-        )
+        if run_action(lambda: contacts.set_archived(ws, contact.id, not contact.archived)):
+            flash(f"{label}d {contact.name}")
         st.rerun()

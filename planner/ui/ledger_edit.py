@@ -14,6 +14,7 @@ from planner.services.ledger import LedgerInput
 from planner.services.ledger_tables import row_label
 from planner.services.workspace import Workspace
 from planner.ui import run_action
+from planner.ui.contact_actions import flash
 from planner.ui.contact_picker import contact_picker
 
 DIRECTIONS = [d.value for d in Direction]
@@ -70,16 +71,17 @@ def _edit_form(ws: Workspace, item: Interaction, audience: str) -> None:
             note=e1.text_input("Note", key="ledger_edit_note"),
         )
         if st.form_submit_button("Save changes", type="primary", key="ledger_edit_save"):
-            saved = run_action(lambda: ledger.update(ws, item.id, entered), success="Saved")
+            saved = run_action(lambda: ledger.update(ws, item.id, entered))
             if saved is not None:
                 st.session_state["ledger_edit_for"] = None  # refilled as stored
+                flash(f"Saved #{item.id}")
                 st.rerun()
 
 
 def _delete(ws: Workspace, item: Interaction) -> None:
     sure = st.checkbox("Yes, delete it", key="delete_confirm")
     if st.button("Delete", disabled=not sure, key="delete_button", icon=":material/delete:"):
-        gone = run_action(lambda: ledger.delete(ws, item.id), success=f"Deleted #{item.id}")
+        gone = run_action(lambda: ledger.delete(ws, item.id))
         if gone is not None:
             st.session_state[UNDO] = gone
             st.session_state["ledger_deleted"] = True  # untick before it is drawn again
@@ -93,10 +95,9 @@ def undo_delete(ws: Workspace) -> None:
         return
     st.info(f"Interaction #{gone.id:d} deleted.", icon=":material/delete:")
     if st.button("Undo the delete", key="ledger_undo_button", icon=":material/undo:"):
-        back = run_action(
-            lambda: ledger.add(ws, ledger.as_input(gone)), success="The interaction is back"
-        )
+        back = run_action(lambda: ledger.add(ws, ledger.as_input(gone)))
         if back is not None:
+            flash("The interaction is back")
             st.session_state.pop(UNDO, None)
             st.rerun()
 

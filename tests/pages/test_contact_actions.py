@@ -43,6 +43,7 @@ def test_adding_a_contact_opens_it_and_empties_the_form(
     [grace] = contacts.list_contacts(demo_app_ws, search="Grace Hopper")
     assert (grace.reach, grace.tier, grace.notes) == (12_000, "deep", TYPED["new_notes"])
     assert [h.value for h in at.header] == ["Grace Hopper"]  # opened at once
+    assert [t.value for t in at.toast] == ["Added Grace Hopper"]
     assert at.text_input(key="contact_search").value == "Grace Hopper"  # the list: just her
     assert at.dataframe[0].value["Name"].tolist() == ["Grace Hopper"]
     assert at.text_input(key="new_name").value == "" and at.text_area(key="new_notes").value == ""

@@ -34,6 +34,7 @@ def test_a_refused_interaction_keeps_what_was_typed_and_a_good_one_empties_the_f
     at.button(key="ledger_submit").click().run()
     assert not at.error and not at.exception
     assert len(ledger.list_interactions(demo_app_ws)) == before + 1
+    assert [t.value for t in at.toast] == ["Interaction added"]  # survives the rerun
     assert at.text_input(key="ledger_title").value == ""
     assert at.selectbox(key="ledger_kind").value == "mention"
 
