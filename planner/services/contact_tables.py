@@ -207,7 +207,7 @@ def timeline_table(ws: Workspace, contact_id: int) -> pd.DataFrame:
 
 def explain_table(ws: Workspace, contact_id: int) -> pd.DataFrame:
     """Every term of a contact's balance: weight × magnitude × exposure × decay = value
-    (``Value`` is the number to three decimals, so the sum shown below adds up)."""
+    (``Value``: points to one decimal, as every table shows them)."""
     rows = [
         {
             "Date": words.day(r.interaction.occurred_on),
@@ -217,7 +217,7 @@ def explain_table(ws: Workspace, contact_id: int) -> pd.DataFrame:
             "Magnitude": r.interaction.magnitude,
             "Exposure": round(r.exposure, 3),
             "Decay": round(r.decay, 3),
-            "Value": round(r.value, 3),
+            "Value": words.points(r.value),
             "Title": r.interaction.title,
         }
         for r in balances.explain_balance(ws, contact_id)

@@ -25,12 +25,11 @@ def timeline_tab(ws: Workspace, contact: Contact) -> None:
 
 
 def explain_tab(ws: Workspace, contact: Contact, balance: float) -> None:
-    """The terms that add up to the balance, and their sum."""
+    """The terms that add up to the balance (each to one decimal), and their sum."""
     st.caption("value = weight × magnitude × exposure × decay; gives count +, receipts −.")
     explained = contact_tables.explain_table(ws, contact.id)
     st.dataframe(explained, hide_index=True, key="contact_explain")
-    total = float(explained["Value"].sum())
-    st.caption(f"Sum of values: {total:+.1f} = balance {balance:+.1f}")
+    st.caption(f"Sum of the values: balance {balance:+.1f}")
 
 
 def found_tab(ws: Workspace, contact: Contact) -> None:
