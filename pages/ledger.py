@@ -1,7 +1,8 @@
-"""Ledger: every interaction given and received; filter, add by hand, delete.
+"""Ledger: every interaction given and received; filter, add by hand, edit, delete.
 
 The table is one page of rows, filtered, counted and paged by the database: a ledger of a
-million rows shows as fast as one of a hundred.
+million rows shows as fast as one of a hundred. On screen it is in words; the download
+keeps the machine columns scripts read.
 """
 
 from datetime import timedelta
@@ -9,39 +10,59 @@ from datetime import timedelta
 import streamlit as st
 
 from planner.domain.model import Direction, Kind
+from planner.domain.words import word
 from planner.services import ledger, ledger_tables
 from planner.services.ledger import LedgerInput
 from planner.services.ledger_tables import LedgerFilter
 from planner.ui import download_csv, run_action, safe_link, workspace
+from planner.ui.contact_actions import flash, show_flash
 from planner.ui.contact_picker import contact_picker
+from planner.ui.ledger_edit import edit_or_delete
 
 ws = workspace()
 st.title("Ledger")
+show_flash()
 AUDIENCE = "— my audience —"
 ALL = "All"
 KINDS = [k.value for k in Kind]
+FRESH = {
+    "ledger_direction": "gave",
+    "ledger_kind": "mention",
+    "ledger_date": ws.today(),
+    "ledger_magnitude": 1.0,
+    "ledger_title": "",
+    "ledger_link": "",
+    "ledger_note": "",
+}
 
+
+def directions(d: str) -> str:
+    return word(d)
+
+
+if st.session_state.pop("ledger_added", False) or "ledger_kind" not in st.session_state:
+    st.session_state.update(FRESH)  # a fresh form; a refused one keeps what was typed
 with st.expander("Add an interaction", icon=":material/add_circle:"):
     who = contact_picker(ws, "Contact", key="ledger_contact", allow_none=AUDIENCE)
-    with st.form("add_interaction", clear_on_submit=True):
+    with st.form("add_interaction", clear_on_submit=False):
         a1, a2, a3 = st.columns(3)
         direction = a1.radio(
             "Direction",
             [d.value for d in Direction],
             horizontal=True,
             key="ledger_direction",
-            format_func=lambda d: "I gave" if d == "gave" else "I received",
+            format_func=directions,
         )
-        kind = a2.selectbox("Kind", KINDS, index=KINDS.index("mention"), key="ledger_kind")
-        day = a3.date_input("Date", value=ws.today(), key="ledger_date", format="YYYY-MM-DD")
+        kind = a2.selectbox("Kind", KINDS, key="ledger_kind", format_func=word)
+        day = a3.date_input("Date", key="ledger_date", format="YYYY-MM-DD")
         magnitude = a1.number_input(
-            "Magnitude", min_value=0.0, value=1.0, step=0.5, key="ledger_magnitude"
+            "Weight (magnitude)", min_value=0.0, step=0.5, key="ledger_magnitude"
         )
         title = a2.text_input("Title", key="ledger_title")
         link = a3.text_input("Link", key="ledger_link")
         note = a1.text_input("Note", key="ledger_note")
         if st.form_submit_button("Add", type="primary", key="ledger_submit"):
-            run_action(
+            added = run_action(
                 lambda: ledger.add(
                     ws,
                     LedgerInput(
@@ -55,15 +76,23 @@ with st.expander("Add an interaction", icon=":material/add_circle:"):
                         note=note,
                     ),
                 ),
-                success="Interaction added",
             )
+            if added is not None:
+                st.session_state["ledger_added"] = True
+                flash("Interaction added")
+                st.rerun()
 
 f1, f2, f3, f4 = st.columns(4)
 with f1:
     who_filter = contact_picker(ws, "Contact", key="filter_contact", allow_none=ALL)
 audience_only = f1.checkbox("Only my audience", key="filter_audience")
-dir_filter = f2.selectbox("Direction", [ALL, "gave", "received"], key="filter_direction")
-kind_filter = f3.multiselect("Kinds", KINDS, key="filter_kinds")
+dir_filter = f2.selectbox(
+    "Direction",
+    [ALL, "gave", "received"],
+    key="filter_direction",
+    format_func=lambda d: d if d == ALL else directions(d),
+)
+kind_filter = f3.multiselect("Kinds", KINDS, key="filter_kinds", format_func=word)
 since = f4.date_input(
     "Since", value=ws.today() - timedelta(days=548), key="filter_since", format="YYYY-MM-DD"
 )
@@ -85,31 +114,17 @@ last = first + len(frame) - 1
 if view.pages > 1:
     st.caption(
         f"{view.total:d} interaction(s), {first:d}–{last:d} shown; "
-        "value = decayed points as of today"
+        "points today = decayed points as of today"
     )
 else:
-    st.caption(f"{view.total:d} interaction(s); value = decayed points as of today")
+    st.caption(f"{view.total:d} interaction(s); points today = decayed points as of today")
+table = ledger_tables.shown(frame)
 st.dataframe(
-    frame.assign(link=frame["link"].map(safe_link)),
+    table.assign(Link=table["Link"].map(safe_link)),
     hide_index=True,
     key="ledger_table",
-    column_config={"link": st.column_config.LinkColumn("link")},
+    column_config={"Link": st.column_config.LinkColumn("Link")},
 )
 download_csv(lambda: ledger_tables.every_row(ws, shown), "ledger.csv", key="dl_ledger")
 
-with st.expander("Delete an interaction", icon=":material/delete:"):
-    if not frame.empty:
-        labels = {
-            int(r.id): f"#{r.id} {r.date} {r.direction} {r.kind} {r.contact or 'audience'}"
-            for r in frame.itertuples()
-        }
-        target = st.selectbox(
-            "Interaction (on this page)",
-            list(labels),
-            format_func=labels.get,
-            key="delete_pick",
-        )
-        sure = st.checkbox("Yes, delete it", key="delete_confirm")
-        if st.button("Delete", disabled=not sure, key="delete_button", type="primary"):
-            run_action(lambda: ledger.delete(ws, int(target)), success=f"Deleted #{target}")
-            st.rerun()
+edit_or_delete(ws, table, AUDIENCE)

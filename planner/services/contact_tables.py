@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import ColumnElement, Text, cast, func, or_, select
 
-from planner.domain.model import Contact
+from planner.domain import words
+from planner.domain.model import Contact, Tier, Trust
 from planner.services import balances, ledger
 from planner.services.workspace import Workspace
 from planner.storage.convert import contact_from_row
@@ -31,17 +32,31 @@ CONTACT_COLUMNS = [
 ]
 #: Rows of the contacts table a page shows at a time.
 PAGE_ROWS = 100
-TIMELINE_COLUMNS = ["date", "direction", "kind", "title", "link", "source", "note"]
+#: The contacts table on screen: the machine columns (kept by the download) in words.
+SHOWN_CONTACT_COLUMNS = {
+    "id": "Id",
+    "name": "Name",
+    "tier": "Tier",
+    "reach": "Reach",
+    "balance": "Balance",
+    "trust": "Trust",
+    "email": "Email",
+    "domains": "Websites",
+    "handles": "Handles",
+    "tags": "Tags",
+    "archived": "Archived",
+}
+TIMELINE_COLUMNS = ["Date", "Direction", "Kind", "Title", "Link", "Source", "Note"]
 EXPLAIN_COLUMNS = [
-    "date",
-    "direction",
-    "kind",
-    "weight",
-    "magnitude",
-    "exposure",
-    "decay",
-    "value",
-    "title",
+    "Date",
+    "Direction",
+    "Kind",
+    "Weight",
+    "Magnitude",
+    "Exposure",
+    "Decay",
+    "Value",
+    "Title",
 ]
 
 
@@ -66,6 +81,29 @@ def contacts_table(ws: Workspace, found: Sequence[Contact]) -> pd.DataFrame:
         for c in found
     ]
     return pd.DataFrame(rows, columns=CONTACT_COLUMNS)
+
+
+def shown_contacts(table: pd.DataFrame) -> pd.DataFrame:
+    """The contacts table as a person reads it: tiers and trust in words, the balance to one
+    decimal (as text, so no renderer adds digits), column names in words."""
+    out = table.assign(
+        tier=table["tier"].map(words.word),
+        trust=table["trust"].map(words.word),
+        balance=table["balance"].map(words.points),
+    )
+    return out.rename(columns=SHOWN_CONTACT_COLUMNS)
+
+
+def tier_help(cadences: dict[str, int]) -> str:
+    """One line per tier, for the help of a Tier select box: who belongs and how often to
+    be in touch (``cadences``: the settings' keep-in-touch days by tier)."""
+    return "\n\n".join(words.tier_line(t, cadences.get(t.value, 0)) for t in Tier)
+
+
+def trust_line(trust: Trust | str) -> str:
+    """``Acquainted: favours have gone both ways``."""
+    known = Trust(trust)
+    return f"{words.TRUST_WORDS[known]}: {words.TRUST_MEANINGS[known]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,17 +188,17 @@ def contacts_csv_table(
 
 
 def timeline_table(ws: Workspace, contact_id: int) -> pd.DataFrame:
-    """A contact's interactions, newest as the ledger lists them; ``link`` is raw (the
-    page makes it clickable only when it is http(s))."""
+    """A contact's interactions in words, newest as the ledger lists them; ``Link`` is raw
+    (the page makes it clickable only when it is http(s))."""
     rows = [
         {
-            "date": i.occurred_on,
-            "direction": i.direction.value,
-            "kind": i.kind.value,
-            "title": i.title,
-            "link": i.link,
-            "source": i.source.value,
-            "note": i.note,
+            "Date": words.day(i.occurred_on),
+            "Direction": words.word(i.direction),
+            "Kind": words.word(i.kind),
+            "Title": i.title,
+            "Link": i.link,
+            "Source": words.word(i.source),
+            "Note": i.note,
         }
         for i in ledger.list_interactions(ws, contact_id=contact_id)
     ]
@@ -168,18 +206,19 @@ def timeline_table(ws: Workspace, contact_id: int) -> pd.DataFrame:
 
 
 def explain_table(ws: Workspace, contact_id: int) -> pd.DataFrame:
-    """Every term of a contact's balance: weight × magnitude × exposure × decay = value."""
+    """Every term of a contact's balance: weight × magnitude × exposure × decay = value
+    (``Value``: points to one decimal, as every table shows them)."""
     rows = [
         {
-            "date": r.interaction.occurred_on,
-            "direction": r.interaction.direction.value,
-            "kind": r.interaction.kind.value,
-            "weight": r.weight,
-            "magnitude": r.interaction.magnitude,
-            "exposure": round(r.exposure, 3),
-            "decay": round(r.decay, 3),
-            "value": round(r.value, 3),
-            "title": r.interaction.title,
+            "Date": words.day(r.interaction.occurred_on),
+            "Direction": words.word(r.interaction.direction),
+            "Kind": words.word(r.interaction.kind),
+            "Weight": r.weight,
+            "Magnitude": r.interaction.magnitude,
+            "Exposure": round(r.exposure, 3),
+            "Decay": round(r.decay, 3),
+            "Value": words.points(r.value),
+            "Title": r.interaction.title,
         }
         for r in balances.explain_balance(ws, contact_id)
     ]

@@ -41,6 +41,38 @@ def add(
     if session is None:
         with ws.write() as s:
             return add(ws, data, session=s, **links)
+    row = InteractionRow(
+        source=validate.choice(data.source, Source, "source").value, created_at=ws.now(), **links
+    )
+    _fill(ws, session, row, data)
+    session.add(row)
+    session.flush()
+    return interaction_from_row(row)
+
+
+def update(ws: Workspace, interaction_id: int, data: LedgerInput) -> Interaction:
+    """Change a ledger row as typed (contact, direction, kind, date, magnitude, note, title,
+    link); its source and the records it came from are kept, its value recomputed."""
+    with ws.write() as s:
+        row = s.get(InteractionRow, interaction_id)
+        if row is None:
+            raise NotFound(f"no ledger row with id {interaction_id}")
+        _fill(ws, s, row, data)
+        s.flush()
+        return interaction_from_row(row)
+
+
+def get(ws: Workspace, interaction_id: int) -> Interaction:
+    with ws.read() as s:
+        row = s.get(InteractionRow, interaction_id)
+        if row is None:
+            raise NotFound(f"no ledger row with id {interaction_id}")
+        return interaction_from_row(row)
+
+
+def _fill(ws: Workspace, session: Session, row: InteractionRow, data: LedgerInput) -> None:
+    """Validate ``data`` into ``row`` (InvalidInput naming the first bad field) and set its
+    derived values."""
     direction = validate.choice(data.direction, Direction, "direction")
     kind = validate.choice(data.kind, Kind, "kind")
     day = validate.day(data.occurred_on, "date")
@@ -48,28 +80,20 @@ def add(
     contact: ContactRow | None = None
     if data.contact not in (None, ""):
         contact = resolve(session, data.contact)
-    row = InteractionRow(
-        contact_id=contact.id if contact else None,
-        direction=direction.value,
-        kind=kind.value,
-        occurred_on=day,
-        magnitude=magnitude,
-        source=validate.choice(data.source, Source, "source").value,
-        note=validate.text(data.note, "note", max_len=10_000),
-        title=validate.text(data.title, "title", max_len=2_000),
-        link=_link(data.link),
-        created_at=ws.now(),
-        **links,
-    )
+    row.contact_id = contact.id if contact else None
+    row.direction = direction.value
+    row.kind = kind.value
+    row.occurred_on = day
+    row.magnitude = magnitude
+    row.note = validate.text(data.note, "note", max_len=10_000)
+    row.title = validate.text(data.title, "title", max_len=2_000)
+    row.link = _link(data.link)
     fill_values(
         row,
         settings=ws.settings(session),
         my_reach=ws.profile(session).reach,
         their_reach=contact.reach if contact else None,
     )
-    session.add(row)
-    session.flush()
-    return interaction_from_row(row)
 
 
 def _link(value: object) -> str:
@@ -81,12 +105,30 @@ def _link(value: object) -> str:
     return link
 
 
-def delete(ws: Workspace, interaction_id: int) -> None:
+def delete(ws: Workspace, interaction_id: int) -> Interaction:
+    """Delete a ledger row; returns it as it was (what an undo adds back)."""
     with ws.write() as s:
         row = s.get(InteractionRow, interaction_id)
         if row is None:
             raise NotFound(f"no ledger row with id {interaction_id}")
+        gone = interaction_from_row(row)
         s.delete(row)
+        return gone
+
+
+def as_input(item: Interaction) -> LedgerInput:
+    """A row as the form fields that would type it again (an edit form's start, an undo)."""
+    return LedgerInput(
+        contact=item.contact_id,
+        direction=item.direction.value,
+        kind=item.kind.value,
+        occurred_on=item.occurred_on,
+        magnitude=item.magnitude,
+        note=item.note,
+        title=item.title,
+        link=item.link,
+        source=item.source.value,
+    )
 
 
 def list_interactions(

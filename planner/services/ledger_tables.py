@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from planner.domain import goodwill
+from planner.domain import goodwill, words
 from planner.services.workspace import Workspace
 from planner.storage.schema import ContactRow, InteractionRow
 
@@ -32,6 +32,24 @@ COLUMNS = [
     "link",
     "note",
 ]
+
+
+#: The table on screen: the machine columns (kept by the download and the export) in words.
+SHOWN_COLUMNS = {
+    "id": "Id",
+    "date": "Date",
+    "contact": "Contact",
+    "direction": "Direction",
+    "kind": "Kind",
+    "magnitude": "Magnitude",
+    "base": "Points",
+    "value": "Points today",
+    "source": "Source",
+    "title": "Title",
+    "link": "Link",
+    "note": "Note",
+}
+AUDIENCE_WORDS = "My audience"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +164,35 @@ def _rows(
         for r, name in s.execute(query).all()
     ]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Ledger rows as a person reads them: dates as dates, direction, kind and source in
+    words, points to one decimal (as text), the audience named, column names in words."""
+    out = frame.assign(
+        date=frame["date"].map(lambda d: words.day(date.fromisoformat(d))),
+        contact=[
+            AUDIENCE_WORDS if audience else name
+            for name, audience in zip(frame["contact"], frame["audience"], strict=True)
+        ],
+        direction=frame["direction"].map(words.word),
+        kind=frame["kind"].map(words.word),
+        base=frame["base"].map(words.points),
+        value=frame["value"].map(words.points),
+        source=frame["source"].map(words.word),
+    )
+    return out.drop(columns=["audience"]).rename(columns=SHOWN_COLUMNS)
+
+
+def row_label(row: pd.Series) -> str:
+    """``#12 · 6 Dec 2026 · I gave · Interview · Ada Lovelace``: one row of :func:`shown`
+    in a select box."""
+    return " · ".join(
+        [
+            f"#{row['Id']}",
+            str(row["Date"]),
+            str(row["Direction"]),
+            str(row["Kind"]),
+            str(row["Contact"]),
+        ]
+    )

@@ -97,13 +97,31 @@ def magnitude(value: object) -> float:
     return out
 
 
+_SUFFIX = {"k": 1_000, "m": 1_000_000}
+_SHORT = re.compile(r"^(\d+(?:\.\d+)?)\s*([km])$")
+
+
 def reach(value: object) -> int | None:
+    """An audience size: ``12000``, ``12,000``, ``12 000``, ``12k`` or ``1.2M``; empty is None.
+    Anything else is refused with its value named."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    n = number(str(value).replace(",", "").replace("_", ""), "reach")
+    raw = str(value).strip()
+    plain = raw.replace(",", "").replace("_", "").replace(" ", "").lower()
+    short = _SHORT.match(plain)
+    if short:
+        n = round(float(short.group(1)) * _SUFFIX[short.group(2)], 6)
+    else:
+        try:
+            n = float(plain)
+        except ValueError:
+            raise InvalidInput(
+                f"reach {raw!r} is not a number (write 12000, 12,000, 12k or 1.2M)",
+                field="reach",
+            ) from None
     problem = values.reach_problem(n)
     if problem:
-        raise InvalidInput(f"reach {problem}", field="reach")
+        raise InvalidInput(f"reach {raw!r} {problem}", field="reach")
     return int(n)
 
 

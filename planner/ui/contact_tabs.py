@@ -12,21 +12,24 @@ from planner.ui.contact_picker import contact_picker
 from planner.ui.detection_table import CONTACT_COLUMNS, detection_table
 
 LINK = {"link": st.column_config.LinkColumn("link")}
+TIMELINE_LINK = {"Link": st.column_config.LinkColumn("Link")}
 
 
 def timeline_tab(ws: Workspace, contact: Contact) -> None:
     """Every interaction with the contact; a link is clickable only when it is http(s)."""
     table = contact_tables.timeline_table(ws, contact.id)
-    table["link"] = table["link"].map(safe_link)
-    st.dataframe(table, hide_index=True, key="contact_timeline", column_config=LINK)
+    table["Link"] = table["Link"].map(safe_link)
+    if table.empty:
+        st.caption("Nothing logged with them yet: log an interaction above.")
+    st.dataframe(table, hide_index=True, key="contact_timeline", column_config=TIMELINE_LINK)
 
 
 def explain_tab(ws: Workspace, contact: Contact, balance: float) -> None:
-    """The terms that add up to the balance, and their sum."""
+    """The terms that add up to the balance (each to one decimal), and their sum."""
     st.caption("value = weight × magnitude × exposure × decay; gives count +, receipts −.")
     explained = contact_tables.explain_table(ws, contact.id)
     st.dataframe(explained, hide_index=True, key="contact_explain")
-    st.caption(f"Sum of values: {explained['value'].sum():+.2f} = balance {balance:+.2f}")
+    st.caption(f"Sum of the values: balance {balance:+.1f}")
 
 
 def found_tab(ws: Workspace, contact: Contact) -> None:

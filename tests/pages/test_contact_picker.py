@@ -80,13 +80,13 @@ def test_the_contacts_table_shows_one_page_at_a_time(
     monkeypatch.setattr(contact_tables, "PAGE_ROWS", 2)
     at = open_page("contacts")
     assert at.caption[0].value == "5 contact(s)"
-    assert at.dataframe[0].value["name"].tolist() == NAMES[:2]
+    assert at.dataframe[0].value["Name"].tolist() == NAMES[:2]
     at.number_input(key="contact_page").set_value(2).run()
-    assert at.dataframe[0].value["name"].tolist() == NAMES[2:4]
+    assert at.dataframe[0].value["Name"].tolist() == NAMES[2:4]
     assert "Rows 3–4 of 5" in [c.value for c in at.caption]
     _, rows = csv_table(downloads(at, "dl_contacts").data)  # the download: every match
     assert [r["name"] for r in rows] == NAMES
     at.text_input(key="contact_search").input("maya").run()  # filtered first, then paged
     assert at.caption[0].value == "1 contact(s)"
-    assert at.dataframe[0].value["name"].tolist() == ["Maya Lindqvist"]
+    assert at.dataframe[0].value["Name"].tolist() == ["Maya Lindqvist"]
     assert not at.exception and not at.error

@@ -18,8 +18,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
+from planner.domain import words
 from planner.domain.model import Kind, Tier
 from planner.services import Workspace, backup, balances, contacts, exports, ledger
+from planner.services.contact_tables import CONTACT_COLUMNS
+from planner.services.ledger_tables import COLUMNS as LEDGER_COLUMNS
 from planner.services.ledger_tables import PAGE_SIZE
 from tests.conftest import TODAY
 from tests.pages.downloads import Downloads, csv_table, zip_members
@@ -136,11 +139,11 @@ def test_the_empty_contacts_page_offers_the_add_form_and_an_empty_table(
     assert [c.value for c in at.caption] == ["0 contact(s)"]
     assert at.button(key="add_contact_submit").label == "Add contact"
     assert [e.label for e in at.expander] == ["Add a contact"]
-    table = the_frame(at, "name", "email", "archived")
+    table = the_frame(at, "Name", "Email", "Archived")
     assert table.empty
     assert not at.header and not at.metric and not at.tabs  # no contact to open
     header, rows = csv_table(downloads(at, "dl_contacts").data)
-    assert header == list(table.columns) and rows == []
+    assert header == CONTACT_COLUMNS and rows == []  # the download keeps machine columns
 
 
 def test_the_contacts_page_lists_every_demo_contact_with_balance_and_trust(
@@ -150,15 +153,20 @@ def test_the_contacts_page_lists_every_demo_contact_with_balance_and_trust(
     assert not at.error
     listed = contacts.list_contacts(demo_app_ws)
     assert at.caption[0].value == f"{len(listed)} contact(s)"
-    table = the_frame(at, "name", "email", "archived")
-    assert table["name"].tolist() == [c.name for c in listed]
+    table = the_frame(at, "Name", "Email", "Archived")
+    assert table["Name"].tolist() == [c.name for c in listed]
     by_id = {b.contact.id: b for b in balances.all_balances(demo_app_ws)}
     known = next(c for c in listed if c.email and c.domains)
-    row = table.set_index("id").loc[known.id]
-    assert (row["name"], row["tier"], row["email"]) == (known.name, known.tier.value, known.email)
-    assert row["domains"] == " | ".join(known.domains)
-    assert row["balance"] == round(by_id[known.id].balance, 1)
-    assert row["trust"] == by_id[known.id].trust.value
+    row = table.set_index("Id").loc[known.id]
+    assert (row["Name"], row["Tier"], row["Email"]) == (
+        known.name,
+        words.TIER_WORDS[known.tier],
+        known.email,
+    )
+    assert row["Websites"] == " | ".join(known.domains)
+    assert row["Balance"] == words.points(by_id[known.id].balance)
+    assert row["Trust"] == words.TRUST_WORDS[by_id[known.id].trust]
+    assert "reciprocity_ratio" not in table.columns
 
 
 def test_the_contacts_page_opens_the_first_contact_with_its_figures_and_timeline(
@@ -172,7 +180,7 @@ def test_the_contacts_page_opens_the_first_contact_with_its_figures_and_timeline
     assert shown["Balance"] == f"{b.balance:+.1f}"
     assert shown["Given (decayed)"] == f"{b.summary.given:.1f}"
     assert shown["Received (decayed)"] == f"{b.summary.received:.1f}"
-    assert shown["Trust"] == b.trust.value
+    assert shown["Trust"] == words.TRUST_WORDS[b.trust]
     assert [t.label for t in at.tabs] == [
         "Timeline",
         "Balance explained",
@@ -180,11 +188,16 @@ def test_the_contacts_page_opens_the_first_contact_with_its_figures_and_timeline
         "Edit",
         "Merge",
     ]
-    timeline = the_frame(at, "direction", "source", "note")
+    timeline = the_frame(at, "Direction", "Source", "Note")
     history = ledger.list_interactions(demo_app_ws, contact_id=first.id)
     assert len(timeline) == len(history) > 0
-    assert set(timeline["title"]) == {i.title for i in history}
+    assert set(timeline["Title"]) == {i.title for i in history}
+    assert timeline["Date"].tolist() == [words.day(i.occurred_on) for i in history]
+    assert set(timeline["Direction"]) <= {"I gave", "I received"}
     assert at.text_input(key="edit_name").value == first.name
+    assert at.selectbox(key="edit_tier").value == first.tier.value
+    cadence = demo_app_ws.settings().keep_in_touch_days[first.tier.value]
+    assert words.tier_line(first.tier, cadence) in [c.value for c in at.caption]
 
 
 def test_contact_detail_explains_the_balance_line_by_line(
@@ -193,13 +206,11 @@ def test_contact_detail_explains_the_balance_line_by_line(
     at = open_page("contacts")
     first = contacts.list_contacts(demo_app_ws)[0]
     b = balances.balance_of(demo_app_ws, first.id)
-    explained = the_frame(at, "weight", "exposure", "decay", "value")
+    explained = the_frame(at, "Weight", "Exposure", "Decay", "Value")
     rows = balances.explain_balance(demo_app_ws, first.id)
     assert len(explained) == len(rows) > 0
-    assert explained["value"].tolist() == [round(r.value, 3) for r in rows]
-    assert f"Sum of values: {sum(r.value for r in rows):+.2f} = balance {b.balance:+.2f}" in [
-        c.value for c in at.caption
-    ]
+    assert explained["Value"].tolist() == [words.points(r.value) for r in rows]
+    assert f"Sum of the values: balance {b.balance:+.1f}" in [c.value for c in at.caption]
     assert abs(sum(r.value for r in rows) - b.balance) < 0.005
 
 
@@ -210,9 +221,9 @@ def test_the_contacts_download_is_the_table_shown(
     got = downloads(at, "dl_contacts")
     assert (got.label, got.file_name, got.mimetype) == ("Download CSV", "contacts.csv", "text/csv")
     header, rows = csv_table(got.data)
-    table = the_frame(at, "name", "email", "archived")
-    assert header == list(table.columns)
-    assert [r["name"] for r in rows] == table["name"].tolist()
+    table = the_frame(at, "Name", "Email", "Archived")
+    assert header == CONTACT_COLUMNS  # machine columns: scripts read them
+    assert [r["name"] for r in rows] == table["Name"].tolist()
     known = next(c for c in contacts.list_contacts(demo_app_ws) if c.email and c.domains)
     row = next(r for r in rows if r["id"] == str(known.id))
     assert (row["name"], row["email"], row["tier"]) == (known.name, known.email, known.tier.value)
@@ -259,16 +270,16 @@ def test_the_empty_ledger_offers_the_add_form_and_nothing_to_delete(
     at = open_page("ledger")
     assert not at.error
     assert [t.value for t in at.title] == ["Ledger"]
-    assert at.caption[0].value == "0 interaction(s); value = decayed points as of today"
+    assert at.caption[0].value == ("0 interaction(s); points today = decayed points as of today")
     assert at.button(key="ledger_submit").label == "Add"
     # without contacts the only choice is the audience
     assert at.selectbox(key="ledger_contact").options == ["— my audience —"]
     assert at.date_input(key="ledger_date").value == TODAY
-    table = the_frame(at, "direction", "kind", "value")
+    table = the_frame(at, "Direction", "Kind", "Points today")
     assert table.empty
     assert [b.key for b in at.button] == ["ledger_submit"]  # no Delete without rows
     header, rows = csv_table(downloads(at, "dl_ledger").data)
-    assert header == list(table.columns) and rows == []
+    assert header == LEDGER_COLUMNS and rows == []
 
 
 def test_the_ledger_shows_the_demo_interactions_of_the_last_18_months_newest_first(
@@ -281,24 +292,27 @@ def test_the_ledger_shows_the_demo_interactions_of_the_last_18_months_newest_fir
     assert at.date_input(key="filter_since").value == since
     assert len(expected) > PAGE_SIZE  # the demo's last 18 months fill two pages
     assert at.caption[0].value == (
-        f"{len(expected)} interaction(s), 1–{PAGE_SIZE} shown; value = decayed points as of today"
+        f"{len(expected)} interaction(s), 1–{PAGE_SIZE} shown; "
+        "points today = decayed points as of today"
     )
-    table = the_frame(at, "direction", "kind", "value")
-    assert table["id"].tolist() == [i.id for i in expected[:PAGE_SIZE]]  # newest first
-    assert table["date"].tolist() == sorted(table["date"], reverse=True)
+    table = the_frame(at, "Direction", "Kind", "Points today")
+    assert table["Id"].tolist() == [i.id for i in expected[:PAGE_SIZE]]  # newest first
+    assert table["Date"].tolist() == [words.day(i.occurred_on) for i in expected[:PAGE_SIZE]]
     newest = expected[0]
     row = table.iloc[0]
-    assert (row["id"], row["date"], row["kind"], row["title"]) == (
+    assert (row["Id"], row["Date"], row["Kind"], row["Title"]) == (
         newest.id,
-        newest.occurred_on.isoformat(),
-        newest.kind.value,
+        words.day(newest.occurred_on),
+        words.KIND_WORDS[newest.kind],
         newest.title,
     )
+    assert set(table["Direction"]) == {"I gave", "I received"}
+    assert all(len(p.split(".")[1]) == 1 for p in table["Points today"])
     assert at.button(key="delete_button").disabled  # until "Yes, delete it" is ticked
 
     at.number_input(key="ledger_page").set_value(2).run()
-    rest = the_frame(at, "direction", "kind", "value")
-    assert rest["id"].tolist() == [i.id for i in expected[PAGE_SIZE:]]
+    rest = the_frame(at, "Direction", "Kind", "Points today")
+    assert rest["Id"].tolist() == [i.id for i in expected[PAGE_SIZE:]]
     assert at.caption[0].value.startswith(
         f"{len(expected)} interaction(s), {PAGE_SIZE + 1}–{len(expected)} shown"
     )
@@ -318,13 +332,13 @@ def test_filtering_the_ledger_by_contact_shows_only_theirs_and_downloads_them(
     at.selectbox(key="filter_contact").select(target.name).run()
     assert not at.exception and not at.error
     assert at.caption[0].value.startswith(f"{len(theirs)} interaction(s)")
-    table = the_frame(at, "direction", "kind", "value")
-    assert set(table["contact"]) == {target.name} and len(table) == len(theirs) > 1
+    table = the_frame(at, "Direction", "Kind", "Points today")
+    assert set(table["Contact"]) == {target.name} and len(table) == len(theirs) > 1
     got = downloads(at, "dl_ledger")
     assert (got.file_name, got.mimetype) == ("ledger.csv", "text/csv")
     header, rows = csv_table(got.data)
-    assert header == list(table.columns)
-    assert [int(r["id"]) for r in rows] == table["id"].tolist()
+    assert header == LEDGER_COLUMNS
+    assert [int(r["id"]) for r in rows] == table["Id"].tolist()
     assert {r["contact"] for r in rows} == {target.name}
     first = next(i for i in theirs if i.id == int(rows[0]["id"]))
     assert (rows[0]["direction"], rows[0]["kind"], float(rows[0]["magnitude"])) == (
@@ -348,7 +362,7 @@ def test_adding_an_interaction_through_the_form_persists(
     rows = ledger.list_interactions(demo_app_ws, contact_id=target.id)
     assert len(rows) == before + 1
     assert any(r.title == "Episode 99" and r.kind == "interview" for r in rows)
-    assert "Episode 99" in set(the_frame(at, "direction", "kind", "value")["title"])
+    assert "Episode 99" in set(the_frame(at, "Direction", "Kind", "Points today")["Title"])
 
 
 # --- settings ----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.domain import words
 from planner.services import Workspace, contact_tables, contacts, ledger
 from planner.services.contacts import ContactInput
 from planner.services.ledger import LedgerInput
@@ -24,12 +25,46 @@ def test_the_timeline_and_the_explained_terms_of_one_give(ws: Workspace) -> None
         LedgerInput(contact="Ada Lovelace", direction="gave", kind="mention", occurred_on=TODAY),
     )
     timeline = contact_tables.timeline_table(ws, ada.id)
-    assert timeline[["direction", "kind"]].values.tolist() == [["gave", "mention"]]
+    assert timeline[["Date", "Direction", "Kind", "Source"]].values.tolist() == [
+        [words.day(TODAY), "I gave", "Mention", "Typed in"]
+    ]
     explained = contact_tables.explain_table(ws, ada.id)
     assert explained.columns.tolist() == contact_tables.EXPLAIN_COLUMNS
-    assert explained["decay"].tolist() == [1.0] and explained["value"].iloc[0] > 0
+    assert explained["Decay"].tolist() == [1.0] and float(explained["Value"].iloc[0]) > 0
+    assert explained[["Direction", "Kind"]].values.tolist() == [["I gave", "Mention"]]
     [balance] = contact_tables.contacts_table(ws, [ada])["balance"].tolist()
-    assert balance == round(explained["value"].sum(), 1)
+    assert words.points(balance) == explained["Value"].iloc[0]
+
+
+def test_the_contacts_table_on_screen_speaks_words_and_the_download_keeps_codes(
+    ws: Workspace,
+) -> None:
+    ada = contacts.add(ws, ContactInput(name="Ada Lovelace", tier="deep"))
+    for _ in range(3):
+        ledger.add(
+            ws,
+            LedgerInput(contact=ada.id, direction="gave", kind="interview", occurred_on=TODAY),
+        )
+    table = contact_tables.contacts_table(ws, [ada])
+    assert (table["tier"].iloc[0], table["trust"].iloc[0]) == ("deep", "new")
+    shown = contact_tables.shown_contacts(table)
+    assert "reciprocity_ratio" not in shown.columns and "tier" not in shown.columns
+    row = shown.iloc[0]
+    assert (row["Name"], row["Tier"], row["Trust"]) == ("Ada Lovelace", "Close", "New")
+    assert row["Balance"] == words.points(table["balance"].iloc[0])
+    assert len(row["Balance"].split(".")[1]) == 1  # one decimal, never 10.877
+
+
+def test_the_tier_help_explains_every_tier_with_its_cadence() -> None:
+    text = contact_tables.tier_help({"cell": 7, "deep": 30, "active": 60, "network": 180})
+    lines = text.split("\n\n")
+    assert lines == [
+        "Inner circle: the handful of people you would call first; in touch every 7 days",
+        "Close: close peers you work with often; in touch every 30 days",
+        "Active: people you exchange with now and then; in touch every 60 days",
+        "Network: everyone else you know; in touch every 180 days",
+    ]
+    assert contact_tables.trust_line("acquainted") == "Acquainted: favours have gone both ways"
 
 
 def test_empty_tables_keep_their_columns(ws: Workspace) -> None:
