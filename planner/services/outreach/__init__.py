@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from planner.services.outreach.drafts import (
         MAILTO_MAX_CHARS,
+        AskNotReady,
         Draft,
         DraftBatch,
         draft_eml,
         drafts_zip,
         mailto,
+        not_ready_reason,
         preview_template,
         render_draft,
         render_drafts,
@@ -47,15 +49,18 @@ if TYPE_CHECKING:
         TemplateSummary,
         context_doc,
         delete_template,
+        draft_label,
         get_template,
         library,
         list_templates,
         save_template,
+        title_of,
     )
 __all__ = [
     "FEATURE_KINDS",
     "MAILTO_MAX_CHARS",
     "TEMPLATES_DIR",
+    "AskNotReady",
     "Draft",
     "DraftBatch",
     "ReadyAsk",
@@ -67,6 +72,7 @@ __all__ = [
     "context_doc",
     "delete_template",
     "draft_eml",
+    "draft_label",
     "drafts_zip",
     "find_contact",
     "get_template",
@@ -74,6 +80,7 @@ __all__ = [
     "library",
     "list_templates",
     "mailto",
+    "not_ready_reason",
     "preview_template",
     "ready_asks",
     "render_draft",
@@ -83,6 +90,7 @@ __all__ = [
     "select_featured_since",
     "select_ready_asks",
     "select_tier",
+    "title_of",
 ]
 
 
@@ -90,11 +98,13 @@ def __getattr__(name: str) -> Any:
     """A re-exported name, its module loaded on first use (not when the package is)."""
     if name in {
         "MAILTO_MAX_CHARS",
+        "AskNotReady",
         "Draft",
         "DraftBatch",
         "draft_eml",
         "drafts_zip",
         "mailto",
+        "not_ready_reason",
         "preview_template",
         "render_draft",
         "render_drafts",
@@ -125,10 +135,12 @@ def __getattr__(name: str) -> Any:
         "TemplateSummary",
         "context_doc",
         "delete_template",
+        "draft_label",
         "get_template",
         "library",
         "list_templates",
         "save_template",
+        "title_of",
     }:
         from planner.services.outreach import templates
 

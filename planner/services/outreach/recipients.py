@@ -15,6 +15,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from planner.domain.model import AskStatus, Direction, Kind, Tier
+from planner.domain.words import (
+    ASK_STATUS_WORDS,
+    GIVE_STATUS_WORDS,
+    KIND_WORDS,
+    REQUEST_STATUS_WORDS,
+    word,
+)
 from planner.errors import InvalidInput
 from planner.services import asks as asks_service
 from planner.services.contacts import resolve
@@ -144,13 +151,20 @@ def _labelled(rows: Iterable[Any], label: Callable[[Any], str]) -> list[tuple[in
     return [(r.id, label(r)) for r in rows]
 
 
+def _label(statuses: Any) -> Callable[[Any], str]:
+    """``#3 Guest post (Planned): Guest post on Webb SEO`` for a picker: words, not codes."""
+    return lambda r: (
+        f"#{r.id} {word(r.kind, KIND_WORDS)} ({word(r.status, statuses)}): {r.title or 'no title'}"
+    )
+
+
 def asks_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
-    """(id, label) of a contact's asks, newest target first, for a picker."""
+    """(id, label) of a contact's asks, newest first, for a picker."""
     with ws.read() as s:
         rows = s.scalars(
             select(AskRow).where(AskRow.contact_id == contact_id).order_by(AskRow.id.desc())
         )
-        return _labelled(rows, lambda r: f"#{r.id} {r.kind} ({r.status}): {r.title or 'no title'}")
+        return _labelled(rows, _label(ASK_STATUS_WORDS))
 
 
 def requests_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
@@ -161,7 +175,7 @@ def requests_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
             .where(RequestRow.contact_id == contact_id)
             .order_by(RequestRow.received_on.desc(), RequestRow.id.desc())
         )
-        return _labelled(rows, lambda r: f"#{r.id} {r.kind} ({r.status}): {r.title or 'no title'}")
+        return _labelled(rows, _label(REQUEST_STATUS_WORDS))
 
 
 def gives_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
@@ -172,4 +186,4 @@ def gives_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
             .where(PlannedGiveRow.contact_id == contact_id)
             .order_by(PlannedGiveRow.id.desc())
         )
-        return _labelled(rows, lambda r: f"#{r.id} {r.kind} ({r.status}): {r.title or 'no title'}")
+        return _labelled(rows, _label(GIVE_STATUS_WORDS))
