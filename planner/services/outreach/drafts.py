@@ -36,6 +36,7 @@ from planner.services.outreach.templates import (
     clean_name,
     library,
     template_error,
+    title_of,
 )
 from planner.services.workspace import Workspace
 from planner.storage.convert import (
@@ -159,7 +160,7 @@ class DraftBatch:
 
     def describe(self) -> str:
         """A plain-text summary: how many drafts, who lacks an address, who got none and why."""
-        lines = [f"{len(self.drafts)} draft(s) from template {self.template}"]
+        lines = [f"{len(self.drafts)} draft(s) from the template {title_of(self.template)}"]
         if self.without_email:
             lines.append(
                 f"{len(self.without_email)} without an e-mail address (add it before "

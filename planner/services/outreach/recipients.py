@@ -35,6 +35,7 @@ __all__ = [
     "asks_for",
     "find_contact",
     "gives_for",
+    "owner_of",
     "ready_asks",
     "requests_for",
     "select_featured_since",
@@ -145,6 +146,19 @@ def find_contact(ws: Workspace, name_or_id: str | int) -> int:
     """
     with ws.read() as s:
         return resolve(s, name_or_id).id
+
+
+def owner_of(
+    ws: Workspace, *, ask_id: int | None = None, request_id: int | None = None
+) -> int | None:
+    """The contact an ask of mine is for, or a request of theirs came from (a link that
+    names only the ask selects its contact too); None when unknown or the audience's."""
+    with ws.read() as s:
+        for model, row_id in ((AskRow, ask_id), (RequestRow, request_id)):
+            row = s.get(model, row_id) if row_id is not None else None
+            if row is not None and row.contact_id is not None:
+                return int(row.contact_id)
+    return None
 
 
 def _labelled(rows: Iterable[Any], label: Callable[[Any], str]) -> list[tuple[int, str]]:
