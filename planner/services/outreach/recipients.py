@@ -15,13 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from planner.domain.model import AskStatus, Direction, Kind, Tier
-from planner.domain.words import (
-    ASK_STATUS_WORDS,
-    GIVE_STATUS_WORDS,
-    KIND_WORDS,
-    REQUEST_STATUS_WORDS,
-    word,
-)
+from planner.domain.words import word
 from planner.errors import InvalidInput
 from planner.services import asks as asks_service
 from planner.services.contacts import resolve
@@ -154,8 +148,9 @@ def owner_of(
     """The contact an ask of mine is for, or a request of theirs came from (a link that
     names only the ask selects its contact too); None when unknown or the audience's."""
     with ws.read() as s:
-        for model, row_id in ((AskRow, ask_id), (RequestRow, request_id)):
-            row = s.get(model, row_id) if row_id is not None else None
+        ask = s.get(AskRow, ask_id) if ask_id is not None else None
+        request = s.get(RequestRow, request_id) if request_id is not None else None
+        for row in (ask, request):
             if row is not None and row.contact_id is not None:
                 return int(row.contact_id)
     return None
@@ -165,11 +160,10 @@ def _labelled(rows: Iterable[Any], label: Callable[[Any], str]) -> list[tuple[in
     return [(r.id, label(r)) for r in rows]
 
 
-def _label(statuses: Any) -> Callable[[Any], str]:
-    """``#3 Guest post (Planned): Guest post on Webb SEO`` for a picker: words, not codes."""
-    return lambda r: (
-        f"#{r.id} {word(r.kind, KIND_WORDS)} ({word(r.status, statuses)}): {r.title or 'no title'}"
-    )
+def _label(row: Any) -> str:
+    """``#3 Guest post (Planned): Guest post on Webb SEO`` for a picker: words, not codes
+    (kinds and the statuses of asks, requests and gives have one word each)."""
+    return f"#{row.id} {word(row.kind)} ({word(row.status)}): {row.title or 'no title'}"
 
 
 def asks_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
@@ -178,7 +172,7 @@ def asks_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
         rows = s.scalars(
             select(AskRow).where(AskRow.contact_id == contact_id).order_by(AskRow.id.desc())
         )
-        return _labelled(rows, _label(ASK_STATUS_WORDS))
+        return _labelled(rows, _label)
 
 
 def requests_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
@@ -189,7 +183,7 @@ def requests_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
             .where(RequestRow.contact_id == contact_id)
             .order_by(RequestRow.received_on.desc(), RequestRow.id.desc())
         )
-        return _labelled(rows, _label(REQUEST_STATUS_WORDS))
+        return _labelled(rows, _label)
 
 
 def gives_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
@@ -200,4 +194,4 @@ def gives_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
             .where(PlannedGiveRow.contact_id == contact_id)
             .order_by(PlannedGiveRow.id.desc())
         )
-        return _labelled(rows, _label(GIVE_STATUS_WORDS))
+        return _labelled(rows, _label)
