@@ -208,7 +208,7 @@ def test_a_new_user_template_is_listed_and_drafts(ws: Workspace) -> None:
     assert listed["coffee"].stored and not listed["coffee"].builtin and listed["coffee"].has_html
     draft = outreach.render_draft(ws, "coffee", c.id)
     assert draft.subject == "Coffee, Jane?" and draft.html == "<p>Hi!</p>"
-    assert outreach.delete_template(ws, "coffee") == "template coffee deleted"
+    assert outreach.delete_template(ws, "coffee") == "The template Coffee is deleted"
     assert "coffee" not in {t.name for t in outreach.list_templates(ws)}
 
 

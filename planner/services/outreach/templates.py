@@ -326,8 +326,8 @@ def delete_template(ws: Workspace, name: str) -> str:
             raise NotFound(f"you have no saved version of template {name!r}")
         s.delete(row)
     if builtin_library().builtin_source(name) is not None:
-        return f"template {name} is back to the built-in version"
-    return f"template {name} deleted"
+        return f"The template {title_of(name)} is back to the built-in version"
+    return f"The template {title_of(name)} is deleted"
 
 
 def context_doc() -> dict[str, str]:
