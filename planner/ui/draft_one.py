@@ -19,6 +19,9 @@ from planner.ui.contact_picker import contact_picker
 from planner.ui.drafts import TemplateChoices, pick, show_message
 from planner.ui.links import linked, linked_id
 
+#: The template a first draft starts with.
+_DEFAULT = "featured_you"
+
 
 @dataclass(frozen=True)
 class _Wanted:
@@ -44,15 +47,15 @@ def _wanted(ws: Workspace) -> _Wanted:
     return _Wanted(template, contact, ask, request)
 
 
-def _handed_over(ws: Workspace, templates: TemplateChoices) -> str:
-    """The template a link or a "Draft" button elsewhere chose; the contact, ask and
-    request it chose become the pickers' choices (set before they are drawn).
-
-    Dropping the template widget's state lets the new default (the returned name) take
-    effect."""
+def _handed_over(ws: Workspace, templates: TemplateChoices) -> None:
+    """Make what a link or a "Draft" button elsewhere chose the pickers' choices, in
+    session state before they are drawn: a rerun that interrupts this one (the URL is
+    taken once) still finds them there."""
     wanted = _wanted(ws)
     if wanted.template in templates.by_name:
-        st.session_state.pop("draft_template", None)
+        st.session_state["draft_template"] = wanted.template
+    elif st.session_state.get("draft_template") not in templates.by_name:
+        st.session_state["draft_template"] = templates.names[templates.index_of(_DEFAULT)]
     cid = wanted.contact
     if cid is not None and contacts.name_of(ws, cid) is not None:
         st.session_state["draft_contact"] = cid
@@ -60,7 +63,6 @@ def _handed_over(ws: Workspace, templates: TemplateChoices) -> str:
             st.session_state[f"draft_ask_{cid}"] = wanted.ask
         if wanted.request in dict(outreach.requests_for(ws, cid)):
             st.session_state[f"draft_request_{cid}"] = wanted.request
-    return wanted.template if wanted.template in templates.by_name else "featured_you"
 
 
 def _about(ws: Workspace, contact_id: int) -> tuple[int | None, int | None, int | None, str]:
@@ -135,14 +137,10 @@ def one_draft_tab(ws: Workspace, templates: TemplateChoices) -> None:
     if not contacts.count_active(ws):
         st.info("Add a contact first (Contacts page): drafts are written to someone.")
         return
-    default_template = _handed_over(ws, templates)
+    _handed_over(ws, templates)
     c1, c2 = st.columns(2)
     template = c1.selectbox(
-        "Template",
-        templates.names,
-        index=templates.index_of(default_template),
-        format_func=templates.label,
-        key="draft_template",
+        "Template", templates.names, format_func=templates.label, key="draft_template"
     )
     with c2:
         contact_id = contact_picker(ws, "Contact", key="draft_contact")
