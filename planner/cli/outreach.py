@@ -19,6 +19,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--request", type=int, help="id of their request the message answers")
     p.add_argument("--give", type=int, help="id of the planned give the message is about")
     p.add_argument("--reason", default="", help="why you ask, in words for them (ask messages)")
+    p.add_argument(
+        "--anyway",
+        action="store_true",
+        help="draft an ask that is not ready yet (without it, such an ask is refused)",
+    )
     p.add_argument("--out", help="file to write (default: stdout)")
     p.set_defaults(handler=_draft)
 
@@ -57,6 +62,7 @@ def _draft(args: argparse.Namespace) -> int:
         request_id=args.request,
         give_id=args.give,
         ask_reason=args.reason,
+        anyway=args.anyway,
     )
     write_bytes(draft.eml, args.out)
     if args.out:

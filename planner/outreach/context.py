@@ -21,8 +21,10 @@ Keys (the same list, one line each, is :data:`CONTEXT_DOC` and templates/README.
     Newest first, at most ``max_items``: what I gave them / what they gave me. Each item
     has ``kind``, ``kind_label`` ("guest post"), ``a_kind`` ("a guest post"),
     ``phrase`` ("featured you" after "I" in ``gives``; "featured me" after "you" in
-    ``received``), ``title``, ``link`` (http(s) only, else ""), ``date``,
-    ``date_human``, ``when`` ("3 weeks ago"), ``days_ago``, ``note``, ``source``.
+    ``received``), ``title`` (the post's own title: the feed entry the ledger row came
+    from, or a post at its link; never the ledger's description of it), ``link`` (http(s)
+    only, else ""), ``date``, ``date_human``, ``when`` ("3 weeks ago"), ``days_ago``,
+    ``note``, ``source``.
 ``last_give`` / ``last_received``
     The first item of each list, or the same shape with empty values.
 ``gives_total`` / ``received_total``
@@ -109,19 +111,19 @@ CONTEXT_DOC: dict[str, str] = {
     "item.kind_label": "kind in words: guest post, free report, ...",
     "item.a_kind": "kind in words with its article: an interview, a guest post",
     "item.phrase": "gives: 'featured you' (after 'I'); received: 'featured me' (after 'you')",
-    "item.title": "post or episode title, or empty",
+    "item.title": "the post or episode's own title (its feed entry), or empty",
     "item.link": "http(s) link, or empty",
     "item.date": "ISO date",
     "item.date_human": "date spelled out",
     "item.when": "relative: yesterday, 3 weeks ago, ...",
     "item.days_ago": "whole days before today (a number)",
-    "item.note": "the ledger note",
+    "item.note": "your ledger note (private: the built-ins never quote it)",
     "item.source": "feed, manual, import, plan, ask, request or demo",
     "ask.kind": "kind code of my ask, empty when there is no ask",
     "ask.a_kind": "the same with its article: an interview, a guest post",
     "ask.kind_label": "kind of my ask in words",
-    "ask.title": "what I am asking for",
-    "ask.note": "my note on the ask",
+    "ask.title": "your own name for the ask (private: the built-ins never quote it)",
+    "ask.note": "your note on the ask (private: the built-ins never quote it)",
     "ask.link": "the first http(s) link in the ask's note (e.g. the report to share), or empty",
     "ask.reason": "why you are asking, in words meant for them (never the points maths)",
     "ask.status": "idea, planned, sent, ...",
@@ -133,9 +135,9 @@ CONTEXT_DOC: dict[str, str] = {
     "request.kind": "kind code of their request of me, empty when none",
     "request.a_kind": "the same with its article: an interview, a guest post",
     "request.kind_label": "kind of their request in words",
-    "request.title": "what they asked for",
-    "request.note": "my note on the request",
-    "request.decision": "my decision note",
+    "request.title": "your title for their request (private: the built-ins never quote it)",
+    "request.note": "your note on the request (private)",
+    "request.decision": "your decision note (private)",
     "request.status": "open, accepted, later or declined",
     "request.received_on": "ISO date",
     "request.received_on_human": "date spelled out",
@@ -144,9 +146,9 @@ CONTEXT_DOC: dict[str, str] = {
     "planned.kind": "kind code of the planned give, empty when none",
     "planned.a_kind": "the same with its article: an interview, a guest post",
     "planned.kind_label": "kind of the planned give in words",
-    "planned.title": "title of the planned give (episode, reward, report)",
+    "planned.title": "your title of the planned give (private: the built-ins never quote it)",
     "planned.channel": "where it happens: blog, podcast, newsletter, ...",
-    "planned.note": "my note on it",
+    "planned.note": "your note on it (private)",
     "planned.link": "the first http(s) link in its note, or empty",
     "planned.status": "idea, planned, done or dropped",
     "planned.due_date": "ISO date, or empty",

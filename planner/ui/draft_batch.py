@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from planner.domain.model import Tier
+from planner.domain.words import day, word
 from planner.services import contacts, outreach
 from planner.services.workspace import Workspace
 from planner.ui import run_action
@@ -28,12 +29,12 @@ def _ready_asks_table(ws: Workspace) -> None:
         return
     rows = [
         {
-            "ask": a.ask_id,
-            "contact": a.contact,
-            "kind": a.kind,
-            "title": a.title,
-            "target": a.target_date,
-            "why ready": a.reason,
+            "Ask": a.ask_id,
+            "Contact": a.contact,
+            "Kind": word(a.kind),
+            "Title": a.title,
+            "Target": day(a.target_date),
+            "Why ready": a.reason,
         }
         for a in ready
     ]
@@ -43,7 +44,7 @@ def _ready_asks_table(ws: Workspace) -> None:
 def _recipients(ws: Workspace, mode: str) -> tuple[list[outreach.Recipient], tuple[object, ...]]:
     """Who gets a draft in this mode, and what the choice was (to match a made batch)."""
     if mode == "tier":
-        tier = st.selectbox("Tier", TIERS, key="batch_tier")
+        tier = st.selectbox("Tier", TIERS, format_func=word, key="batch_tier")
         return outreach.select_tier(ws, tier), (mode, tier)
     if mode == "ready":
         recipients = outreach.select_ready_asks(ws)

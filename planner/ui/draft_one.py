@@ -1,6 +1,14 @@
-"""The Outreach page's "One draft" tab: a draft for one contact, as .eml or a mailto link."""
+"""The Outreach page's "One draft" tab: a draft for one contact, as .eml or a mailto link.
+
+A link can choose what the draft is: ``?contact=ID``, ``?template=NAME``, ``?ask=ID``,
+``?request=ID`` (planner/ui/links.py; an ask or request alone selects its contact too).
+The older hand-over through session state (``outreach_template``,
+``outreach_contact_id``) still works. A draft of an ask that is not ready says why and
+waits for "Draft anyway"."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -9,21 +17,52 @@ from planner.services.workspace import Workspace
 from planner.ui import plain, run_action
 from planner.ui.contact_picker import contact_picker
 from planner.ui.drafts import TemplateChoices, pick, show_message
+from planner.ui.links import linked, linked_id
+
+#: The template a first draft starts with.
+_DEFAULT = "featured_you"
 
 
-def _handed_over(ws: Workspace, templates: TemplateChoices) -> str:
-    """The template a "Draft" button elsewhere chose (dashboard, requests); the contact it
-    chose becomes the contact picker's choice.
+@dataclass(frozen=True)
+class _Wanted:
+    """What a link or another page chose for the draft (each may be None)."""
 
-    Dropping the template widget's state lets the new default take effect.
-    """
-    wanted_template = st.session_state.pop("outreach_template", None)
-    wanted_contact = st.session_state.pop("outreach_contact_id", None)
-    if wanted_template in templates.by_name:
-        st.session_state.pop("draft_template", None)
-    if isinstance(wanted_contact, int) and contacts.name_of(ws, wanted_contact) is not None:
-        st.session_state["draft_contact"] = wanted_contact
-    return wanted_template if wanted_template in templates.by_name else "featured_you"
+    template: str | None
+    contact: int | None
+    ask: int | None
+    request: int | None
+
+
+def _wanted(ws: Workspace) -> _Wanted:
+    """Take the choice from the URL (once), else from the old session-state hand-over."""
+    old_template = st.session_state.pop("outreach_template", None)
+    old_contact = st.session_state.pop("outreach_contact_id", None)
+    template = linked("template") or old_template
+    ask, request = linked_id("ask"), linked_id("request")
+    contact = linked_id("contact")
+    if contact is None and isinstance(old_contact, int):
+        contact = old_contact
+    if contact is None:
+        contact = outreach.owner_of(ws, ask_id=ask, request_id=request)
+    return _Wanted(template, contact, ask, request)
+
+
+def _handed_over(ws: Workspace, templates: TemplateChoices) -> None:
+    """Make what a link or a "Draft" button elsewhere chose the pickers' choices, in
+    session state before they are drawn: a rerun that interrupts this one (the URL is
+    taken once) still finds them there."""
+    wanted = _wanted(ws)
+    if wanted.template in templates.by_name:
+        st.session_state["draft_template"] = wanted.template
+    elif st.session_state.get("draft_template") not in templates.by_name:
+        st.session_state["draft_template"] = templates.names[templates.index_of(_DEFAULT)]
+    cid = wanted.contact
+    if cid is not None and contacts.name_of(ws, cid) is not None:
+        st.session_state["draft_contact"] = cid
+        if wanted.ask in dict(outreach.asks_for(ws, cid)):
+            st.session_state[f"draft_ask_{cid}"] = wanted.ask
+        if wanted.request in dict(outreach.requests_for(ws, cid)):
+            st.session_state[f"draft_request_{cid}"] = wanted.request
 
 
 def _about(ws: Workspace, contact_id: int) -> tuple[int | None, int | None, int | None, str]:
@@ -49,6 +88,22 @@ def _about(ws: Workspace, contact_id: int) -> tuple[int | None, int | None, int 
             placeholder="It goes live in two weeks, and a few early readers would help.",
         )
     return ask_id, request_id, give_id, reason
+
+
+def _anyway(ws: Workspace, ask_id: int | None) -> bool | None:
+    """True to draft an ask that is not ready, False when it is ready (or no ask), None
+    to wait: the ask is not ready and "Draft anyway" is not ticked."""
+    why = run_action(lambda: outreach.not_ready_reason(ws, ask_id) or "")
+    if not why:
+        return False
+    st.warning(
+        f"This ask is not ready: {plain(why)}. Give first; a draft now asks before "
+        "the goodwill is there.",
+        icon=":material/front_hand:",
+    )
+    if st.checkbox("Draft anyway", key=f"draft_anyway_{ask_id}"):
+        return True
+    return None
 
 
 def _show_draft(draft: outreach.Draft) -> None:
@@ -82,14 +137,10 @@ def one_draft_tab(ws: Workspace, templates: TemplateChoices) -> None:
     if not contacts.count_active(ws):
         st.info("Add a contact first (Contacts page): drafts are written to someone.")
         return
-    default_template = _handed_over(ws, templates)
+    _handed_over(ws, templates)
     c1, c2 = st.columns(2)
     template = c1.selectbox(
-        "Template",
-        templates.names,
-        index=templates.index_of(default_template),
-        format_func=templates.label,
-        key="draft_template",
+        "Template", templates.names, format_func=templates.label, key="draft_template"
     )
     with c2:
         contact_id = contact_picker(ws, "Contact", key="draft_contact")
@@ -97,6 +148,9 @@ def one_draft_tab(ws: Workspace, templates: TemplateChoices) -> None:
         return
     st.caption(plain(templates.by_name[template].description))
     ask_id, request_id, give_id, reason = _about(ws, contact_id)
+    anyway = _anyway(ws, ask_id)
+    if anyway is None:
+        return
     draft = run_action(
         lambda: outreach.render_draft(
             ws,
@@ -106,6 +160,7 @@ def one_draft_tab(ws: Workspace, templates: TemplateChoices) -> None:
             request_id=request_id,
             give_id=give_id,
             ask_reason=reason,
+            anyway=anyway,
         )
     )
     if draft is not None:

@@ -32,11 +32,11 @@ class TemplateChoices:
         return self.names.index(name) if name in self.by_name else 0
 
     def label(self, name: str) -> str:
-        """A template's name, marked when it is the user's own version."""
+        """A template's name for people ("Follow-up"), marked when it is the user's own
+        version."""
+        title = outreach.title_of(name)
         t = self.by_name.get(name)
-        if t is None:
-            return name
-        return f"{name} (yours)" if t.stored else name
+        return f"{title} (yours)" if t is not None and t.stored else title
 
 
 def show_message(draft: object) -> None:

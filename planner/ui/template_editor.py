@@ -111,7 +111,8 @@ def template_editor_tab(ws: Workspace, templates: TemplateChoices) -> None:
         icon=":material/save:",
     ):
         saved = run_action(
-            lambda: outreach.save_template(ws, name, **parts), success=f"Saved template {name}"
+            lambda: outreach.save_template(ws, name, **parts),
+            success=f"Saved the template {outreach.title_of(name)}",
         )
         if saved is not None:
             st.session_state["tpl_pick_next"] = saved.name

@@ -43,23 +43,35 @@ REQUIRED = {
     "follow_up",
 }
 
-#: Facts each template must state with the full ledger context (subject + body).
+#: Facts each template must state with the full ledger context (subject + body). Ask,
+#: request and planned-give titles are the user's own names for them, never quoted.
 FACTS: dict[str, list[str]] = {
-    "interview_invite": ["Jane", "The Give First Show", "Planning for creative people"],
+    "interview_invite": ["Jane", "The Give First Show"],
     "featured_you": ["Ep 42: Deep work with Jane Doe", "https://givefirst.example/ep42"],
     "thank_you": ["Jane's newsletter #12", "https://janedoe.example/n12", "shared my work"],
-    "ask_share": ["The Weekly Planning Kit", "https://givefirst.example/kit", REASON],
-    "ask_link": ["How I plan a podcast season", "https://givefirst.example/season", REASON],
-    "ask_guest_post": ["Five planning mistakes", REASON, "https://janedoe.example"],
-    "ask_affiliate_promo": ["The Planning Course", "https://givefirst.example/course", REASON],
-    "ask_intro": ["Sam Lee at Acme Podcasts", REASON],
-    "reward_offer": ["The Planning Course", "Jane's newsletter #12"],
+    "ask_share": ["a free report", "https://givefirst.example/kit", REASON],
+    "ask_link": ["https://givefirst.example/season", REASON],
+    "ask_guest_post": [REASON, "https://janedoe.example"],
+    "ask_affiliate_promo": ["https://givefirst.example/course", REASON],
+    "ask_intro": [REASON],
+    "reward_offer": ["Jane's newsletter #12"],
     "help_offer": ["what problem are you grappling with right now?"],
     "first_transaction": ["interviewed you", "Ep 42: Deep work with Jane Doe"],
-    "reciprocate": ["Jane's newsletter #12", "Your new book in my Friday roundup"],
-    "decline_request": ["my spring course launch", "say no"],
-    "follow_up": ["The Weekly Planning Kit"],
+    "reciprocate": ["Jane's newsletter #12", "a feature"],
+    "decline_request": ["a promotion", "say no"],
+    "follow_up": ["https://givefirst.example/kit"],
 }
+#: The titles the user gave their asks, requests and planned gives (outreach_samples).
+PRIVATE_TITLES = (
+    "The Weekly Planning Kit",
+    "How I plan a podcast season",
+    "Five planning mistakes",
+    "The Planning Course",
+    "Sam Lee at Acme Podcasts",
+    "Planning for creative people",
+    "Your new book in my Friday roundup",
+    "my spring course launch",
+)
 
 NOBODY = Contact(id=2, name="Doe, Jane")
 HOSTILE = Contact(id=3, name="Tom & Jerry <b>{{ 7*7 }}</b>", email="tom@jerry.example")
@@ -81,6 +93,8 @@ def test_renders_with_the_full_ledger_and_states_the_facts(
     assert draft.text.startswith("Hi Jane,\n\n")
     assert "Pat Planner\nThe Give First Show\nhttps://givefirst.example" in draft.text
     _assert_clean(draft.subject, draft.text)
+    for title in PRIVATE_TITLES:
+        assert title not in whole, f"{name} quotes the private title {title!r}"
 
 
 @pytest.mark.parametrize("name", BUILTINS)

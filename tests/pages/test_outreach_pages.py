@@ -420,3 +420,85 @@ def test_a_good_contacts_file_imports_and_undo_removes_it(
     assert not at.exception and not at.error
     assert contacts.count(app_ws) == 0
     assert imports.last_import(app_ws) is None
+
+
+# --- drafts that follow the rules, linked in ------------------------------------------
+
+
+def _outreach_linked(**params: str) -> AppTest:
+    """The Outreach page opened through a link carrying ``params``."""
+    from tests.pages.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/outreach.py")
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_link_to_a_not_ready_ask_says_why_and_drafts_only_anyway(
+    demo_app_ws: Workspace,
+) -> None:
+    jose = outreach.find_contact(demo_app_ws, "José Núñez")
+    # ask 5 needs trust level trusted; the link names only the ask and the template
+    at = _outreach_linked(ask="5", template="ask_intro")
+    assert at.selectbox(key="draft_template").value == "ask_intro"
+    assert at.selectbox(key="draft_contact").value == jose
+    assert at.selectbox(key=f"draft_ask_{jose}").value == 5
+    from planner.ui import plain
+
+    reason = "needs trust level trusted (now acquainted)"
+    assert [w.value for w in at.warning] == [
+        f"This ask is not ready: {plain(reason)}. Give first; "
+        "a draft now asks before the goodwill is there."
+    ]
+    expected = outreach.render_draft(demo_app_ws, "ask_intro", jose, ask_id=5, anyway=True)
+    assert expected.subject not in [c.value for c in at.code]  # no draft yet
+    assert "draft_download" not in {b.key for b in at.download_button}
+
+    at.checkbox(key="draft_anyway_5").check().run()
+    assert not at.exception and not at.error
+    assert expected.subject in [c.value for c in at.code]
+    assert "draft_download" in {b.key for b in at.download_button}
+
+
+def test_a_link_to_a_contact_and_request_selects_them(demo_app_ws: Workspace) -> None:
+    lena = outreach.find_contact(demo_app_ws, "Lena Kowalski")
+    at = _outreach_linked(contact=str(lena), request="5", template="decline_request")
+    assert at.selectbox(key="draft_template").value == "decline_request"
+    assert at.selectbox(key="draft_contact").value == lena
+    assert at.selectbox(key=f"draft_request_{lena}").value == 5
+    assert not at.warning  # no ask: nothing to hold back
+    expected = outreach.render_draft(demo_app_ws, "decline_request", lena, request_id=5)
+    assert expected.subject in [c.value for c in at.code]
+
+
+def test_the_old_hand_over_through_session_state_still_works(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    lena = outreach.find_contact(demo_app_ws, "Lena Kowalski")
+    at = open_page("dashboard")
+    at.session_state["outreach_template"] = "thank_you"
+    at.session_state["outreach_contact_id"] = lena
+    at.switch_page("pages/outreach.py").run()
+    assert not at.exception
+    assert at.selectbox(key="draft_template").value == "thank_you"
+    assert at.selectbox(key="draft_contact").value == lena
+
+
+def test_templates_asks_and_tiers_are_named_in_words(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = open_page("outreach")
+    options = at.selectbox(key="draft_template").options
+    assert "Follow-up" in options and "Thank you" in options
+    assert not any("_" in o for o in options)
+    assert not any("_" in o for o in at.selectbox(key="tpl_pick").options)
+    assert "Inner circle" in at.selectbox(key="batch_tier").options
+    marcus = outreach.find_contact(demo_app_ws, "Marcus Webb")
+    at.selectbox(key="draft_contact").select(marcus).run()
+    asks = at.selectbox(key=f"draft_ask_{marcus}").options
+    assert "#3 Guest post (Planned): Guest post on Webb SEO: course pages that rank" in asks
+    assert not any("guest_post" in o for o in asks)

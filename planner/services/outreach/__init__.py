@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from planner.services.outreach.drafts import (
         MAILTO_MAX_CHARS,
+        AskNotReady,
         Draft,
         DraftBatch,
         draft_eml,
         drafts_zip,
         mailto,
+        not_ready_reason,
         preview_template,
         render_draft,
         render_drafts,
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
         asks_for,
         find_contact,
         gives_for,
+        owner_of,
         ready_asks,
         requests_for,
         select_featured_since,
@@ -47,15 +50,18 @@ if TYPE_CHECKING:
         TemplateSummary,
         context_doc,
         delete_template,
+        draft_label,
         get_template,
         library,
         list_templates,
         save_template,
+        title_of,
     )
 __all__ = [
     "FEATURE_KINDS",
     "MAILTO_MAX_CHARS",
     "TEMPLATES_DIR",
+    "AskNotReady",
     "Draft",
     "DraftBatch",
     "ReadyAsk",
@@ -67,6 +73,7 @@ __all__ = [
     "context_doc",
     "delete_template",
     "draft_eml",
+    "draft_label",
     "drafts_zip",
     "find_contact",
     "get_template",
@@ -74,6 +81,8 @@ __all__ = [
     "library",
     "list_templates",
     "mailto",
+    "not_ready_reason",
+    "owner_of",
     "preview_template",
     "ready_asks",
     "render_draft",
@@ -83,6 +92,7 @@ __all__ = [
     "select_featured_since",
     "select_ready_asks",
     "select_tier",
+    "title_of",
 ]
 
 
@@ -90,11 +100,13 @@ def __getattr__(name: str) -> Any:
     """A re-exported name, its module loaded on first use (not when the package is)."""
     if name in {
         "MAILTO_MAX_CHARS",
+        "AskNotReady",
         "Draft",
         "DraftBatch",
         "draft_eml",
         "drafts_zip",
         "mailto",
+        "not_ready_reason",
         "preview_template",
         "render_draft",
         "render_drafts",
@@ -109,6 +121,7 @@ def __getattr__(name: str) -> Any:
         "asks_for",
         "find_contact",
         "gives_for",
+        "owner_of",
         "ready_asks",
         "requests_for",
         "select_featured_since",
@@ -125,10 +138,12 @@ def __getattr__(name: str) -> Any:
         "TemplateSummary",
         "context_doc",
         "delete_template",
+        "draft_label",
         "get_template",
         "library",
         "list_templates",
         "save_template",
+        "title_of",
     }:
         from planner.services.outreach import templates
 

@@ -5,24 +5,30 @@ ask, request or planned give the message is about, the balance; see
 planner.outreach.context for every key). A header that cannot be written safely (a
 contact name with a line break, say) is an InvalidInput naming the contact. Nothing here
 writes a file; callers do.
+
+A message quotes what the reader knows: a ledger row's title in the context is the title
+of the post it is about (its feed entry), never the ledger's own description. A draft of
+an ask not sent yet follows the app's first rule: it is refused (:class:`AskNotReady`,
+with the readiness reason) unless the caller says ``anyway=True``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from planner.domain.model import Direction, Profile
-from planner.errors import InvalidInput, NotFound
+from planner.domain.model import AskStatus, Direction, Kind, Profile
+from planner.errors import Conflict, InvalidInput, NotFound
 from planner.outreach.context import build_context
 from planner.outreach.eml import build_draft, draft_filename, mailto_link, zip_drafts
 from planner.outreach.errors import DraftError, TemplateProblem
 from planner.outreach.render import RenderedDraft, TemplateLibrary
 from planner.outreach.samples import sample_context
+from planner.services import asks as asks_service
 from planner.services import balances
 from planner.services.outreach.recipients import Recipient
 from planner.services.outreach.templates import (
@@ -30,6 +36,7 @@ from planner.services.outreach.templates import (
     clean_name,
     library,
     template_error,
+    title_of,
 )
 from planner.services.workspace import Workspace
 from planner.storage.convert import (
@@ -39,15 +46,24 @@ from planner.storage.convert import (
     interaction_from_row,
     request_from_row,
 )
-from planner.storage.schema import AskRow, ContactRow, InteractionRow, PlannedGiveRow, RequestRow
+from planner.storage.schema import (
+    AskRow,
+    ContactRow,
+    EntryRow,
+    InteractionRow,
+    PlannedGiveRow,
+    RequestRow,
+)
 
 __all__ = [
     "MAILTO_MAX_CHARS",
+    "AskNotReady",
     "Draft",
     "DraftBatch",
     "draft_eml",
     "drafts_zip",
     "mailto",
+    "not_ready_reason",
     "preview_template",
     "render_draft",
     "render_drafts",
@@ -57,6 +73,36 @@ __all__ = [
 MAILTO_MAX_CHARS = 1_800
 #: Ledger items per list in a message context (the newest).
 MAX_ITEMS = 10
+#: Asks not sent yet: a draft of one is the ask itself, so it follows the readiness rule.
+_UNSENT = (AskStatus.IDEA.value, AskStatus.PLANNED.value)
+
+
+class AskNotReady(Conflict):
+    """A draft of an ask that is not ready (give first): ``reason`` says why, in the
+    planner's words (for the user, never for the message)."""
+
+    def __init__(self, ask_id: int, reason: str) -> None:
+        self.ask_id = ask_id
+        self.reason = reason
+        super().__init__(
+            f"ask {ask_id} is not ready: {reason}. Give first, or draft it anyway "
+            '(--anyway on the command line, "Draft anyway" on the Outreach page)'
+        )
+
+
+def not_ready_reason(ws: Workspace, ask_id: int | None) -> str | None:
+    """Why a message about this ask should wait (the readiness reason), or None when it
+    may go: the ask is ready, already sent (a follow-up) or closed, or there is no ask.
+
+    Raises:
+        NotFound: no ask with that id.
+    """
+    if ask_id is None:
+        return None
+    view = asks_service.assess_one(ws, ask_id)
+    if view.ask.status not in _UNSENT or view.ready:
+        return None
+    return view.reason or view.label
 
 
 def _draft_error(error: DraftError, contact_name: str) -> InvalidInput:
@@ -114,7 +160,7 @@ class DraftBatch:
 
     def describe(self) -> str:
         """A plain-text summary: how many drafts, who lacks an address, who got none and why."""
-        lines = [f"{len(self.drafts)} draft(s) from template {self.template}"]
+        lines = [f"{len(self.drafts)} draft(s) from the template {title_of(self.template)}"]
         if self.without_email:
             lines.append(
                 f"{len(self.without_email)} without an e-mail address (add it before "
@@ -151,7 +197,37 @@ def _recent(
         .limit(MAX_ITEMS)
     )
     total = session.scalar(select(func.count()).select_from(InteractionRow).where(*where)) or 0
-    return [interaction_from_row(r) for r in rows], int(total)
+    return [_as_published(session, r) for r in rows], int(total)
+
+
+def _as_published(session: Session, row: InteractionRow) -> Any:
+    """A ledger row as a message may quote it: the title is the post's own title (the
+    feed entry it came from, an entry or a post of mine at the same link), never the
+    ledger's description of it ("Mentioned in: …", "Lena shared my pricing thread");
+    no such post, no title."""
+    title, link = "", row.link or ""
+    entry = session.get(EntryRow, row.entry_id) if row.entry_id is not None else None
+    if entry is None and link:
+        entry = session.scalars(
+            select(EntryRow).where(EntryRow.link == link).order_by(EntryRow.id).limit(1)
+        ).first()
+    if entry is not None:
+        title, link = entry.title or "", entry.link or link
+    elif link:
+        title = (
+            session.scalars(
+                select(InteractionRow.title)
+                .where(
+                    InteractionRow.link == link,
+                    InteractionRow.contact_id.is_(None),
+                    InteractionRow.kind == Kind.CONTENT.value,
+                )
+                .order_by(InteractionRow.id)
+                .limit(1)
+            ).first()
+            or ""
+        )
+    return replace(interaction_from_row(row), title=title, link=link)
 
 
 def _prepare(
@@ -266,6 +342,7 @@ def render_draft(
     give_id: int | None = None,
     ask_reason: str = "",
     give_kinds: Sequence[str] = (),
+    anyway: bool = False,
 ) -> Draft:
     """Render ``template`` for one contact, with its .eml.
 
@@ -274,8 +351,10 @@ def render_draft(
             the message is about; each must belong to the contact.
         ask_reason: why I am asking, in words for the contact (printed in ask messages).
         give_kinds: only these kinds of my gives appear (e.g. :data:`FEATURE_KINDS`).
+        anyway: draft an ask that is not ready (see :func:`not_ready_reason`).
 
     Raises:
+        AskNotReady: the ask is not sent yet and not ready, and ``anyway`` is False.
         NotFound: unknown contact, ask, request or give, or template.
         TemplateError: the template fails for this contact (part and line).
         InvalidInput: a header value cannot be written safely (e.g. a line break in the
@@ -284,6 +363,10 @@ def render_draft(
     recipient = Recipient(contact_id, ask_id, request_id, give_id, tuple(give_kinds))
     lib = library(ws)
     _known_template(lib, template)
+    if not anyway:
+        reason = not_ready_reason(ws, ask_id)
+        if reason is not None:
+            raise AskNotReady(int(ask_id or 0), reason)
     return _render_one(ws, lib, template, recipient, ask_reason)
 
 
@@ -332,6 +415,7 @@ def draft_eml(
     request_id: int | None = None,
     give_id: int | None = None,
     ask_reason: str = "",
+    anyway: bool = False,
 ) -> tuple[str, bytes]:
     """(suggested file name, .eml bytes) of :func:`render_draft`'s draft."""
     draft = render_draft(
@@ -342,6 +426,7 @@ def draft_eml(
         request_id=request_id,
         give_id=give_id,
         ask_reason=ask_reason,
+        anyway=anyway,
     )
     return draft.filename, draft.eml
 

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from planner.domain.model import AskStatus, Direction, Kind, Tier
+from planner.domain.words import word
 from planner.errors import InvalidInput
 from planner.services import asks as asks_service
 from planner.services.contacts import resolve
@@ -28,6 +29,7 @@ __all__ = [
     "asks_for",
     "find_contact",
     "gives_for",
+    "owner_of",
     "ready_asks",
     "requests_for",
     "select_featured_since",
@@ -140,17 +142,37 @@ def find_contact(ws: Workspace, name_or_id: str | int) -> int:
         return resolve(s, name_or_id).id
 
 
+def owner_of(
+    ws: Workspace, *, ask_id: int | None = None, request_id: int | None = None
+) -> int | None:
+    """The contact an ask of mine is for, or a request of theirs came from (a link that
+    names only the ask selects its contact too); None when unknown or the audience's."""
+    with ws.read() as s:
+        ask = s.get(AskRow, ask_id) if ask_id is not None else None
+        request = s.get(RequestRow, request_id) if request_id is not None else None
+        for row in (ask, request):
+            if row is not None and row.contact_id is not None:
+                return int(row.contact_id)
+    return None
+
+
 def _labelled(rows: Iterable[Any], label: Callable[[Any], str]) -> list[tuple[int, str]]:
     return [(r.id, label(r)) for r in rows]
 
 
+def _label(row: Any) -> str:
+    """``#3 Guest post (Planned): Guest post on Webb SEO`` for a picker: words, not codes
+    (kinds and the statuses of asks, requests and gives have one word each)."""
+    return f"#{row.id} {word(row.kind)} ({word(row.status)}): {row.title or 'no title'}"
+
+
 def asks_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
-    """(id, label) of a contact's asks, newest target first, for a picker."""
+    """(id, label) of a contact's asks, newest first, for a picker."""
     with ws.read() as s:
         rows = s.scalars(
             select(AskRow).where(AskRow.contact_id == contact_id).order_by(AskRow.id.desc())
         )
-        return _labelled(rows, lambda r: f"#{r.id} {r.kind} ({r.status}): {r.title or 'no title'}")
+        return _labelled(rows, _label)
 
 
 def requests_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
@@ -161,7 +183,7 @@ def requests_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
             .where(RequestRow.contact_id == contact_id)
             .order_by(RequestRow.received_on.desc(), RequestRow.id.desc())
         )
-        return _labelled(rows, lambda r: f"#{r.id} {r.kind} ({r.status}): {r.title or 'no title'}")
+        return _labelled(rows, _label)
 
 
 def gives_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
@@ -172,4 +194,4 @@ def gives_for(ws: Workspace, contact_id: int) -> list[tuple[int, str]]:
             .where(PlannedGiveRow.contact_id == contact_id)
             .order_by(PlannedGiveRow.id.desc())
         )
-        return _labelled(rows, lambda r: f"#{r.id} {r.kind} ({r.status}): {r.title or 'no title'}")
+        return _labelled(rows, _label)

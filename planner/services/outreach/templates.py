@@ -41,15 +41,54 @@ __all__ = [
     "TemplateSummary",
     "context_doc",
     "delete_template",
+    "draft_label",
     "get_template",
     "library",
     "list_templates",
     "save_template",
     "templates_frame",
+    "title_of",
 ]
 
 #: The built-in templates (an absolute path: never resolved against the working directory).
 TEMPLATES_DIR = Path(__file__).resolve().parents[3] / "templates"
+
+
+#: The built-in templates for people: (title, what a "Draft …" button says after "Draft").
+_TEMPLATE_WORDS: dict[str, tuple[str, str]] = {
+    "ask_affiliate_promo": ("Ask for an affiliate promotion", "an ask for an affiliate promotion"),
+    "ask_guest_post": ("Offer a guest post", "a guest post offer"),
+    "ask_intro": ("Ask for an introduction", "an ask for an introduction"),
+    "ask_link": ("Ask for a link", "an ask for a link"),
+    "ask_share": ("Ask for a share", "an ask for a share"),
+    "decline_request": ("Decline a request", "a kind no"),
+    "featured_you": ("Tell them they were featured", "a note that they were featured"),
+    "first_transaction": ("First hello", "a first hello"),
+    "follow_up": ("Follow-up", "a follow-up"),
+    "help_offer": ("Offer help", "an offer of help"),
+    "interview_invite": ("Interview invitation", "an interview invitation"),
+    "reciprocate": ("Return a favour", "a favour in return"),
+    "reward_offer": ("Offer a reward", "a reward offer"),
+    "thank_you": ("Thank you", "a thank-you"),
+}
+
+
+def title_of(name: str) -> str:
+    """A template's name for people: "Follow-up" for ``follow_up``; a user's own template
+    ``launch_note`` is "Launch note"."""
+    known = _TEMPLATE_WORDS.get(name)
+    if known is not None:
+        return known[0]
+    words = " ".join(name.replace("_", " ").replace("-", " ").split())
+    return words[:1].upper() + words[1:] if words else name
+
+
+def draft_label(name: str) -> str:
+    """What a button that drafts with this template says: "Draft a follow-up"."""
+    known = _TEMPLATE_WORDS.get(name)
+    if known is not None:
+        return f"Draft {known[1]}"
+    return f"Draft: {title_of(name)}"
 
 
 class TemplateError(InvalidInput):
@@ -287,8 +326,8 @@ def delete_template(ws: Workspace, name: str) -> str:
             raise NotFound(f"you have no saved version of template {name!r}")
         s.delete(row)
     if builtin_library().builtin_source(name) is not None:
-        return f"template {name} is back to the built-in version"
-    return f"template {name} deleted"
+        return f"The template {title_of(name)} is back to the built-in version"
+    return f"The template {title_of(name)} is deleted"
 
 
 def context_doc() -> dict[str, str]:
