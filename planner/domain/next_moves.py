@@ -52,7 +52,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
-from planner.domain.audience import BudgetState
+from planner.domain.audience import LEVEL_WORDS, BudgetState, budget_line
 from planner.domain.capacity import losing_touch, tier_report
 from planner.domain.give_options import cheapest_gives, kind_phrase
 from planner.domain.goodwill import (
@@ -565,18 +565,13 @@ def _one_sided(c: Contact, s: BalanceSummary, requests: int) -> _Ranked:
 
 
 def _budget_move(budget: BudgetState, today: date) -> list[_Ranked]:
-    full = budget.promotions_30d >= budget.max_promotions_30d
-    if budget.ok and not full and not budget.gives_needed:
+    """The budget at or over its limit, in the budget's one wording (:func:`budget_line`)."""
+    line = budget_line(budget)
+    if line.level == "ok":
         return []
-    title = (
-        "Audience promotion budget is over"
-        if not budget.ok
-        else "Audience promotion budget is full"
-        if full
-        else "Give your audience something before the next promotion"
-    )
+    title = f"Audience promotion budget: {LEVEL_WORDS[line.level]}"
     reason = budget.explanation
-    if full and budget.next_free_day > today:
+    if budget.promotions_30d >= budget.max_promotions_30d and budget.next_free_day > today:
         reason += f"; hold promotions until {short_date(budget.next_free_day, today)}"
     return [
         _Ranked(
