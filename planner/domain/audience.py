@@ -26,8 +26,8 @@ import math
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 from datetime import date, timedelta
+from typing import Literal
 
 from planner.domain.model import (
     AUDIENCE_ASK_KINDS,

@@ -38,7 +38,8 @@ one_sided           losing_touch; an at-risk or needs-trust     pause giving: no
                     ask" (reconsider it, do not give more)      an ask
 first_transaction   losing_touch                                never in touch: start, not
                                                                 "get back"
-needs_trust         first_transaction                           its step is the small start
+needs_trust,        first_transaction                           its step (or its gives) is
+ask_at_risk                                                     the small start
 ==================  ==========================================  ===========================
 
 Moves that agree stay together (an at-risk ask and "get back in touch"; "you owe" and
@@ -105,6 +106,7 @@ SUPPRESSES: Mapping[str, frozenset[str]] = {
     "one_sided": frozenset({"losing_touch"}),
     "first_transaction": frozenset({"losing_touch"}),
     "needs_trust": frozenset({"first_transaction"}),
+    "ask_at_risk": frozenset({"first_transaction"}),
 }
 #: Kinds whose "plan a give" a one-sided contact turns into "open the ask".
 _GIVING_KINDS = frozenset({"ask_at_risk", "needs_trust"})
@@ -125,6 +127,42 @@ ASK_TEMPLATES: Mapping[Kind, str] = {
 }
 
 _CLOSE_TIERS = frozenset({Tier.CELL, Tier.DEEP})
+
+#: What a move's button says, by action.
+ACTION_WORDS: Mapping[str, str] = {
+    "plan_give": "Plan a give",
+    "open_ask": "Open the ask",
+    "review_tier": "Review the tier",
+}
+#: What a draft move's button says, by template (asks: "Draft the ask").
+DRAFT_WORDS: Mapping[str, str] = {
+    "follow_up": "Draft a follow-up",
+    "reciprocate": "Draft a give back",
+    "first_transaction": "Draft a first hello",
+    "thank_you": "Draft a thank-you",
+    **{template: "Draft the ask" for template in ASK_TEMPLATES.values()},
+}
+
+#: What each kind of move is, in words (a table's "Move" column).
+KIND_WORDS: Mapping[str, str] = {
+    "ask_at_risk": "Ask at risk",
+    "ask_ready": "Ask ready",
+    "owe": "You owe",
+    "budget": "Audience budget",
+    "losing_touch": "Losing touch",
+    "needs_trust": "Build trust",
+    "one_sided": "One-sided",
+    "tier_over": "Tier over capacity",
+    "first_transaction": "First exchange",
+}
+
+
+def action_words(action: str) -> str:
+    """A move's action as its button says it: ``draft:follow_up`` → "Draft a follow-up"."""
+    if action.startswith("draft:"):
+        template = action.split(":", 1)[1]
+        return DRAFT_WORDS.get(template, "Draft: " + template.replace("_", " "))
+    return ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,9 +408,10 @@ def _ask_moves(
                 a, contact, verdict, s.balance, days, today, my_reach, settings
             )
             action = "plan_give" if _closable(verdict, days) else "open_ask"
-            if verdict.state is Readiness.NEEDS_TRUST:
-                step, action = trust_step(s, settings)
+            if verdict.state is Readiness.NEEDS_TRUST:  # overdue: reconsider the ask
+                step, step_action = trust_step(s, settings)
                 reason += f"; {step}"
+                action = step_action if days >= 0 else "open_ask"
             out.append(
                 _Ranked(
                     Move(

@@ -15,6 +15,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
+from planner.domain.words import TIER_WORDS, TRUST_WORDS, day, word
 from planner.errors import InvalidInput
 from planner.files.csv_export import CONTACT_COLUMNS
 from planner.services import balances, ledger_tables, plan_tables
@@ -40,6 +41,40 @@ def balances_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> 
     once per data version and day; the frame is the caller's own copy)."""
     as_of = as_of or ws.today()
     return cached(ws, ("balances_frame", as_of), lambda: _balances_frame(ws, as_of)).copy()
+
+
+#: The balances frame's columns as a page shows them (the CSV keeps the machine names).
+BALANCE_WORDS: dict[str, str] = {
+    "contact": "Contact",
+    "tier": "Tier",
+    "given": "Given",
+    "received": "Received",
+    "balance": "Balance",
+    "reciprocity_ratio": "Reciprocity",
+    "trust": "Trust",
+    "one_sided": "One-sided",
+    "lifetime_given": "Given (lifetime)",
+    "lifetime_received": "Received (lifetime)",
+    "gives": "Gives",
+    "receives": "Receives",
+    "last_interaction": "Last exchange",
+}
+
+
+def balances_for_people(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of a :func:`balances_frame` for a page: tiers and trust in words, the
+    last exchange as a date ("6 Dec 2026"), column names in words (:data:`BALANCE_WORDS`).
+    Points stay numbers (a page formats them to one decimal)."""
+    shown = frame[columns].copy()
+    if "tier" in shown:
+        shown["tier"] = shown["tier"].map(lambda t: word(t, TIER_WORDS))
+    if "trust" in shown:
+        shown["trust"] = shown["trust"].map(lambda t: word(t, TRUST_WORDS))
+    if "last_interaction" in shown:
+        shown["last_interaction"] = shown["last_interaction"].map(
+            lambda d: day(date.fromisoformat(d)) if d else ""
+        )
+    return shown.rename(columns=BALANCE_WORDS)
 
 
 def _balances_frame(ws: Workspace, as_of: date) -> pd.DataFrame:

@@ -26,10 +26,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from planner.domain.audience import BudgetState, budget_line
 from planner.errors import PlannerError
 from planner.feeds.urls import http_url_or_empty
 from planner.files.csv_export import to_csv_bytes
-from planner.services import Workspace, open_workspace
+from planner.services import Workspace, demo, open_workspace
+from planner.services.view_cache import cached
 from planner.services.warm_up import warm_up_in_background
 
 
@@ -59,6 +61,60 @@ def workspace() -> Workspace:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+DEMO_NOTICE = (
+    "You are exploring the demo workspace: the people, ledger, asks, requests and feeds "
+    "here are made up, and the profile in Settings is the demo's persona."
+)
+DEMO_CONFIRM = (
+    "This removes every record the demo brought: its contacts with their ledger rows, "
+    "asks, gives and requests, its feeds with what was found in them, and the demo "
+    "persona in Settings. What you added yourself while exploring (contacts, ledger rows, "
+    "feeds, settings, template edits) is kept unless you tick the box below."
+)
+
+
+def demo_banner() -> None:
+    """While the demo is loaded: say so, and offer to start with my own data (confirmed).
+
+    Called once per run by the entry point, so it shows above every page.
+    """
+    try:
+        ws = _workspace()
+    except PlannerError:
+        return  # workspace() says why on the page itself
+    if not cached(ws, "demo_loaded", lambda: demo.is_loaded(ws)):
+        return
+    with st.container(border=True, key="demo_banner"):
+        st.info(DEMO_NOTICE, icon=":material/science:")
+        if not st.session_state.get("demo_confirm"):
+            if st.button("Start with my own data", key="demo_start_own"):
+                st.session_state["demo_confirm"] = True
+                st.rerun()
+            return
+        st.warning(DEMO_CONFIRM, icon=":material/warning:")
+        everything = st.checkbox("Also remove what I added while exploring", key="demo_all")
+        go, cancel = st.columns(2)
+        if cancel.button("Keep the demo", key="demo_cancel"):
+            st.session_state["demo_confirm"] = False
+            st.rerun()
+        if go.button("Remove the demo", type="primary", key="demo_remove"):
+            done = run_action(
+                lambda: demo.remove(ws, keep_mine=not everything),
+                "Demo removed: the workspace is yours to fill",
+            )
+            st.session_state["demo_confirm"] = False
+            if done is not None:
+                st.rerun()
+
+
+def budget_notice(budget: BudgetState) -> None:
+    """The audience budget in its one wording, green with room left, amber at the limit,
+    red over it."""
+    line = budget_line(budget)
+    show = {"ok": st.success, "full": st.warning, "over": st.error}[line.level]
+    show(plain(line.text), icon=":material/campaign:")
 
 
 def plain(text: object) -> str:

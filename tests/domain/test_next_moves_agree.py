@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from planner.domain.goodwill import BalanceSummary
 from planner.domain.model import Ask, AskStatus, Contact, Kind, Settings, Tier, Trust
-from planner.domain.next_moves import Move, next_moves
+from planner.domain.next_moves import Move, action_words, next_moves
 
 TODAY = date(2026, 6, 1)
 CONF = Settings()
@@ -191,3 +191,25 @@ def test_a_one_sided_contact_s_trust_step_is_not_a_give() -> None:
         moves[1].reason
         == "5 requests and nothing given back: pause giving and consider a lower tier"
     )
+
+
+def test_an_at_risk_ask_waiting_for_trust_names_the_step_and_takes_it_while_there_is_time() -> None:
+    eve = Contact(1, "Eve", tier=Tier.NETWORK)
+    soon = Ask(5, 1, Kind.REFERRAL, 1.0, TODAY + timedelta(days=10), status=AskStatus.PLANNED)
+    (move,) = moves_for(eve, None, asks=(soon,), trust=Trust.NEW)
+    assert (move.kind, move.action) == ("ask_at_risk", "plan_give")
+    assert move.reason.startswith("due Jun 11 (in 10 days): needs trust level trusted (now new)")
+    assert move.reason.endswith(
+        "start with a small first give (a share or a mention), then make a first small ask"
+    )
+    late = Ask(5, 1, Kind.REFERRAL, 1.0, TODAY - timedelta(days=2), status=AskStatus.SENT)
+    (move,) = moves_for(eve, None, asks=(late,), trust=Trust.NEW)
+    assert (move.kind, move.action) == ("ask_at_risk", "open_ask")
+
+
+def test_actions_read_as_words() -> None:
+    assert action_words("draft:follow_up") == "Draft a follow-up"
+    assert action_words("draft:ask_link") == "Draft the ask"
+    assert action_words("draft:my_own") == "Draft: my own"
+    assert action_words("plan_give") == "Plan a give"
+    assert action_words("review_tier") == "Review the tier"
