@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from planner.ui import demo_banner, require_login
+from planner.ui import require_login
 
 st.set_page_config(
     page_title="Give First", page_icon=":material/volunteer_activism:", layout="wide"
@@ -31,6 +31,4 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
-demo_banner()  # while the demo is loaded: above every page, with a way out
-page.run()
+st.navigation(PAGES).run()

@@ -57,6 +57,7 @@ def workspace() -> Workspace:
     if ws.problems:  # found by the integrity check at open (THREATS D4)
         shown = "; ".join(ws.problems[:5]) + (" …" if len(ws.problems) > 5 else "")
         st.warning(plain(f"The database check found problems: {shown}"), icon=":material/warning:")
+    demo_banner(ws)
     return ws
 
 
@@ -75,38 +76,48 @@ DEMO_CONFIRM = (
 )
 
 
-def demo_banner() -> None:
+def demo_banner(ws: Workspace) -> None:
     """While the demo is loaded: say so, and offer to start with my own data (confirmed).
 
-    Called once per run by the entry point, so it shows above every page.
+    Drawn by :func:`workspace`, which every page calls once at its top (a rerun may run
+    the page without the entry point), so it shows above every page.
     """
-    try:
-        ws = _workspace()
-    except PlannerError:
-        return  # workspace() says why on the page itself
     if not cached(ws, "demo_loaded", lambda: demo.is_loaded(ws)):
         return
     with st.container(border=True, key="demo_banner"):
         st.info(DEMO_NOTICE, icon=":material/science:")
         if not st.session_state.get("demo_confirm"):
-            if st.button("Start with my own data", key="demo_start_own"):
-                st.session_state["demo_confirm"] = True
-                st.rerun()
+            st.button(
+                "Start with my own data",
+                key="demo_start_own",
+                on_click=_set_demo_confirm,
+                args=(True,),
+            )
             return
         st.warning(DEMO_CONFIRM, icon=":material/warning:")
         everything = st.checkbox("Also remove what I added while exploring", key="demo_all")
         go, cancel = st.columns(2)
-        if cancel.button("Keep the demo", key="demo_cancel"):
-            st.session_state["demo_confirm"] = False
-            st.rerun()
-        if go.button("Remove the demo", type="primary", key="demo_remove"):
-            done = run_action(
-                lambda: demo.remove(ws, keep_mine=not everything),
-                "Demo removed: the workspace is yours to fill",
-            )
-            st.session_state["demo_confirm"] = False
-            if done is not None:
-                st.rerun()
+        cancel.button("Keep the demo", key="demo_cancel", on_click=_set_demo_confirm, args=(False,))
+        go.button(
+            "Remove the demo", type="primary", key="demo_remove", on_click=_remove_demo, args=(ws,)
+        )
+        if st.session_state.get("demo_error"):
+            st.error(plain(st.session_state.pop("demo_error")), icon=":material/error:")
+
+
+def _remove_demo(ws: Workspace) -> None:
+    """The confirmed removal (a button's callback: the page then draws without the demo)."""
+    try:
+        demo.remove(ws, keep_mine=not st.session_state.get("demo_all", False))
+    except PlannerError as error:
+        st.session_state["demo_error"] = str(error)
+        return
+    st.session_state["demo_confirm"] = False
+    st.toast("Demo removed: the workspace is yours to fill", icon=":material/check_circle:")
+
+
+def _set_demo_confirm(value: bool) -> None:
+    st.session_state["demo_confirm"] = value
 
 
 def budget_notice(budget: BudgetState) -> None:
@@ -200,7 +211,7 @@ def download_csv(
 
 
 def as_of_picker(key: str = "as_of") -> date:
-    ws = workspace()
+    ws = _workspace()  # the page has called workspace() (gate, banner) already
     return st.date_input("As of", value=ws.today(), key=key, format="YYYY-MM-DD")
 
 
