@@ -95,7 +95,7 @@ def demo_banner(ws: Workspace) -> None:
             )
             return
         st.warning(DEMO_CONFIRM, icon=":material/warning:")
-        everything = st.checkbox("Also remove what I added while exploring", key="demo_all")
+        st.checkbox("Also remove what I added while exploring", key="demo_all")
         go, cancel = st.columns(2)
         cancel.button("Keep the demo", key="demo_cancel", on_click=_set_demo_confirm, args=(False,))
         go.button(
