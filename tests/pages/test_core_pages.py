@@ -18,10 +18,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
+from planner.domain.audience import budget_line
 from planner.domain.model import Kind, Tier
-from planner.domain.words import word
-from planner.services import Workspace, backup, balances, contacts, exports, ledger
+from planner.domain.words import tier_line, word
+from planner.services import Workspace, backup, balances, contacts, exports, ledger, plan
 from planner.services.ledger_tables import PAGE_SIZE
+from planner.ui import plain
 from tests.conftest import TODAY
 from tests.pages.downloads import Downloads, csv_table, zip_members
 
@@ -375,11 +377,22 @@ def test_the_settings_page_shows_the_stored_model_in_its_forms(
     assert at.number_input(key="promo_max").value == current.promo_max_per_30_days
     assert at.number_input(key="plan_weeks").value == current.plan_weeks
     weights = at.data_editor(key="weights_editor").value
-    assert weights["kind"].tolist() == [k.value for k in Kind]
-    assert weights["weight"].tolist() == [current.weight(k) for k in Kind]
+    assert weights["Kind"].tolist() == [word(k) for k in Kind]
+    assert weights["Weight"].tolist() == [current.weight(k) for k in Kind]
     tiers = at.data_editor(key="tiers_editor").value
-    assert tiers["tier"].tolist() == [t.value for t in Tier]
-    assert tiers["capacity"].tolist() == [int(current.tier_capacity.get(t, 0)) for t in Tier]
+    assert tiers["Tier"].tolist() == [
+        tier_line(t, int(current.keep_in_touch_days.get(t, 0))) for t in Tier
+    ]
+    assert tiers["Capacity"].tolist() == [int(current.tier_capacity.get(t, 0)) for t in Tier]
+    trust = at.data_editor(key="trust_editor").value
+    assert set(trust["Trust needed"]) <= {"New", "Acquainted", "Trusted"}
+    # the audience budget in its one wording; with no audience give yet, the ratio rule
+    # wants 4 gives before a first promotion: at the limit, amber
+    line = budget_line(plan.snapshot(app_ws).budget)
+    assert line.level == "full"
+    assert [w.value for w in at.warning if "Audience promotion budget" in w.value] == [
+        plain(line.text)
+    ]
     labels = {b.key: b.label for b in at.button}
     assert labels["model_save"] == "Save model" and labels["capacity_save"] == "Save capacity"
     assert at.button(key="restore_button").disabled  # nothing uploaded yet
