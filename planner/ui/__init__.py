@@ -85,7 +85,7 @@ def demo_banner(ws: Workspace) -> None:
     if not cached(ws, "demo_loaded", lambda: demo.is_loaded(ws)):
         return
     with st.container(border=True, key="demo_banner"):
-        st.info(DEMO_NOTICE, icon=":material/science:")
+        st.info(plain(DEMO_NOTICE), icon=":material/science:")
         if not st.session_state.get("demo_confirm"):
             st.button(
                 "Start with my own data",
@@ -94,7 +94,7 @@ def demo_banner(ws: Workspace) -> None:
                 args=(True,),
             )
             return
-        st.warning(DEMO_CONFIRM, icon=":material/warning:")
+        st.warning(plain(DEMO_CONFIRM), icon=":material/warning:")
         st.checkbox("Also remove what I added while exploring", key="demo_all")
         go, cancel = st.columns(2)
         cancel.button("Keep the demo", key="demo_cancel", on_click=_set_demo_confirm, args=(False,))

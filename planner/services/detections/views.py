@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 
 from planner.domain.detection import highlight_spans
 from planner.domain.model import ROLE_TO_KIND, Role
+from planner.domain.words import ROLE_WORDS, word
 from planner.services.detections.statuses import (
     AUTO,
     CONFIRMED,
@@ -77,7 +78,8 @@ class DetectionView:
     def evidence_text(self) -> str:
         """Every piece of evidence on its own line, matches marked."""
         return "\n".join(
-            f"{e.get('role', '')} · {e.get('field', '')} · {float(e.get('confidence', 0)):.2f}: "
+            f"{word(str(e.get('role', '')), ROLE_WORDS)} · {e.get('field', '')} · "
+            f"{float(e.get('confidence', 0)):.2f}: "
             f"{mark(str(e.get('snippet', '')), str(e.get('matched', '')))}"
             for e in self.evidence
         )
