@@ -189,6 +189,31 @@ TABLES: dict[str, Exporter] = {
 }
 
 
+#: What each table is, in words (the Import & export page's choice; the name stays the file's).
+TABLE_WORDS: dict[str, str] = {
+    "asks": "Asks, with their readiness",
+    "balances": "Balances per contact",
+    "contacts": "Contacts",
+    "detections": "What the feeds found (detections)",
+    "entries": "Feed entries",
+    "feeds": "Feeds",
+    "gives": "Planned gives",
+    "guest_suggestions": "Suggested new contacts",
+    "interactions": "Ledger (under its stored name, interactions)",
+    "ledger": "Ledger",
+    "next_moves": "Next moves",
+    "plan": "The plan, week by week",
+    "profile": "My profile",
+    "requests": "Requests, with the recommendation",
+    "templates": "Outreach templates",
+}
+
+
+def table_words(name: str) -> str:
+    """An exportable table's name in words: ``next_moves`` → "Next moves"."""
+    return TABLE_WORDS.get(name) or name.replace("_", " ").capitalize()
+
+
 def tables() -> dict[str, Exporter]:
     """Every exportable table by name."""
     return TABLES
