@@ -7,7 +7,8 @@ words are marked «like this» in the evidence, as text.
 
 import streamlit as st
 
-from planner.domain.words import DETECTION_STATUS_WORDS, ROLE_WORDS, day, word
+from planner.domain.model import Role
+from planner.domain.words import ROLE_WORDS, day, word
 from planner.services import detections
 from planner.ui import download_csv, plain, run_action, run_and_rerun, safe_link, workspace
 from planner.ui.detection_table import (
@@ -89,7 +90,7 @@ if queue:
     with st.container(border=True):
         st.markdown("**Look closer at one detection**")
         labels = {
-            d.id: f"#{d.id} · {d.contact} · {word(d.role, ROLE_WORDS)} · {d.confidence:.2f} · "
+            d.id: f"#{d.id} · {d.contact} · {ROLE_WORDS[Role(d.role)]} · {d.confidence:.2f} · "
             f"{d.entry_title[:80]}"
             for d in queue
         }
@@ -123,9 +124,7 @@ with st.expander("Auto-confirmed and decided", icon=":material/history:"):
         directions=["gave", "received"],
     )
     names = {
-        d.id: f"#{d.id} · {word(d.status, DETECTION_STATUS_WORDS)} · {d.contact} · "
-        f"{d.entry_title[:60]}"
-        for d in decided
+        d.id: f"#{d.id} · {word(d.status)} · {d.contact} · {d.entry_title[:60]}" for d in decided
     }
     again = st.multiselect(
         "Change your mind",

@@ -403,35 +403,46 @@ def _ask_moves(
         if verdict.ready and a.status in (AskStatus.IDEA, AskStatus.PLANNED):
             out.append(_ready_move(a, contact, verdict, days))
         elif _at_risk(a, verdict, days):
-            assert a.target_date is not None and days is not None
-            reason = _at_risk_reason(
-                a, contact, verdict, s.balance, days, today, my_reach, settings
-            )
-            action = "plan_give" if _closable(verdict, days) else "open_ask"
-            if verdict.state is Readiness.NEEDS_TRUST:  # overdue: reconsider the ask
-                step, step_action = trust_step(s, settings)
-                reason += f"; {step}"
-                action = step_action if days >= 0 else "open_ask"
-            out.append(
-                _Ranked(
-                    Move(
-                        "ask_at_risk",
-                        contact.id,
-                        a.id,
-                        f"Ask {contact.name} for {kind_phrase(a.kind)} is at risk",
-                        reason,
-                        action,
-                        1,
-                    ),
-                    (float(days), float(a.priority)),
-                )
-            )
+            assert days is not None
+            out.append(_at_risk_move(a, contact, verdict, s, days, today, my_reach, settings))
         elif verdict.state is Readiness.NEEDS_TRUST and a.status in _WAITING:
             out.append(_needs_trust_move(a, contact, verdict, s, days, settings))
     return out
 
 
 _WAITING = frozenset({AskStatus.IDEA, AskStatus.PLANNED})
+
+
+def _at_risk_move(
+    a: Ask,
+    contact: Contact,
+    verdict: AskAssessment,
+    s: BalanceSummary,
+    days: int,
+    today: date,
+    my_reach: int | None,
+    settings: Settings,
+) -> _Ranked:
+    """An ask due soon (or overdue) and not ready: why, and the gives or the trust step
+    that close it while there is time (else: open the ask and reconsider it)."""
+    reason = _at_risk_reason(a, contact, verdict, s.balance, days, today, my_reach, settings)
+    action = "plan_give" if _closable(verdict, days) else "open_ask"
+    if verdict.state is Readiness.NEEDS_TRUST:
+        step, step_action = trust_step(s, settings)
+        reason += f"; {step}"
+        action = step_action if days >= 0 else "open_ask"  # overdue: reconsider the ask
+    return _Ranked(
+        Move(
+            "ask_at_risk",
+            contact.id,
+            a.id,
+            f"Ask {contact.name} for {kind_phrase(a.kind)} is at risk",
+            reason,
+            action,
+            1,
+        ),
+        (float(days), float(a.priority)),
+    )
 
 
 def trust_step(s: BalanceSummary, settings: Settings) -> tuple[str, str]:

@@ -291,15 +291,20 @@ def _contact(session: Session, name: str) -> ContactRow | None:
 
 #: The setting that says the demo is loaded and which of its records have no source column.
 MARKER = "demo"
-_MARKED = {"asks": AskRow, "gives": PlannedGiveRow, "requests": RequestRow, "feeds": FeedRow}
+_MARKED = {
+    "asks": AskRow.id,
+    "gives": PlannedGiveRow.id,
+    "requests": RequestRow.id,
+    "feeds": FeedRow.id,
+}
 
 
 def _mark(s: Session, today: date) -> None:
     """Write the marker: the database was empty (or wiped), so every such row is the demo's."""
     s.flush()
     value: dict[str, Any] = {"loaded_on": today.isoformat()}
-    for name, row_type in _MARKED.items():
-        value[name] = list(s.scalars(select(row_type.id)))
+    for name, id_column in _MARKED.items():
+        value[name] = list(s.scalars(select(id_column)))
     s.merge(SettingRow(key=MARKER, value=value))
 
 

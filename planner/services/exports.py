@@ -15,7 +15,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
-from planner.domain.words import TIER_WORDS, TRUST_WORDS, day, word
+from planner.domain.model import Tier, Trust
+from planner.domain.words import TIER_WORDS, TRUST_WORDS, day
 from planner.errors import InvalidInput
 from planner.files.csv_export import CONTACT_COLUMNS
 from planner.services import balances, ledger_tables, plan_tables
@@ -67,14 +68,24 @@ def balances_for_people(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame
     Points stay numbers (a page formats them to one decimal)."""
     shown = frame[columns].copy()
     if "tier" in shown:
-        shown["tier"] = shown["tier"].map(lambda t: word(t, TIER_WORDS))
+        shown["tier"] = shown["tier"].map(_tier_words)
     if "trust" in shown:
-        shown["trust"] = shown["trust"].map(lambda t: word(t, TRUST_WORDS))
+        shown["trust"] = shown["trust"].map(_trust_words)
     if "last_interaction" in shown:
-        shown["last_interaction"] = shown["last_interaction"].map(
-            lambda d: day(date.fromisoformat(d)) if d else ""
-        )
+        shown["last_interaction"] = shown["last_interaction"].map(_day_words)
     return shown.rename(columns=BALANCE_WORDS)
+
+
+def _tier_words(code: str) -> str:
+    return TIER_WORDS[Tier(code)]
+
+
+def _trust_words(code: str) -> str:
+    return TRUST_WORDS[Trust(code)]
+
+
+def _day_words(iso: str) -> str:
+    return day(date.fromisoformat(iso)) if iso else ""
 
 
 def _balances_frame(ws: Workspace, as_of: date) -> pd.DataFrame:

@@ -11,7 +11,7 @@ import dataclasses
 import pandas as pd
 
 from planner.domain.model import Kind, Settings, Tier, Trust
-from planner.domain.words import KIND_WORDS, TRUST_WORDS, tier_line, word
+from planner.domain.words import KIND_WORDS, TRUST_WORDS, tier_line
 
 #: The trust choices as the table shows them, in order (new, acquainted, trusted).
 TRUST_CHOICES: list[str] = [TRUST_WORDS[t] for t in Trust]
@@ -37,7 +37,7 @@ def trust_table(settings: Settings) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Ask kind": [KIND_WORDS[k] for k in Kind],
-            "Trust needed": [word(settings.required_trust(k), TRUST_WORDS) for k in Kind],
+            "Trust needed": [TRUST_WORDS[settings.required_trust(k)] for k in Kind],
         }
     )
 

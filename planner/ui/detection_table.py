@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from planner.domain.model import DetectionStatus, Kind, Role
 from planner.domain.words import (
     DETECTION_STATUS_WORDS,
-    DIRECTION_WORDS,
     KIND_WORDS,
     ROLE_WORDS,
     day,
@@ -37,10 +38,10 @@ COLUMNS: dict[str, Callable[[DetectionView], object]] = {
     "entry": lambda d: d.entry_title,
     "feed": lambda d: d.feed_title,
     "contact": lambda d: d.contact,
-    "direction": lambda d: word(d.direction, DIRECTION_WORDS),
-    "role": lambda d: word(d.role, ROLE_WORDS),
-    "kind": lambda d: word(d.kind, KIND_WORDS),
-    "status": lambda d: word(d.status, DETECTION_STATUS_WORDS),
+    "direction": lambda d: word(d.direction),  # "I gave", "Context"
+    "role": lambda d: ROLE_WORDS[Role(d.role)],
+    "kind": lambda d: KIND_WORDS[Kind(d.kind)] if d.kind else "",
+    "status": lambda d: DETECTION_STATUS_WORDS[DetectionStatus(d.status)],
     "confidence": lambda d: round(d.confidence, 2),
     "evidence": lambda d: d.marked_snippet,
     "link": lambda d: safe_link(d.entry_link),
@@ -105,11 +106,11 @@ HEADERS: dict[str, str] = {
 }
 
 
-def column_config(columns: Sequence[str]) -> dict[str, object]:
+def column_config(columns: Sequence[str]) -> dict[str, Any]:
     """Streamlit column settings for ``columns``: worded headers, confidence as a bar,
     links clickable."""
-    config: dict[str, object] = {name: HEADERS[name] for name in columns}
-    special: dict[str, object] = {
+    config: dict[str, Any] = {name: HEADERS[name] for name in columns}
+    special: dict[str, Any] = {
         "select": st.column_config.CheckboxColumn("✓", help="select for a bulk action"),
         "id": st.column_config.NumberColumn("#", width="small"),
         "confidence": st.column_config.ProgressColumn(

@@ -32,6 +32,12 @@ MARK_OPEN = "«"
 MARK_CLOSE = "»"
 
 
+def role_words(role: str) -> str:
+    """A detection role in words ("Guest", "Linked"); an unknown one spaced, never raw."""
+    known = {r.value: r for r in Role}
+    return ROLE_WORDS[known[role]] if role in known else word(role)
+
+
 def mark(snippet: str, matched: str) -> str:
     """The snippet as plain text with the matched words wrapped in «»."""
     return "".join(
@@ -78,7 +84,7 @@ class DetectionView:
     def evidence_text(self) -> str:
         """Every piece of evidence on its own line, matches marked."""
         return "\n".join(
-            f"{word(str(e.get('role', '')), ROLE_WORDS)} · {e.get('field', '')} · "
+            f"{role_words(str(e.get('role', '')))} · {e.get('field', '')} · "
             f"{float(e.get('confidence', 0)):.2f}: "
             f"{mark(str(e.get('snippet', '')), str(e.get('matched', '')))}"
             for e in self.evidence
