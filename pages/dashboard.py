@@ -4,18 +4,17 @@ import altair as alt
 import streamlit as st
 
 from planner.services import balances, exports, plan, plan_tables
-from planner.ui import as_of_picker, download_csv, workspace
+from planner.ui import as_of_picker, budget_notice, download_csv, workspace
 from planner.ui.links import open_page
-
-#: Where each next-move action is done (draft:<template> goes to the outreach page).
-MOVE_PAGES = {
-    "plan_give": ("pages/plan.py", "Plan a give"),
-    "open_ask": ("pages/asks.py", "Open the ask"),
-    "review_tier": ("pages/contacts.py", "Review the tier"),
-}
 
 #: The page each action opens, with its ask or contact selected.
 LINKS = {"plan_give": "plan", "open_ask": "asks", "review_tier": "contacts"}
+
+#: Points to one decimal, reciprocity as a percentage, in every balances table.
+NUMBERS = {
+    name: st.column_config.NumberColumn(format="%.1f")
+    for name in ("Balance", "Given", "Received", "Given (lifetime)", "Received (lifetime)")
+} | {"Reciprocity": st.column_config.NumberColumn(format="percent")}
 
 ws = workspace()
 st.title("Dashboard")
@@ -24,7 +23,10 @@ frame = exports.balances_frame(ws, as_of=as_of)
 
 if frame.empty:
     st.info(
-        "No contacts yet. Add some on the Contacts page, or load the demo with `planner demo`.",
+        "No contacts yet. To start: add the people you know on **Contacts** (or import a CSV "
+        "on **Import & export**), follow their blogs and podcasts on **Feeds**, and note what "
+        "you gave and received on **Ledger**. The next moves appear here as soon as there "
+        "is someone to give to.",
         icon=":material/info:",
     )
     st.stop()
@@ -51,23 +53,28 @@ cols[4].metric(
 
 st.subheader("Next moves")
 snap = plan.snapshot(ws, as_of=as_of)
-st.text(f"Audience promotion budget: {snap.budget.explanation}")
+budget_notice(snap.budget)
 moves = plan.moves(ws, as_of=as_of)
 for i, mv in enumerate(moves[:8]):
     text_col, action_col = st.columns([5, 1])
     text_col.text(f"{mv.move.title}\n{mv.move.reason}")
-    page, label = MOVE_PAGES.get(mv.move.action, ("", ""))
-    if mv.template:
-        page, label = "pages/outreach.py", f"Draft ({mv.template})"
-    if page and action_col.button(label, key=f"move_{i}"):
+    if (mv.template or mv.move.action in LINKS) and action_col.button(mv.label, key=f"move_{i}"):
         if mv.template:
+            # the old session keys too, until Outreach reads the URL everywhere
             st.session_state["outreach_template"] = mv.template
             st.session_state["outreach_contact_id"] = mv.move.contact_id
-            st.switch_page(page)
+            open_page(
+                "outreach",
+                contact=mv.move.contact_id,
+                template=mv.template,
+                ask=mv.move.ask_id,
+            )
         open_page(LINKS[mv.move.action], ask=mv.move.ask_id, contact=mv.move.contact_id)
 if len(moves) > 8:
     with st.expander(f"All {len(moves)} next moves"):
-        st.dataframe(plan_tables.moves_table(moves), hide_index=True, key="df_moves")
+        st.dataframe(
+            plan_tables.moves_table(moves, for_people=True), hide_index=True, key="df_moves"
+        )
 download_csv(
     plan_tables.moves_table(moves),
     f"next-moves-{as_of}.csv",
@@ -78,34 +85,46 @@ download_csv(
 st.subheader("Balances of the top contacts")
 top = active.reindex(active["balance"].abs().sort_values(ascending=False).index).head(15)
 chart = (
-    alt.Chart(top)
+    alt.Chart(
+        exports.balances_for_people(
+            top, ["contact", "tier", "given", "received", "balance", "trust"]
+        )
+    )
     .mark_bar()
     .encode(
-        x=alt.X("balance:Q", title="Balance (points; + I may ask, − I owe)"),
-        y=alt.Y("contact:N", sort="-x", title=None),
-        color=alt.condition(alt.datum.balance >= 0, alt.value("#2f7d5b"), alt.value("#c0504d")),
-        tooltip=["contact", "tier", "given", "received", "balance", "trust"],
+        x=alt.X("Balance:Q", title="Balance (points; + I may ask, − I owe)"),
+        y=alt.Y("Contact:N", sort="-x", title=None),
+        color=alt.condition(alt.datum.Balance >= 0, alt.value("#2f7d5b"), alt.value("#c0504d")),
+        tooltip=[
+            "Contact",
+            "Tier",
+            alt.Tooltip("Given:Q", format=".1f"),
+            alt.Tooltip("Received:Q", format=".1f"),
+            alt.Tooltip("Balance:Q", format=".1f"),
+            "Trust",
+        ],
     )
 )
 st.altair_chart(chart, width="stretch")
 
+OWE_COLUMNS = ["contact", "tier", "balance", "trust", "reciprocity_ratio"]
 left, right = st.columns(2)
 with left:
     st.subheader("They owe me")
     st.caption("Highest balance first: goodwill I built up and may draw on.")
-    owed = balances.they_owe_me(frame)
     st.dataframe(
-        owed[["contact", "tier", "balance", "trust", "reciprocity_ratio"]],
+        exports.balances_for_people(balances.they_owe_me(frame), OWE_COLUMNS),
         hide_index=True,
+        column_config=NUMBERS,
         key="df_owed",
     )
 with right:
     st.subheader("I owe them")
     st.caption("They gave more than I returned: reciprocate before asking.")
-    owing = balances.i_owe_them(frame)
     st.dataframe(
-        owing[["contact", "tier", "balance", "trust", "reciprocity_ratio"]],
+        exports.balances_for_people(balances.i_owe_them(frame), OWE_COLUMNS),
         hide_index=True,
+        column_config=NUMBERS,
         key="df_owing",
     )
 
@@ -114,8 +133,12 @@ if not one_sided.empty:
     st.subheader("One-sided relationships")
     st.caption("Much given, little back: think twice before giving more.")
     st.dataframe(
-        one_sided[["contact", "tier", "lifetime_given", "lifetime_received", "reciprocity_ratio"]],
+        exports.balances_for_people(
+            one_sided,
+            ["contact", "tier", "lifetime_given", "lifetime_received", "reciprocity_ratio"],
+        ),
         hide_index=True,
+        column_config=NUMBERS,
         key="df_one_sided",
     )
 

@@ -112,6 +112,7 @@ with tab_export:
         "Table",
         TABLES,
         index=TABLES.index("contacts") if "contacts" in TABLES else 0,
+        format_func=exports.table_words,
         key="export_table",
     )
     as_of = e2.date_input("Values as of", value=ws.today(), key="export_as_of", format="YYYY-MM-DD")

@@ -7,11 +7,14 @@ words are marked «like this» in the evidence, as text.
 
 import streamlit as st
 
+from planner.domain.model import Role
+from planner.domain.words import ROLE_WORDS, day, word
 from planner.services import detections
 from planner.ui import download_csv, plain, run_action, run_and_rerun, safe_link, workspace
 from planner.ui.detection_table import (
     DECIDED_COLUMNS,
     REVIEW_COLUMNS,
+    column_config,
     detection_page,
     detection_table,
     page_number,
@@ -63,15 +66,7 @@ for direction, (label, key) in GROUPS.items():
         key=key,
         hide_index=True,
         disabled=[c for c in table.columns if c != "select"],
-        column_config={
-            "select": st.column_config.CheckboxColumn("✓", help="select for a bulk action"),
-            "id": st.column_config.NumberColumn("id", width="small"),
-            "confidence": st.column_config.ProgressColumn(
-                "confidence", min_value=0.0, max_value=1.0, format="%.2f"
-            ),
-            "evidence": st.column_config.TextColumn("evidence (matches «marked»)", width="large"),
-            "link": st.column_config.LinkColumn("link"),
-        },
+        column_config=column_config(REVIEW_COLUMNS),
     )
     page_number(shown)
     chosen = [int(i) for i in edited.loc[edited["select"].astype(bool), "id"]]
@@ -95,7 +90,8 @@ if queue:
     with st.container(border=True):
         st.markdown("**Look closer at one detection**")
         labels = {
-            d.id: f"#{d.id} · {d.contact} · {d.role} · {d.confidence:.2f} · {d.entry_title[:80]}"
+            d.id: f"#{d.id} · {d.contact} · {ROLE_WORDS[Role(d.role)]} · {d.confidence:.2f} · "
+            f"{d.entry_title[:80]}"
             for d in queue
         }
         picked = st.selectbox(
@@ -105,7 +101,8 @@ if queue:
             key="review_pick",
         )
         current = next(d for d in queue if d.id == picked)
-        st.text(f"{current.entry_title}\n{current.feed_title} · {current.published or 'no date'}")
+        when = day(current.published) or "no date"
+        st.text(f"{current.entry_title}\n{current.feed_title} · {when}")
         st.text(current.evidence_text())
         url = safe_link(current.entry_link)
         if url:
@@ -126,7 +123,9 @@ with st.expander("Auto-confirmed and decided", icon=":material/history:"):
         statuses=["auto", "confirmed", "dismissed"],
         directions=["gave", "received"],
     )
-    names = {d.id: f"#{d.id} · {d.status} · {d.contact} · {d.entry_title[:60]}" for d in decided}
+    names = {
+        d.id: f"#{d.id} · {word(d.status)} · {d.contact} · {d.entry_title[:60]}" for d in decided
+    }
     again = st.multiselect(
         "Change your mind",
         list(names),

@@ -6,11 +6,11 @@ time; the tables (weights, trust, tiers) from planner.services.setting_tables.
 
 import streamlit as st
 
-from planner.domain.model import Settings, Trust
+from planner.domain.model import Settings
 from planner.services import backup as backup_service
-from planner.services import restore_undo, setting_fields, setting_tables
+from planner.services import plan, restore_undo, setting_fields, setting_tables
 from planner.services import settings as settings_service
-from planner.ui import plain, run_action, workspace
+from planner.ui import budget_notice, plain, run_action, workspace
 from planner.ui.setting_inputs import setting_inputs
 
 ws = workspace()
@@ -68,7 +68,7 @@ with tab_model, st.form("model_form"):
     weights = st.data_editor(
         setting_tables.weights_table(current),
         hide_index=True,
-        disabled=["kind"],
+        disabled=["Kind"],
         key="weights_editor",
     )
     entered = setting_inputs(current, "model")
@@ -77,11 +77,11 @@ with tab_model, st.form("model_form"):
     trust = st.data_editor(
         setting_tables.trust_table(current),
         hide_index=True,
-        disabled=["ask kind"],
+        disabled=["Ask kind"],
         key="trust_editor",
         column_config={
-            "trust needed": st.column_config.SelectboxColumn(
-                options=[t.value for t in Trust], required=True
+            "Trust needed": st.column_config.SelectboxColumn(
+                options=setting_tables.TRUST_CHOICES, required=True
             )
         },
     )
@@ -89,10 +89,13 @@ with tab_model, st.form("model_form"):
         tables = setting_tables.with_trust(setting_tables.with_weights(current, weights), trust)
         _save(entered, tables, "Model saved")
 
+with tab_capacity:
+    budget_notice(plan.snapshot(ws).budget)  # the budget as it stands, in its one wording
+
 with tab_capacity, st.form("capacity_form"):
     st.markdown("**Relationship tiers** (Dunbar's layers) and keep-in-touch cadence")
     tiers = st.data_editor(
-        setting_tables.tiers_table(current), hide_index=True, disabled=["tier"], key="tiers_editor"
+        setting_tables.tiers_table(current), hide_index=True, disabled=["Tier"], key="tiers_editor"
     )
     entered = setting_inputs(current, "promo_budget")
     entered |= setting_inputs(current, "weekly_capacity")

@@ -27,6 +27,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Literal
 
 from planner.domain.model import (
     AUDIENCE_ASK_KINDS,
@@ -142,6 +143,44 @@ def audience_budget(
         ask_days=tuple(asks),
         give_days=tuple(gives),
     )
+
+
+#: ok: room for another promotion; full: at the limit (the next one would break a rule);
+#: over: a rule is broken now.
+BudgetLevel = Literal["ok", "full", "over"]
+
+#: How each level reads after "Audience promotion budget: ".
+LEVEL_WORDS: dict[str, str] = {"ok": "room left", "full": "at the limit", "over": "over the limit"}
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetLine:
+    """The audience budget in its one wording, with its level (what colours it)."""
+
+    level: BudgetLevel
+    text: str
+
+
+def budget_level(budget: BudgetState) -> BudgetLevel:
+    """over when a rule is broken today; full when one more promotion today would break one
+    (30-day count reached, or the ratio needs more gives first); else ok."""
+    if not budget.ok:
+        return "over"
+    if budget.promotions_30d >= budget.max_promotions_30d or budget.gives_needed:
+        return "full"
+    return "ok"
+
+
+def budget_line(budget: BudgetState) -> BudgetLine:
+    """The one sentence every page, export and move uses for the audience budget:
+    ``Audience promotion budget: at the limit — 2 of 2 promotions in the last 30 days; …``.
+    """
+    level = budget_level(budget)
+    room = budget.max_promotions_30d - budget.promotions_30d
+    state = LEVEL_WORDS[level]
+    if level == "ok":
+        state += f" ({room} more promotion{'' if room == 1 else 's'} fit now)"
+    return BudgetLine(level, f"Audience promotion budget: {state} — {budget.explanation}")
 
 
 def _audience_days(

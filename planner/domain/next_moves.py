@@ -8,6 +8,9 @@ Each move names a contact and/or an ask, says why in numbers and suggests an act
 ask_at_risk              1  a planned or sent ask due within 30 days (or overdue) that is
                             not ready today; the cheapest gives that close it are named
 ask_ready                2  an idea or planned ask the balance and trust cover now
+needs_trust              3  an idea or planned ask that waits for trust: the move names
+                            the step that earns it (a small first give, a first small
+                            ask, a thank-you)
 owe                      2  they gave at least a point more than I did (decayed)
 budget                   2  the audience promotion budget is broken (4 when only full)
 losing_touch             2  cell or deep contact past its keep-in-touch cadence (3 for
@@ -19,16 +22,38 @@ first_transaction        4  a contact with no exchange at all: start with someth
 
 Moves sort by priority, then by the kind order above, then by urgency within the kind
 (nearest target, largest debt, longest silence …), then by contact and ask id.
+
+**One contact, one story.** The moves about one contact never contradict each other.
+When two would, the stronger one decides (:data:`SUPPRESSES`):
+
+==================  ==========================================  ===========================
+the contact has     it drops                                    why
+==================  ==========================================  ===========================
+owe                 one_sided, ask_ready, losing_touch          reciprocate before asking;
+                                                                the reciprocating draft is
+                                                                the contact; recent gives
+                                                                outweigh an old imbalance
+one_sided           losing_touch; an at-risk or needs-trust     pause giving: no "get back
+                    ask's "plan a give" becomes "open the       in touch", no give to close
+                    ask" (reconsider it, do not give more)      an ask
+first_transaction   losing_touch                                never in touch: start, not
+                                                                "get back"
+needs_trust,        first_transaction                           its step (or its gives) is
+ask_at_risk                                                     the small start
+==================  ==========================================  ===========================
+
+Moves that agree stay together (an at-risk ask and "get back in touch"; "you owe" and
+an at-risk ask's give).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
-from planner.domain.audience import BudgetState
+from planner.domain.audience import LEVEL_WORDS, BudgetState, budget_line
 from planner.domain.capacity import losing_touch, tier_report
 from planner.domain.give_options import cheapest_gives, kind_phrase
 from planner.domain.goodwill import (
@@ -49,6 +74,7 @@ from planner.domain.model import (
     Trust,
 )
 from planner.domain.weeks import short_date
+from planner.domain.words import TIER_WORDS
 
 MoveKind = Literal[
     "ask_at_risk",
@@ -56,6 +82,7 @@ MoveKind = Literal[
     "owe",
     "budget",
     "losing_touch",
+    "needs_trust",
     "one_sided",
     "tier_over",
     "first_transaction",
@@ -67,10 +94,22 @@ KIND_ORDER: tuple[MoveKind, ...] = (
     "owe",
     "budget",
     "losing_touch",
+    "needs_trust",
     "one_sided",
     "tier_over",
     "first_transaction",
 )
+
+#: Per contact: a move of the key's kind drops that contact's moves of these kinds.
+SUPPRESSES: Mapping[str, frozenset[str]] = {
+    "owe": frozenset({"one_sided", "ask_ready", "losing_touch"}),
+    "one_sided": frozenset({"losing_touch"}),
+    "first_transaction": frozenset({"losing_touch"}),
+    "needs_trust": frozenset({"first_transaction"}),
+    "ask_at_risk": frozenset({"first_transaction"}),
+}
+#: Kinds whose "plan a give" a one-sided contact turns into "open the ask".
+_GIVING_KINDS = frozenset({"ask_at_risk", "needs_trust"})
 
 #: An ask is at risk when its target is this close and it is not ready.
 AT_RISK_DAYS = 30
@@ -88,6 +127,42 @@ ASK_TEMPLATES: Mapping[Kind, str] = {
 }
 
 _CLOSE_TIERS = frozenset({Tier.CELL, Tier.DEEP})
+
+#: What a move's button says, by action.
+ACTION_WORDS: Mapping[str, str] = {
+    "plan_give": "Plan a give",
+    "open_ask": "Open the ask",
+    "review_tier": "Review the tier",
+}
+#: What a draft move's button says, by template (asks: "Draft the ask").
+DRAFT_WORDS: Mapping[str, str] = {
+    "follow_up": "Draft a follow-up",
+    "reciprocate": "Draft a give back",
+    "first_transaction": "Draft a first hello",
+    "thank_you": "Draft a thank-you",
+    **{template: "Draft the ask" for template in ASK_TEMPLATES.values()},
+}
+
+#: What each kind of move is, in words (a table's "Move" column).
+KIND_WORDS: Mapping[str, str] = {
+    "ask_at_risk": "Ask at risk",
+    "ask_ready": "Ask ready",
+    "owe": "You owe",
+    "budget": "Audience budget",
+    "losing_touch": "Losing touch",
+    "needs_trust": "Build trust",
+    "one_sided": "One-sided",
+    "tier_over": "Tier over capacity",
+    "first_transaction": "First exchange",
+}
+
+
+def action_words(action: str) -> str:
+    """A move's action as its button says it: ``draft:follow_up`` → "Draft a follow-up"."""
+    if action.startswith("draft:"):
+        template = action.split(":", 1)[1]
+        return DRAFT_WORDS.get(template, "Draft: " + template.replace("_", " "))
+    return ACTION_WORDS.get(action, action.replace("_", " ").capitalize())
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,8 +238,35 @@ def next_moves(
     ranked += _tier_moves(people, by_id, summaries, today, settings)
     if budget is not None:
         ranked += _budget_move(budget, today)
+    ranked = _agreeing(ranked)
     ranked.sort(key=_Ranked.key)
     return _limited(ranked, limit_per_kind)
+
+
+def _agreeing(ranked: list[_Ranked]) -> list[_Ranked]:
+    """The moves with each contact's contradictions settled (module docstring's table)."""
+    kinds: dict[int, set[str]] = {}
+    for r in ranked:
+        if r.move.contact_id is not None:
+            kinds.setdefault(r.move.contact_id, set()).add(r.move.kind)
+    out: list[_Ranked] = []
+    for r in ranked:
+        cid = r.move.contact_id
+        mine = kinds.get(cid, set()) if cid is not None else set()
+        if any(r.move.kind in SUPPRESSES.get(k, frozenset()) for k in mine):
+            continue
+        if "one_sided" in mine and r.move.kind in _GIVING_KINDS and r.move.action == "plan_give":
+            r = _Ranked(
+                replace(
+                    r.move,
+                    action="open_ask",
+                    reason=r.move.reason + "; they take more than they give: reconsider the "
+                    "ask rather than giving more",
+                ),
+                r.urgency,
+            )
+        out.append(r)
+    return out
 
 
 def _limited(ranked: list[_Ranked], limit_per_kind: int | None) -> list[Move]:
@@ -236,8 +338,8 @@ def _losing_touch_moves(
                     c.id,
                     None,
                     f"Get back in touch with {c.name}",
-                    f"{gap.days_since} days since the last exchange; {c.tier} contacts "
-                    f"every {gap.cadence} days",
+                    f"{gap.days_since} days since the last exchange; "
+                    f"{TIER_WORDS[Tier(c.tier)].lower()} contacts every {gap.cadence} days",
                     "draft:follow_up",
                     2 if close else 3,
                 ),
@@ -265,7 +367,7 @@ def _tier_moves(
                         "tier_over",
                         None,
                         None,
-                        f"{state.tier.value.capitalize()} tier is over capacity",
+                        f"{TIER_WORDS[state.tier]} tier is over capacity",
                         f"{state.count} contacts for {state.capacity} places: move down "
                         f"{names} (least reciprocated, least recent)",
                         "review_tier",
@@ -301,26 +403,101 @@ def _ask_moves(
         if verdict.ready and a.status in (AskStatus.IDEA, AskStatus.PLANNED):
             out.append(_ready_move(a, contact, verdict, days))
         elif _at_risk(a, verdict, days):
-            assert a.target_date is not None and days is not None
-            reason = _at_risk_reason(
-                a, contact, verdict, s.balance, days, today, my_reach, settings
-            )
-            action = "plan_give" if _closable(verdict, days) else "open_ask"
-            out.append(
-                _Ranked(
-                    Move(
-                        "ask_at_risk",
-                        contact.id,
-                        a.id,
-                        f"Ask {contact.name} for {kind_phrase(a.kind)} is at risk",
-                        reason,
-                        action,
-                        1,
-                    ),
-                    (float(days), float(a.priority)),
-                )
-            )
+            assert days is not None
+            out.append(_at_risk_move(a, contact, verdict, s, days, today, my_reach, settings))
+        elif verdict.state is Readiness.NEEDS_TRUST and a.status in _WAITING:
+            out.append(_needs_trust_move(a, contact, verdict, s, days, settings))
     return out
+
+
+_WAITING = frozenset({AskStatus.IDEA, AskStatus.PLANNED})
+
+
+def _at_risk_move(
+    a: Ask,
+    contact: Contact,
+    verdict: AskAssessment,
+    s: BalanceSummary,
+    days: int,
+    today: date,
+    my_reach: int | None,
+    settings: Settings,
+) -> _Ranked:
+    """An ask due soon (or overdue) and not ready: why, and the gives or the trust step
+    that close it while there is time (else: open the ask and reconsider it)."""
+    reason = _at_risk_reason(a, contact, verdict, s.balance, days, today, my_reach, settings)
+    action = "plan_give" if _closable(verdict, days) else "open_ask"
+    if verdict.state is Readiness.NEEDS_TRUST:
+        step, step_action = trust_step(s, settings)
+        reason += f"; {step}"
+        action = step_action if days >= 0 else "open_ask"  # overdue: reconsider the ask
+    return _Ranked(
+        Move(
+            "ask_at_risk",
+            contact.id,
+            a.id,
+            f"Ask {contact.name} for {kind_phrase(a.kind)} is at risk",
+            reason,
+            action,
+            1,
+        ),
+        (float(days), float(a.priority)),
+    )
+
+
+def trust_step(s: BalanceSummary, settings: Settings) -> tuple[str, str]:
+    """(what earns the trust an ask waits for, the action that takes the first step).
+
+    Trust grows when they give: acquainted after their first give, trusted after
+    ``trusted_min_gives`` of them over ``trusted_min_quarters`` quarters, with a give of
+    mine among them (:func:`planner.domain.goodwill.trust_level`).
+    """
+    if s.receives_count == 0 and s.gives_count == 0:
+        return (
+            "trust comes when they give back: start with a small first give (a share or "
+            "a mention), then make a first small ask",
+            "plan_give",
+        )
+    if s.receives_count == 0:
+        return (
+            "trust comes when they give back: make a first small ask (a share) before this one",
+            "draft:ask_share",
+        )
+    if s.gives_count == 0:
+        return (
+            f"they gave {s.receives_count} times and you never gave back: a small give earns trust",
+            "plan_give",
+        )
+    return (
+        f"they gave {s.receives_count} times; trust needs {settings.trusted_min_gives} gives "
+        f"over {settings.trusted_min_quarters} quarters: thank them for their last one and "
+        "keep exchanging",
+        "draft:thank_you",
+    )
+
+
+def _needs_trust_move(
+    a: Ask,
+    contact: Contact,
+    verdict: AskAssessment,
+    s: BalanceSummary,
+    days: int | None,
+    settings: Settings,
+) -> _Ranked:
+    """An idea or planned ask that waits for trust: the step that earns it."""
+    step, action = trust_step(s, settings)
+    return _Ranked(
+        Move(
+            "needs_trust",
+            contact.id,
+            a.id,
+            f"Build trust with {contact.name} before asking for {kind_phrase(a.kind)}",
+            f"{verdict.reason}; {step}",
+            action,
+            3,
+        ),
+        (float(days if days is not None else 10**6), float(a.priority)),
+    )
 
 
 def _ready_move(a: Ask, contact: Contact, verdict: AskAssessment, days: int | None) -> _Ranked:
@@ -438,18 +615,13 @@ def _one_sided(c: Contact, s: BalanceSummary, requests: int) -> _Ranked:
 
 
 def _budget_move(budget: BudgetState, today: date) -> list[_Ranked]:
-    full = budget.promotions_30d >= budget.max_promotions_30d
-    if budget.ok and not full and not budget.gives_needed:
+    """The budget at or over its limit, in the budget's one wording (:func:`budget_line`)."""
+    line = budget_line(budget)
+    if line.level == "ok":
         return []
-    title = (
-        "Audience promotion budget is over"
-        if not budget.ok
-        else "Audience promotion budget is full"
-        if full
-        else "Give your audience something before the next promotion"
-    )
+    title = f"Audience promotion budget: {LEVEL_WORDS[line.level]}"
     reason = budget.explanation
-    if full and budget.next_free_day > today:
+    if budget.promotions_30d >= budget.max_promotions_30d and budget.next_free_day > today:
         reason += f"; hold promotions until {short_date(budget.next_free_day, today)}"
     return [
         _Ranked(

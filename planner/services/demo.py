@@ -2,6 +2,19 @@
 
 File formats are documented in data/README.md. Loading is one transaction: a bad file
 leaves the database as it was.
+
+**Knowing the demo is loaded.** Loading writes a marker (the setting ``demo``: the day it
+was loaded and the ids of the asks, planned gives, requests and feeds it added); the demo's
+contacts and ledger rows carry the source ``demo``. :func:`is_loaded` says whether a demo is
+in the database (the marker, or demo contacts from a load older than the marker).
+
+**Removing it** (:func:`remove`, one transaction) deletes every record the demo brought:
+its contacts (with their ledger rows, asks, gives, requests and detections), its audience
+rows, asks and gives, its feeds (with their entries, detections, suggestions and the
+ledger rows detection wrote from them), the demo persona in the profile, the marker and
+the undo log (an undo could bring demo rows back). What the user added meanwhile stays:
+their own contacts and ledger rows, feeds, settings and template edits, unless
+``keep_mine=False``, which empties the whole database.
 """
 
 from __future__ import annotations
@@ -100,6 +113,7 @@ def _load(ws: Workspace, *, reset: bool, directory: Path, only_if_empty: bool) -
         _add_gives(s, directory, today, now)
         _add_requests(s, directory, today, now)
         _add_feeds(s, directory, now)
+        _mark(s, today)
         n_contacts = s.scalar(select(func.count()).select_from(ContactRow))
     return f"{n_contacts} contacts, {n_interactions} interactions"
 
@@ -273,3 +287,85 @@ def _contact(session: Session, name: str) -> ContactRow | None:
     if not name:
         return None
     return contacts_service.resolve(session, name)
+
+
+#: The setting that says the demo is loaded and which of its records have no source column.
+MARKER = "demo"
+_MARKED = {
+    "asks": AskRow.id,
+    "gives": PlannedGiveRow.id,
+    "requests": RequestRow.id,
+    "feeds": FeedRow.id,
+}
+
+
+def _mark(s: Session, today: date) -> None:
+    """Write the marker: the database was empty (or wiped), so every such row is the demo's."""
+    s.flush()
+    value: dict[str, Any] = {"loaded_on": today.isoformat()}
+    for name, id_column in _MARKED.items():
+        value[name] = list(s.scalars(select(id_column)))
+    s.merge(SettingRow(key=MARKER, value=value))
+
+
+def is_loaded(ws: Workspace) -> bool:
+    """Is the demo (or part of it) in the database?"""
+    with ws.read() as s:
+        if s.get(SettingRow, MARKER) is not None:
+            return True
+        return (
+            s.scalar(select(ContactRow.id).where(ContactRow.source == "demo").limit(1)) is not None
+        )
+
+
+def remove(ws: Workspace, *, keep_mine: bool = True, directory: Path = DEMO_DIR) -> str:
+    """Remove the demo (see the module docstring); with ``keep_mine=False`` remove
+    everything. Returns what was removed, in words."""
+    persona = _read_profile(directory)
+    with ws.write() as s:
+        if not keep_mine:
+            n = s.scalar(select(func.count()).select_from(ContactRow)) or 0
+            wipe(s)
+            return f"everything removed ({n} contacts)"
+        marker = s.get(SettingRow, MARKER)
+        marked: dict[str, Any] = dict(marker.value) if marker is not None else {}
+        n_contacts = _remove_demo_records(s, marked, directory)
+        _remove_persona(s, persona)
+        s.execute(delete(schema.UndoRow))
+        s.execute(delete(SettingRow).where(SettingRow.key == MARKER))
+    return f"demo removed ({n_contacts} contacts)"
+
+
+def _remove_demo_records(s: Session, marked: dict[str, Any], directory: Path) -> int:
+    """Delete the demo's rows; returns how many demo contacts went."""
+    feed_ids = set(marked.get("feeds", []))
+    prefix = directory.resolve().as_uri() + "/"
+    feed_ids |= set(s.scalars(select(FeedRow.id).where(FeedRow.url.startswith(prefix))))
+    feed_entries = select(schema.EntryRow.id).where(schema.EntryRow.feed_id.in_(feed_ids))
+    ledger = schema.InteractionRow
+    s.execute(delete(ledger).where(ledger.entry_id.in_(feed_entries)))
+    s.execute(delete(ledger).where(ledger.source == "demo"))
+    for name, row_type in (("asks", AskRow), ("gives", PlannedGiveRow), ("requests", RequestRow)):
+        s.execute(delete(row_type).where(row_type.id.in_(marked.get(name, []))))
+    if not marked:  # loaded before the marker existed: the demo's audience plans by title
+        _remove_unmarked_audience_plans(s, directory)
+    s.execute(delete(FeedRow).where(FeedRow.id.in_(feed_ids)))
+    demo_contacts = list(s.scalars(select(ContactRow.id).where(ContactRow.source == "demo")))
+    s.execute(delete(ContactRow).where(ContactRow.id.in_(demo_contacts)))
+    return len(demo_contacts)
+
+
+def _remove_unmarked_audience_plans(s: Session, directory: Path) -> None:
+    """The demo's asks and gives with no contact, found by their titles in the demo files."""
+    for name, row_type in (("asks.csv", AskRow), ("gives.csv", PlannedGiveRow)):
+        titles = [r.get("title", "") for r in _rows(name, directory) if not r.get("contact")]
+        s.execute(delete(row_type).where(row_type.contact_id.is_(None), row_type.title.in_(titles)))
+
+
+def _remove_persona(s: Session, persona: dict[str, Any]) -> None:
+    """Empty the profile when it is still the demo's persona (same name or email)."""
+    row = s.scalars(select(ProfileRow).limit(1)).first()
+    if row is None:
+        return
+    if row.name == persona.get("name") or row.email == persona.get("email"):
+        s.delete(row)

@@ -15,6 +15,8 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
+from planner.domain.model import Tier, Trust
+from planner.domain.words import TIER_WORDS, TRUST_WORDS, day
 from planner.errors import InvalidInput
 from planner.files.csv_export import CONTACT_COLUMNS
 from planner.services import balances, ledger_tables, plan_tables
@@ -40,6 +42,50 @@ def balances_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> 
     once per data version and day; the frame is the caller's own copy)."""
     as_of = as_of or ws.today()
     return cached(ws, ("balances_frame", as_of), lambda: _balances_frame(ws, as_of)).copy()
+
+
+#: The balances frame's columns as a page shows them (the CSV keeps the machine names).
+BALANCE_WORDS: dict[str, str] = {
+    "contact": "Contact",
+    "tier": "Tier",
+    "given": "Given",
+    "received": "Received",
+    "balance": "Balance",
+    "reciprocity_ratio": "Reciprocity",
+    "trust": "Trust",
+    "one_sided": "One-sided",
+    "lifetime_given": "Given (lifetime)",
+    "lifetime_received": "Received (lifetime)",
+    "gives": "Gives",
+    "receives": "Receives",
+    "last_interaction": "Last exchange",
+}
+
+
+def balances_for_people(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``columns`` of a :func:`balances_frame` for a page: tiers and trust in words, the
+    last exchange as a date ("6 Dec 2026"), column names in words (:data:`BALANCE_WORDS`).
+    Points stay numbers (a page formats them to one decimal)."""
+    shown = frame[columns].copy()
+    if "tier" in shown:
+        shown["tier"] = shown["tier"].map(_tier_words)
+    if "trust" in shown:
+        shown["trust"] = shown["trust"].map(_trust_words)
+    if "last_interaction" in shown:
+        shown["last_interaction"] = shown["last_interaction"].map(_day_words)
+    return shown.rename(columns=BALANCE_WORDS)
+
+
+def _tier_words(code: str) -> str:
+    return TIER_WORDS[Tier(code)]
+
+
+def _trust_words(code: str) -> str:
+    return TRUST_WORDS[Trust(code)]
+
+
+def _day_words(iso: str) -> str:
+    return day(date.fromisoformat(iso)) if iso else ""
 
 
 def _balances_frame(ws: Workspace, as_of: date) -> pd.DataFrame:
@@ -152,6 +198,31 @@ TABLES: dict[str, Exporter] = {
     "requests": plan_tables.requests_frame,
     "templates": templates_frame,
 }
+
+
+#: What each table is, in words (the Import & export page's choice; the name stays the file's).
+TABLE_WORDS: dict[str, str] = {
+    "asks": "Asks, with their readiness",
+    "balances": "Balances per contact",
+    "contacts": "Contacts",
+    "detections": "What the feeds found (detections)",
+    "entries": "Feed entries",
+    "feeds": "Feeds",
+    "gives": "Planned gives",
+    "guest_suggestions": "Suggested new contacts",
+    "interactions": "Ledger (under its stored name, interactions)",
+    "ledger": "Ledger",
+    "next_moves": "Next moves",
+    "plan": "The plan, week by week",
+    "profile": "My profile",
+    "requests": "Requests, with the recommendation",
+    "templates": "Outreach templates",
+}
+
+
+def table_words(name: str) -> str:
+    """An exportable table's name in words: ``next_moves`` → "Next moves"."""
+    return TABLE_WORDS.get(name) or name.replace("_", " ").capitalize()
 
 
 def tables() -> dict[str, Exporter]:

@@ -30,7 +30,8 @@ from planner.domain.model import (
     Settings,
     WeeklyCapacity,
 )
-from planner.domain.next_moves import Move, next_moves
+from planner.domain.next_moves import KIND_WORDS as MOVE_KIND_WORDS
+from planner.domain.next_moves import Move, action_words, next_moves
 from planner.domain.planning import (
     SLOTS,
     PlanResult,
@@ -52,6 +53,7 @@ from planner.storage.schema import (
 
 __all__ = [
     "MAX_PLAN_WEEKS",
+    "MOVE_KIND_WORDS",
     "SLOT_LABELS",
     "CapacityView",
     "MoveView",
@@ -63,6 +65,7 @@ __all__ = [
     "UnreachableView",
     "WeekAsk",
     "WeekView",
+    "action_words",
     "apply_plan",
     "budget_state",
     "calendar",
@@ -424,6 +427,11 @@ class MoveView:
         """The outreach template of a ``draft:<name>`` action, else ""."""
         action = self.move.action
         return action.split(":", 1)[1] if action.startswith("draft:") else ""
+
+    @property
+    def label(self) -> str:
+        """What the move's button says ("Draft a follow-up", "Plan a give" …)."""
+        return action_words(self.move.action)
 
 
 def moves(

@@ -208,8 +208,11 @@ def unreachable_table(view: plan_service.PlanView) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=UNREACHABLE_COLUMNS)
 
 
-def moves_table(views: Iterable[plan_service.MoveView]) -> pd.DataFrame:
-    """Next moves, most urgent first (MOVE_COLUMNS)."""
+def moves_table(
+    views: Iterable[plan_service.MoveView], *, for_people: bool = False
+) -> pd.DataFrame:
+    """Next moves, most urgent first (MOVE_COLUMNS, what the CSV keeps); ``for_people``:
+    the columns and the kind and action of each move in words, for a page."""
     rows = [
         {
             "priority": m.move.priority,
@@ -222,7 +225,21 @@ def moves_table(views: Iterable[plan_service.MoveView]) -> pd.DataFrame:
         }
         for m in views
     ]
-    return pd.DataFrame(rows, columns=MOVE_COLUMNS).astype({"ask_id": "Int64"})
+    table = pd.DataFrame(rows, columns=MOVE_COLUMNS).astype({"ask_id": "Int64"})
+    if not for_people:
+        return table
+    table["kind"] = table["kind"].map(lambda k: plan_service.MOVE_KIND_WORDS.get(k, k))
+    table["action"] = table["action"].map(plan_service.action_words)
+    return table.drop(columns=["ask_id"]).rename(
+        columns={
+            "priority": "Priority",
+            "kind": "Move",
+            "contact": "Contact",
+            "title": "What",
+            "reason": "Why",
+            "action": "Do",
+        }
+    )
 
 
 def asks_frame(ws: Workspace, *, as_of: date | None = None, **_: object) -> pd.DataFrame:

@@ -1,6 +1,8 @@
 """The settings edited as tables on the Settings page: kind weights, the trust each ask
-kind needs, and tier capacity with keep-in-touch days. Each has a frame to show and a
-function that reads the edited frame back into :class:`Settings`."""
+kind needs, and tier capacity with keep-in-touch days. Each has a frame to show (its
+first column and its choices in words) and a function that reads the edited frame back
+into :class:`Settings`. The rows keep the order of :class:`Kind` and :class:`Tier`, so an
+edited table is read back by position, never by parsing its words."""
 
 from __future__ import annotations
 
@@ -9,28 +11,33 @@ import dataclasses
 import pandas as pd
 
 from planner.domain.model import Kind, Settings, Tier, Trust
+from planner.domain.words import KIND_WORDS, TRUST_WORDS, tier_line
+
+#: The trust choices as the table shows them, in order (new, acquainted, trusted).
+TRUST_CHOICES: list[str] = [TRUST_WORDS[t] for t in Trust]
+_TRUST_BY_WORD = {TRUST_WORDS[t]: t for t in Trust}
 
 
 def weights_table(settings: Settings) -> pd.DataFrame:
-    """kind, weight: one row per give kind."""
+    """Kind, Weight: one row per give kind."""
     return pd.DataFrame(
-        {"kind": [k.value for k in Kind], "weight": [settings.weight(k) for k in Kind]}
+        {"Kind": [KIND_WORDS[k] for k in Kind], "Weight": [settings.weight(k) for k in Kind]}
     )
 
 
 def with_weights(settings: Settings, edited: pd.DataFrame) -> Settings:
     """Settings with the weights of an edited :func:`weights_table`."""
-    pairs = zip(edited["kind"], edited["weight"], strict=True)
-    weights = {str(kind): float(weight) for kind, weight in pairs}
+    pairs = zip(Kind, edited["Weight"], strict=True)
+    weights = {kind.value: float(weight) for kind, weight in pairs}
     return dataclasses.replace(settings, weights=weights)
 
 
 def trust_table(settings: Settings) -> pd.DataFrame:
-    """ask kind, trust needed: one row per kind."""
+    """Ask kind, Trust needed: one row per kind, in words."""
     return pd.DataFrame(
         {
-            "ask kind": [k.value for k in Kind],
-            "trust needed": [settings.required_trust(k).value for k in Kind],
+            "Ask kind": [KIND_WORDS[k] for k in Kind],
+            "Trust needed": [TRUST_WORDS[settings.required_trust(k)] for k in Kind],
         }
     )
 
@@ -38,25 +45,31 @@ def trust_table(settings: Settings) -> pd.DataFrame:
 def with_trust(settings: Settings, edited: pd.DataFrame) -> Settings:
     """Settings with the trust needs of an edited :func:`trust_table`; a kind that needs
     no more than a new contact's trust is not stored (that is the default)."""
-    needed = {str(r[1]): str(r[2]) for r in edited.itertuples() if str(r[2]) != Trust.NEW}
-    return dataclasses.replace(settings, trust_required=needed)
+    needed = {
+        kind.value: _TRUST_BY_WORD.get(str(shown), Trust(str(shown).lower())).value
+        for kind, shown in zip(Kind, edited["Trust needed"], strict=True)
+    }
+    return dataclasses.replace(
+        settings, trust_required={k: v for k, v in needed.items() if v != Trust.NEW}
+    )
 
 
 def tiers_table(settings: Settings) -> pd.DataFrame:
-    """tier, capacity, keep in touch (days): one row per relationship tier."""
+    """Tier (its words, who belongs and the saved cadence), Capacity, Keep in touch (days)."""
     return pd.DataFrame(
         {
-            "tier": [t.value for t in Tier],
-            "capacity": [int(settings.tier_capacity.get(t, 0)) for t in Tier],
-            "keep in touch (days)": [int(settings.keep_in_touch_days.get(t, 0)) for t in Tier],
+            "Tier": [tier_line(t, int(settings.keep_in_touch_days.get(t, 0))) for t in Tier],
+            "Capacity": [int(settings.tier_capacity.get(t, 0)) for t in Tier],
+            "Keep in touch (days)": [int(settings.keep_in_touch_days.get(t, 0)) for t in Tier],
         }
     )
 
 
 def with_tiers(settings: Settings, edited: pd.DataFrame) -> Settings:
     """Settings with the capacity and keep-in-touch days of an edited :func:`tiers_table`."""
+    rows = list(zip(Tier, edited["Capacity"], edited["Keep in touch (days)"], strict=True))
     return dataclasses.replace(
         settings,
-        tier_capacity={str(r[1]): int(r[2]) for r in edited.itertuples()},
-        keep_in_touch_days={str(r[1]): int(r[3]) for r in edited.itertuples()},
+        tier_capacity={tier.value: int(cap) for tier, cap, _ in rows},
+        keep_in_touch_days={tier.value: int(days) for tier, _, days in rows},
     )

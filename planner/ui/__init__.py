@@ -26,10 +26,12 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from planner.domain.audience import BudgetState, budget_line
 from planner.errors import PlannerError
 from planner.feeds.urls import http_url_or_empty
 from planner.files.csv_export import to_csv_bytes
-from planner.services import Workspace, open_workspace
+from planner.services import Workspace, demo, open_workspace
+from planner.services.view_cache import cached
 from planner.services.warm_up import warm_up_in_background
 
 
@@ -55,10 +57,75 @@ def workspace() -> Workspace:
     if ws.problems:  # found by the integrity check at open (THREATS D4)
         shown = "; ".join(ws.problems[:5]) + (" …" if len(ws.problems) > 5 else "")
         st.warning(plain(f"The database check found problems: {shown}"), icon=":material/warning:")
+    demo_banner(ws)
     return ws
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+DEMO_NOTICE = (
+    "You are exploring the demo workspace: the people, ledger, asks, requests and feeds "
+    "here are made up, and the profile in Settings is the demo's persona."
+)
+DEMO_CONFIRM = (
+    "This removes every record the demo brought: its contacts with their ledger rows, "
+    "asks, gives and requests, its feeds with what was found in them, and the demo "
+    "persona in Settings. What you added yourself while exploring (contacts, ledger rows, "
+    "feeds, settings, template edits) is kept unless you tick the box below."
+)
+
+
+def demo_banner(ws: Workspace) -> None:
+    """While the demo is loaded: say so, and offer to start with my own data (confirmed).
+
+    Drawn by :func:`workspace`, which every page calls once at its top (a rerun may run
+    the page without the entry point), so it shows above every page.
+    """
+    if not cached(ws, "demo_loaded", lambda: demo.is_loaded(ws)):
+        return
+    with st.container(border=True, key="demo_banner"):
+        st.info(plain(DEMO_NOTICE), icon=":material/science:")
+        if not st.session_state.get("demo_confirm"):
+            st.button(
+                "Start with my own data",
+                key="demo_start_own",
+                on_click=_set_demo_confirm,
+                args=(True,),
+            )
+            return
+        st.warning(plain(DEMO_CONFIRM), icon=":material/warning:")
+        st.checkbox("Also remove what I added while exploring", key="demo_all")
+        go, cancel = st.columns(2)
+        cancel.button("Keep the demo", key="demo_cancel", on_click=_set_demo_confirm, args=(False,))
+        go.button(
+            "Remove the demo", type="primary", key="demo_remove", on_click=_remove_demo, args=(ws,)
+        )
+        if st.session_state.get("demo_error"):
+            st.error(plain(st.session_state.pop("demo_error")), icon=":material/error:")
+
+
+def _remove_demo(ws: Workspace) -> None:
+    """The confirmed removal (a button's callback: the page then draws without the demo)."""
+    try:
+        demo.remove(ws, keep_mine=not st.session_state.get("demo_all", False))
+    except PlannerError as error:
+        st.session_state["demo_error"] = str(error)
+        return
+    st.session_state["demo_confirm"] = False
+    st.toast("Demo removed: the workspace is yours to fill", icon=":material/check_circle:")
+
+
+def _set_demo_confirm(value: bool) -> None:
+    st.session_state["demo_confirm"] = value
+
+
+def budget_notice(budget: BudgetState) -> None:
+    """The audience budget in its one wording, green with room left, amber at the limit,
+    red over it."""
+    line = budget_line(budget)
+    show = {"ok": st.success, "full": st.warning, "over": st.error}[line.level]
+    show(plain(line.text), icon=":material/campaign:")
 
 
 def plain(text: object) -> str:
@@ -144,7 +211,7 @@ def download_csv(
 
 
 def as_of_picker(key: str = "as_of") -> date:
-    ws = workspace()
+    ws = _workspace()  # the page has called workspace() (gate, banner) already
     return st.date_input("As of", value=ws.today(), key=key, format="YYYY-MM-DD")
 
 

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from planner.domain.model import DetectionStatus, Kind, Role
+from planner.domain.words import (
+    DETECTION_STATUS_WORDS,
+    KIND_WORDS,
+    ROLE_WORDS,
+    day,
+    word,
+)
 from planner.services import detections
 from planner.services.detections import DetectionView
 from planner.services.workspace import Workspace
@@ -20,18 +29,19 @@ from planner.ui import safe_link
 #: Rows of a paged detections table.
 PAGE_ROWS = 100
 
-#: Column name → how a detection fills it. Links are clickable only when http(s).
+#: Column name → how a detection fills it, codes in words ("Guest", "To review", "6 Dec
+#: 2026"). Links are clickable only when http(s).
 COLUMNS: dict[str, Callable[[DetectionView], object]] = {
     "select": lambda d: False,
     "id": lambda d: d.id,
-    "date": lambda d: d.published,
+    "date": lambda d: day(d.published),
     "entry": lambda d: d.entry_title,
     "feed": lambda d: d.feed_title,
     "contact": lambda d: d.contact,
-    "direction": lambda d: d.direction,
-    "role": lambda d: d.role,
-    "kind": lambda d: d.kind,
-    "status": lambda d: d.status,
+    "direction": lambda d: word(d.direction),  # "I gave", "Context"
+    "role": lambda d: ROLE_WORDS[Role(d.role)],
+    "kind": lambda d: KIND_WORDS[Kind(d.kind)] if d.kind else "",
+    "status": lambda d: DETECTION_STATUS_WORDS[DetectionStatus(d.status)],
     "confidence": lambda d: round(d.confidence, 2),
     "evidence": lambda d: d.marked_snippet,
     "link": lambda d: safe_link(d.entry_link),
@@ -76,6 +86,41 @@ DECIDED_COLUMNS = (
     "confidence",
     "evidence",
 )
+
+
+#: What each column is called on screen (the frame keeps the short names the code uses).
+HEADERS: dict[str, str] = {
+    "select": "✓",
+    "id": "#",
+    "date": "Date",
+    "entry": "Entry",
+    "feed": "Feed",
+    "contact": "Contact",
+    "direction": "Direction",
+    "role": "Role",
+    "kind": "Kind",
+    "status": "Status",
+    "confidence": "Confidence",
+    "evidence": "Evidence (matches «marked»)",
+    "link": "Link",
+}
+
+
+def column_config(columns: Sequence[str]) -> dict[str, Any]:
+    """Streamlit column settings for ``columns``: worded headers, confidence as a bar,
+    links clickable."""
+    config: dict[str, Any] = {name: HEADERS[name] for name in columns}
+    special: dict[str, Any] = {
+        "select": st.column_config.CheckboxColumn("✓", help="select for a bulk action"),
+        "id": st.column_config.NumberColumn("#", width="small"),
+        "confidence": st.column_config.ProgressColumn(
+            "Confidence", min_value=0.0, max_value=1.0, format="%.2f"
+        ),
+        "evidence": st.column_config.TextColumn(HEADERS["evidence"], width="large"),
+        "link": st.column_config.LinkColumn("Link"),
+    }
+    config.update({name: value for name, value in special.items() if name in columns})
+    return config
 
 
 def detection_table(items: Sequence[DetectionView], columns: Sequence[str]) -> pd.DataFrame:
@@ -139,6 +184,11 @@ def paged_detections(
     """A table of one page of the detections the filters match, with a page number when
     there are more. Returns the detections shown."""
     shown = detection_page(ws, key=key, statuses=statuses, directions=directions)
-    st.dataframe(detection_table(shown.items, columns), hide_index=True, key=key)
+    st.dataframe(
+        detection_table(shown.items, columns),
+        hide_index=True,
+        key=key,
+        column_config=column_config(columns),
+    )
     page_number(shown)
     return shown.items

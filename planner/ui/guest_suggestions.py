@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from planner.domain.words import day
 from planner.services import contacts, detections
 from planner.services.workspace import Workspace
 from planner.ui import plain, run_action, run_and_rerun
@@ -31,7 +32,7 @@ def _suggestion_box(ws: Workspace, g: detections.SuggestionView, any_contact: bo
         site = g.site
         st.text(
             f"{g.name}\n"
-            f"{g.entry_title} ({g.feed_title}, {g.published or 'no date'})\n"
+            f"{g.entry_title} ({g.feed_title}, {day(g.published) or 'no date'})\n"
             f"{g.evidence}" + (f"\nwebsite: {site}" if site else "")
         )
         s1, s2, s3 = st.columns([1, 2, 1])

@@ -565,7 +565,7 @@ def test_next_moves_ordering() -> None:
     assert at_risk.reason.endswith("close it with a link this week: +1.9 by Jun 15")
     assert ready.action == "draft:ask_link" and ready.title == "Ask Bob for a link"
     assert owe.action == "draft:reciprocate" and owe.reason.startswith("they gave 3.0 points more")
-    assert budget_move.title == "Audience promotion budget is over"
+    assert budget_move.title == "Audience promotion budget: over the limit"
     assert touch.action == "draft:follow_up"
     assert (
         tier.reason == "2 contacts for 1 places: move down Ann (least reciprocated, least recent)"

@@ -19,15 +19,18 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 from planner.domain import words
+from planner.domain.audience import budget_line
 from planner.domain.model import Kind, Tier
-from planner.services import Workspace, backup, balances, contacts, exports, ledger
+from planner.domain.words import tier_line, word
+from planner.services import Workspace, backup, balances, contacts, exports, ledger, plan
 from planner.services.contact_tables import CONTACT_COLUMNS
 from planner.services.ledger_tables import COLUMNS as LEDGER_COLUMNS
 from planner.services.ledger_tables import PAGE_SIZE
+from planner.ui import plain
 from tests.conftest import TODAY
 from tests.pages.downloads import Downloads, csv_table, zip_members
 
-BALANCE_COLUMNS = ["contact", "tier", "balance", "trust", "reciprocity_ratio"]
+BALANCE_COLUMNS = ["Contact", "Tier", "Balance", "Trust", "Reciprocity"]
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -62,8 +65,8 @@ def test_the_empty_dashboard_invites_to_add_contacts_and_shows_no_figures(
     assert [t.value for t in at.title] == ["Dashboard"]
     assert at.date_input(key="dashboard_as_of").value == TODAY
     [info] = at.info
-    assert info.value.startswith("No contacts yet. Add some on the Contacts page")
-    assert "planner demo" in info.value
+    assert info.value.startswith("No contacts yet. To start: add the people you know")
+    assert "**Contacts**" in info.value and "**Ledger**" in info.value
     assert metrics(at) == {}
     assert not at.subheader and not at.dataframe and not at.download_button
 
@@ -94,16 +97,19 @@ def test_the_dashboard_lists_who_owes_whom_highest_balance_first(
     owed = column_under(at, "They owe me").dataframe[0].value
     owing = column_under(at, "I owe them").dataframe[0].value
     assert list(owed.columns) == list(owing.columns) == BALANCE_COLUMNS
-    assert set(owed["contact"]) == {b.contact.name for b in everyone if b.balance > 0.5}
-    assert set(owing["contact"]) == {b.contact.name for b in everyone if b.balance < -0.5}
+    assert set(owed["Contact"]) == {b.contact.name for b in everyone if b.balance > 0.5}
+    assert set(owing["Contact"]) == {b.contact.name for b in everyone if b.balance < -0.5}
     assert len(owed) > 0 and len(owing) > 0
-    assert owed["balance"].is_monotonic_decreasing and owing["balance"].is_monotonic_increasing
+    assert owed["Balance"].is_monotonic_decreasing and owing["Balance"].is_monotonic_increasing
     top = max(everyone, key=lambda b: b.balance)
-    assert owed.iloc[0]["contact"] == top.contact.name
-    assert owed.iloc[0]["balance"] == round(top.balance, 3)
-    assert owed.iloc[0]["trust"] == top.trust.value
-    one_sided = the_frame(at, "lifetime_given", "lifetime_received")
-    assert set(one_sided["contact"]) == {b.contact.name for b in everyone if b.one_sided}
+    assert owed.iloc[0]["Contact"] == top.contact.name
+    assert owed.iloc[0]["Balance"] == round(top.balance, 3)  # shown to one decimal
+    # tiers and trust in words, never codes
+    assert owed.iloc[0]["Trust"] == word(top.trust)
+    assert owed.iloc[0]["Tier"] == word(top.contact.tier)
+    assert not {"cell", "deep", "new", "acquainted"} & {*owed["Tier"], *owed["Trust"]}
+    one_sided = the_frame(at, "Given (lifetime)", "Received (lifetime)")
+    assert set(one_sided["Contact"]) == {b.contact.name for b in everyone if b.one_sided}
 
 
 def test_the_dashboard_balances_download_is_every_contact_s_balance(
@@ -385,11 +391,22 @@ def test_the_settings_page_shows_the_stored_model_in_its_forms(
     assert at.number_input(key="promo_max").value == current.promo_max_per_30_days
     assert at.number_input(key="plan_weeks").value == current.plan_weeks
     weights = at.data_editor(key="weights_editor").value
-    assert weights["kind"].tolist() == [k.value for k in Kind]
-    assert weights["weight"].tolist() == [current.weight(k) for k in Kind]
+    assert weights["Kind"].tolist() == [word(k) for k in Kind]
+    assert weights["Weight"].tolist() == [current.weight(k) for k in Kind]
     tiers = at.data_editor(key="tiers_editor").value
-    assert tiers["tier"].tolist() == [t.value for t in Tier]
-    assert tiers["capacity"].tolist() == [int(current.tier_capacity.get(t, 0)) for t in Tier]
+    assert tiers["Tier"].tolist() == [
+        tier_line(t, int(current.keep_in_touch_days.get(t, 0))) for t in Tier
+    ]
+    assert tiers["Capacity"].tolist() == [int(current.tier_capacity.get(t, 0)) for t in Tier]
+    trust = at.data_editor(key="trust_editor").value
+    assert set(trust["Trust needed"]) <= {"New", "Acquainted", "Trusted"}
+    # the audience budget in its one wording; with no audience give yet, the ratio rule
+    # wants 4 gives before a first promotion: at the limit, amber
+    line = budget_line(plan.snapshot(app_ws).budget)
+    assert line.level == "full"
+    assert [w.value for w in at.warning if "Audience promotion budget" in w.value] == [
+        plain(line.text)
+    ]
     labels = {b.key: b.label for b in at.button}
     assert labels["model_save"] == "Save model" and labels["capacity_save"] == "Save capacity"
     assert at.button(key="restore_button").disabled  # nothing uploaded yet

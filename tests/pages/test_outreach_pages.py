@@ -239,7 +239,10 @@ def test_the_empty_import_export_page_offers_examples_an_empty_export_and_calend
     assert [t.label for t in at.tabs] == ["Import", "Export"]
     assert at.radio(key="import_kind").value == "contacts"
     assert at.selectbox(key="export_table").value == "contacts"
-    assert at.selectbox(key="export_table").options == sorted(exports.tables())
+    assert at.selectbox(key="export_table").options == [  # in words
+        exports.table_words(t) for t in sorted(exports.tables())
+    ]
+    assert "Next moves" in at.selectbox(key="export_table").options
     assert at.date_input(key="export_as_of").value == TODAY
     assert not at.get("button")  # nothing to import, nothing to undo
 
@@ -332,8 +335,8 @@ def test_every_table_downloads_with_the_rows_of_its_export(
     full_demo: Workspace, open_page: Callable[[str], AppTest], downloads: Downloads
 ) -> None:
     at = open_page("data")
-    tables = at.selectbox(key="export_table").options
-    assert tables == sorted(exports.tables())
+    tables = sorted(exports.tables())
+    assert at.selectbox(key="export_table").options == [exports.table_words(t) for t in tables]
     non_empty = set()
     for table in tables:
         at.selectbox(key="export_table").select(table).run()

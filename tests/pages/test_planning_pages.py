@@ -11,6 +11,7 @@ from datetime import timedelta
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
+from planner.domain.audience import budget_line
 from planner.domain.model import AskStatus, GiveStatus, Tier
 from planner.services import (
     Workspace,
@@ -27,11 +28,17 @@ from tests.conftest import TODAY
 from tests.pages.downloads import Downloads, csv_table
 
 AUDIENCE = "— my audience —"
-#: The dashboard's button for each kind of next move (draft:<template> moves: "Draft (…)").
+#: The dashboard's button for each kind of next move (ask drafts: "Draft the ask").
 MOVE_LABELS = {
     "plan_give": "Plan a give",
     "open_ask": "Open the ask",
     "review_tier": "Review the tier",
+}
+DRAFT_LABELS = {
+    "follow_up": "Draft a follow-up",
+    "reciprocate": "Draft a give back",
+    "first_transaction": "Draft a first hello",
+    "thank_you": "Draft a thank-you",
 }
 
 
@@ -86,16 +93,23 @@ def test_the_dashboard_lists_the_next_moves_with_their_actions_and_the_budget(
     assert len(moves) > 8, "the demo has more moves than the page lists"
     assert "Next moves" in [s.value for s in at.subheader]
     shown = texts(at)
-    assert shown[0] == f"Audience promotion budget: {snap.budget.explanation}"
-    assert shown[1:9] == [f"{m.move.title}\n{m.move.reason}" for m in moves[:8]]
+    line = budget_line(snap.budget)  # one wording, coloured by its level
+    notices = {"ok": at.success, "full": at.warning, "over": at.error}[line.level]
+    assert plain(line.text) in [n.value for n in notices]
+    assert shown[0:8] == [f"{m.move.title}\n{m.move.reason}" for m in moves[:8]]
     assert any(t.startswith("You owe ") for t in shown)  # the demo owes someone
     labels = {b.key: b.label for b in at.button}
-    for i, mv in enumerate(moves[:8]):  # every listed move has its action
-        expected = f"Draft ({mv.template})" if mv.template else MOVE_LABELS[mv.move.action]
-        assert labels[f"move_{i}"] == expected
+    for i, mv in enumerate(moves[:8]):  # every listed move has its action, in words
+        expected = DRAFT_LABELS.get(mv.template) or MOVE_LABELS[mv.move.action]
+        assert labels[f"move_{i}"] == (
+            expected if mv.template in DRAFT_LABELS or not mv.template else "Draft the ask"
+        )
+        assert "(" not in labels[f"move_{i}"] and "_" not in labels[f"move_{i}"]
     assert f"All {len(moves)} next moves" in [e.label for e in at.expander]
-    (table,) = frames(at, "action")
-    assert table["title"].tolist() == [m.move.title for m in moves]
+    (table,) = frames(at, "Do")
+    assert table.columns.tolist() == ["Priority", "Move", "Contact", "What", "Why", "Do"]
+    assert table["What"].tolist() == [m.move.title for m in moves]
+    assert not any("_" in v for v in [*table["Move"], *table["Do"]])
 
 
 def test_a_draft_move_on_the_dashboard_opens_outreach_on_its_template_and_contact(

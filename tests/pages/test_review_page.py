@@ -133,8 +133,9 @@ def test_contact_detail_lists_what_the_feeds_found(
     found = next(
         d.value for d in at.dataframe if {"feed", "status", "evidence"} <= set(d.value.columns)
     )
-    assert set(found["direction"]) == {"gave", "context"}
-    assert "guest" in set(found["role"]) and "auto" in set(found["status"])
+    assert set(found["direction"]) == {"I gave", "Context"}  # in words, never codes
+    assert "Guest" in set(found["role"]) and "Confirmed automatically" in set(found["status"])
+    assert all(d == "" or "-" not in d for d in found["date"])  # "6 Dec 2026", not ISO
     assert any(str(t).startswith("Ep 50") for t in found["entry"])
 
 

@@ -201,7 +201,7 @@ def test_manifest_describes_the_backup(demo_ws: Workspace) -> None:
     for name, spec in manifest["members"].items():
         assert hashlib.sha256(files[name]).hexdigest() == spec["sha256"]
     # Settings and the profile come along (templates too: see the round trip above).
-    assert manifest["tables"]["settings"]["rows"] == 1
+    assert manifest["tables"]["settings"]["rows"] == 2  # the model and the demo's marker
     assert manifest["tables"]["profile"]["rows"] == 1
 
 

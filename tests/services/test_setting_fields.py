@@ -55,15 +55,29 @@ def test_groups_list_their_fields_in_table_order() -> None:
 def test_the_edited_tables_read_back_into_settings() -> None:
     current = Settings()
     weights = setting_tables.weights_table(current)
-    weights.loc[0, "weight"] = 9.5
+    weights.loc[0, "Weight"] = 9.5
     trust = setting_tables.trust_table(current)
     tiers = setting_tables.tiers_table(current)
-    tiers.loc[0, "capacity"] = 7
+    tiers.loc[0, "Capacity"] = 7
     new = setting_tables.with_tiers(
         setting_tables.with_trust(setting_tables.with_weights(current, weights), trust), tiers
     )
-    first_kind = str(weights.loc[0, "kind"])
-    assert new.weights[first_kind] == 9.5
+    assert weights.loc[0, "Kind"] == "Share"  # words on screen, the code in the settings
+    assert new.weights["share"] == 9.5
     assert new.trust_required == current.trust_required
-    assert new.tier_capacity[str(tiers.loc[0, "tier"])] == 7
+    assert new.tier_capacity["cell"] == 7
     assert new.keep_in_touch_days == current.keep_in_touch_days
+
+
+def test_the_tables_show_words_and_read_them_back() -> None:
+    current = Settings()
+    tiers = setting_tables.tiers_table(current)
+    assert tiers.loc[0, "Tier"] == (
+        "Inner circle: the handful of people you would call first; in touch every 14 days"
+    )
+    trust = setting_tables.trust_table(current)
+    assert set(trust["Trust needed"]) <= {"New", "Acquainted", "Trusted"}
+    referral = trust.index[trust["Ask kind"] == "Referral"][0]
+    assert trust.loc[referral, "Trust needed"] == "Trusted"
+    trust.loc[referral, "Trust needed"] = "Acquainted"
+    assert setting_tables.with_trust(current, trust).trust_required["referral"] == "acquainted"

@@ -13,6 +13,7 @@ from sqlalchemy import Select, func, select
 
 from planner.domain.detection import highlight_spans
 from planner.domain.model import ROLE_TO_KIND, Role
+from planner.domain.words import ROLE_WORDS, word
 from planner.services.detections.statuses import (
     AUTO,
     CONFIRMED,
@@ -29,6 +30,12 @@ from planner.storage.schema import ContactRow, DetectionRow, EntryRow, FeedRow, 
 
 MARK_OPEN = "«"
 MARK_CLOSE = "»"
+
+
+def role_words(role: str) -> str:
+    """A detection role in words ("Guest", "Linked"); an unknown one spaced, never raw."""
+    known = {r.value: r for r in Role}
+    return ROLE_WORDS[known[role]] if role in known else word(role)
 
 
 def mark(snippet: str, matched: str) -> str:
@@ -77,7 +84,8 @@ class DetectionView:
     def evidence_text(self) -> str:
         """Every piece of evidence on its own line, matches marked."""
         return "\n".join(
-            f"{e.get('role', '')} · {e.get('field', '')} · {float(e.get('confidence', 0)):.2f}: "
+            f"{role_words(str(e.get('role', '')))} · {e.get('field', '')} · "
+            f"{float(e.get('confidence', 0)):.2f}: "
             f"{mark(str(e.get('snippet', '')), str(e.get('matched', '')))}"
             for e in self.evidence
         )
