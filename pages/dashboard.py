@@ -60,9 +60,6 @@ for i, mv in enumerate(moves[:8]):
     text_col.text(f"{mv.move.title}\n{mv.move.reason}")
     if (mv.template or mv.move.action in LINKS) and action_col.button(mv.label, key=f"move_{i}"):
         if mv.template:
-            # the old session keys too, until Outreach reads the URL everywhere
-            st.session_state["outreach_template"] = mv.template
-            st.session_state["outreach_contact_id"] = mv.move.contact_id
             open_page(
                 "outreach",
                 contact=mv.move.contact_id,

@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from planner.cli.common import workspace
+from planner.errors import InvalidInput
 
 if TYPE_CHECKING:
     from planner.services.workspace import Workspace
@@ -20,8 +21,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="load the demo workspace when the database holds no contacts",
     )
     p.set_defaults(handler=_init)
-    p = sub.add_parser("demo", help="load the demo workspace (into an empty database)")
+    p = sub.add_parser(
+        "demo", help="load the demo workspace (into an empty database), or remove it"
+    )
     p.add_argument("--reset", action="store_true", help="delete everything in the database first")
+    p.add_argument(
+        "--remove",
+        action="store_true",
+        help="remove the demo: every record it brought; what you added stays",
+    )
+    p.add_argument(
+        "--everything",
+        action="store_true",
+        help="with --remove: also remove what you added (empties the database)",
+    )
     p.set_defaults(handler=_demo)
     p = sub.add_parser(
         "check",
@@ -51,6 +64,11 @@ def _demo(args: argparse.Namespace) -> int:
     from planner.services import demo
 
     ws = workspace(args)
+    if args.everything and not args.remove:
+        raise InvalidInput("--everything goes with --remove")
+    if args.remove:
+        print(demo.remove(ws, keep_mine=not args.everything))
+        return 0
     stats = demo.load(ws, reset=args.reset)
     print(f"demo workspace loaded ({stats})")
     _read_demo_feeds(ws)

@@ -30,6 +30,22 @@ def test_init_then_demo_if_empty_loads_once(
     assert code == 2 and "already holds data" in err
 
 
+def test_demo_remove_keeps_what_i_added_unless_everything(
+    capsys: pytest.CaptureFixture[str], db_url: str, ws: Workspace
+) -> None:
+    run(capsys, db_url, "demo")
+    assert contacts.count_active(ws) > 20
+    contacts.add(ws, contacts.ContactInput(name="My Own Contact"))
+    code, _, err = run(capsys, db_url, "demo", "--everything")
+    assert code == 2 and "--everything goes with --remove" in err
+    code, out, _ = run(capsys, db_url, "demo", "--remove")
+    assert code == 0 and "demo removed" in out
+    assert [c.name for c in contacts.list_contacts(ws)] == ["My Own Contact"]
+    code, out, _ = run(capsys, db_url, "demo", "--remove", "--everything")
+    assert code == 0 and "everything removed (1 contacts)" in out
+    assert contacts.count_active(ws) == 0
+
+
 def test_contacts_add_with_repeatable_options(
     capsys: pytest.CaptureFixture[str], db_url: str, ws: Workspace
 ) -> None:
