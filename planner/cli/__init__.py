@@ -8,6 +8,7 @@ stderr and exits 2; argparse does the same for bad arguments.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -73,6 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("planner: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `planner settings show | head`: the reader left; say nothing more, as cat does
+        # (stdout is pointed at devnull so the interpreter's flush at exit fails quietly)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     finally:
         opened: Workspace | None = getattr(args, OPENED, None)
         if opened is not None:

@@ -164,3 +164,18 @@ def test_templates_list_imports_no_heavy_module(
 ) -> None:
     assert run(capsys, sqlite_url, "init")[0] == 0
     assert _modules_after(["templates", "list"], sqlite_url) == {"code": 0, "loaded": []}
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(sqlite_url: str) -> None:
+    """`planner settings show | head -1`: the pipe closes, the command ends quietly."""
+    command = f"{sys.executable} -m planner --database {sqlite_url} settings show | head -1"
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert len(done.stdout.splitlines()) == 1
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+    assert done.returncode in (0, 141)
