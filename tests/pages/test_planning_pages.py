@@ -12,6 +12,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from planner.domain.model import AskStatus, GiveStatus, Tier
+from planner.domain.words import word
 from planner.services import (
     Workspace,
     asks,
@@ -328,22 +329,22 @@ def test_the_asks_page_counts_and_lists_the_demo_asks_with_their_readiness(
         "Need trust": str(sum(v.state == "needs_trust" for v in views)),
     }
     assert int(metrics(at)["Ready"]) > 0 and int(metrics(at)["Short or over-committed"]) > 0
-    (table,) = frames(at, "readiness")
-    assert table["id"].tolist() == [v.id for v in views]
+    (table,) = frames(at, "Readiness")
+    assert table["#"].tolist() == [v.id for v in views]
     ready = next(v for v in views if v.ready and v.contact)
-    row = table.set_index("id").loc[ready.id]
-    assert (row["contact"], row["title"], row["readiness"], row["reason"]) == (
+    row = table.set_index("#").loc[ready.id]
+    assert (row["Of"], row["Title"], row["Readiness"], row["Why"]) == (
         ready.contact,
         ready.ask.title,
-        ready.label,
+        "Ready",
         ready.reason,
     )
     # the first ask with a gap is explained, with its cheapest gives
     short = next(v for v in views if v.options)
     assert at.selectbox(key="ask_gap_pick").value == short.id
     assert short.reason in texts(at)
-    (options,) = frames(at, "adds by target")
-    assert options["give"].tolist() == [o.kind.value for o in short.options]
+    (options,) = frames(at, "Adds by target")
+    assert options["Give"].tolist() == [word(o.kind) for o in short.options]
 
 
 def test_the_asks_download_is_every_ask_with_its_readiness(
@@ -377,8 +378,8 @@ def test_creating_an_ask_through_the_form_persists(
         "Share my mic guide",
         0.5,
     )
-    (table,) = frames(at, "cheapest_gives")
-    assert "Share my mic guide" in set(table["title"])
+    (table,) = frames(at, "Cheapest gives")
+    assert "Share my mic guide" in set(table["Title"])
     assert metrics(at)["Open asks"] == str(
         sum(v.state != "closed" for v in asks.assess(demo_app_ws))
     )
