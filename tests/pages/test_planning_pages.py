@@ -434,9 +434,11 @@ def test_the_requests_page_lists_the_demo_requests_and_explains_the_first(
     at = open_page("requests")
     assert not at.error
     views = help_requests.review(demo_app_ws, as_of=TODAY)
-    (table,) = frames(at, "recommendation")
-    assert table["id"].tolist() == [v.id for v in views] and len(views) > 0
-    assert table["recommendation"].tolist() == [v.decision.recommendation for v in views]
+    (table,) = frames(at, "Recommendation")
+    assert table["#"].tolist() == [v.id for v in views] and len(views) > 0
+    assert table["Recommendation"].tolist() == [
+        plan_tables.RECOMMENDATION_WORDS[v.advice.recommendation] if v.advice else "" for v in views
+    ]
     first = views[0]
     assert at.selectbox(key="request_pick").value == first.id
     ratio = first.summary.reciprocity_ratio
@@ -446,7 +448,9 @@ def test_the_requests_page_lists_the_demo_requests_and_explains_the_first(
         "Reciprocity": "—" if ratio is None else f"{ratio:.2f}",
         "One-sided": "yes" if first.one_sided else "no",
     }
-    verdict = plain(f"Recommendation: {first.decision.recommendation} — {first.decision.reason}")
+    assert first.advice is not None  # the first request is open
+    said = plan_tables.RECOMMENDATION_WORDS[first.decision.recommendation]
+    verdict = plain(f"Recommendation: {said} — {first.decision.reason}")
     boxes = {"yes": at.success, "later": at.info, "decline": at.warning}
     assert verdict in [b.value for b in boxes[first.decision.recommendation]]
     labels = {b.key: b.label for b in at.button}
@@ -467,7 +471,7 @@ def test_the_requests_download_is_every_request_with_its_recommendation(
     views = help_requests.review(demo_app_ws, as_of=TODAY)
     assert header == list(plan_tables.requests_table(views).columns)
     assert [(int(r["id"]), r["contact"], r["recommendation"]) for r in rows] == [
-        (v.id, v.contact, v.decision.recommendation) for v in views
+        (v.id, v.contact, v.advice.recommendation if v.advice else "") for v in views
     ]
 
 
