@@ -31,7 +31,7 @@ def trust_panel(ws: Workspace, view: AskView) -> None:
             st.toast(
                 plain(f"Give #{give.id} planned for today (see Plan)"), icon=":material/event:"
             )
-            open_page("plan", give=give.id)
+            st.rerun()  # stay: a thank-you or a first small ask may follow
     if b2.button("Draft a thank-you", key="ask_trust_message", icon=":material/mail:"):
         # the Outreach page reads the URL; the session keys serve it until it does
         st.session_state["outreach_template"] = step.template
