@@ -282,6 +282,43 @@ def plan_table(view: plan_service.PlanView) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
 
+#: The Plan page's auto-plan table (PLAN_COLUMNS stay the CSV's machine columns).
+PLAN_SHOWN = [
+    "Proposal",
+    "Week of",
+    "Give on",
+    "For",
+    "Kind",
+    "Title",
+    "Toward ask",
+    "Target date",
+    "Adds by target",
+    "Balance on target",
+    "Why",
+]
+
+
+def plan_shown(view: plan_service.PlanView) -> pd.DataFrame:
+    """The auto-plan's proposals as the page shows them (PLAN_SHOWN)."""
+    rows = [
+        {
+            "Proposal": p.index,
+            "Week of": day(p.proposal.week_start),
+            "Give on": day(p.proposal.give_on),
+            "For": p.contact,
+            "Kind": word(p.proposal.kind),
+            "Title": p.title,
+            "Toward ask": f"#{p.proposal.ask_id} {p.ask_title}",
+            "Target date": day(p.proposal.target_date),
+            "Adds by target": points(p.proposal.value_on_target),
+            "Balance on target": points(p.proposal.projected_balance_on_target),
+            "Why": p.proposal.reason,
+        }
+        for p in view.proposals
+    ]
+    return pd.DataFrame(rows, columns=PLAN_SHOWN)
+
+
 def unreachable_table(view: plan_service.PlanView) -> pd.DataFrame:
     """The asks the auto-plan cannot make ready in time, and why."""
     rows = [
@@ -373,7 +410,7 @@ def tiers_table(cap: CapacityView) -> pd.DataFrame:
     """Each tier's count against its capacity, and whom to move down when it is over."""
     rows = [
         {
-            "tier": t.state.tier.value,
+            "tier": word(t.state.tier),
             "contacts": t.state.count,
             "capacity": t.state.capacity,
             "over by": t.state.over_by,
@@ -389,7 +426,7 @@ def losing_touch_table(cap: CapacityView) -> pd.DataFrame:
     rows = [
         {
             "contact": t.contact,
-            "tier": t.tier,
+            "tier": word(t.tier),
             "days since": t.gap.days_since,
             "every (days)": t.gap.cadence,
         }

@@ -6,13 +6,13 @@ Expectations come from planner.services on the app's database and clock (TODAY).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from planner.domain.model import AskStatus, GiveStatus, Tier
-from planner.domain.words import word
+from planner.domain.words import day, word
 from planner.services import (
     Workspace,
     asks,
@@ -150,12 +150,12 @@ def test_the_empty_plan_shows_empty_weeks_a_free_budget_and_nothing_to_propose(
     assert metrics(at) == {
         "Promotions in 30 days": f"0 of {budget.max_promotions_30d}",
         "Give:ask ratio, 90 days": "no ask",
-        "Next promotion fits": budget.next_free_day.isoformat(),
+        "Next promotion fits": day(budget.next_free_day),
     }
     weeks = plan.calendar(app_ws)
     assert len(weeks) == app_ws.settings().plan_weeks
     assert [e.label for e in at.expander] == [
-        f"Week of {w.start.isoformat()} · 0 give(s), 0 ask target(s)" for w in weeks
+        f"Week of {day(w.start)} · 0 give(s), 0 ask target(s)" for w in weeks
     ]
     assert weeks[0].start <= TODAY < weeks[0].start + timedelta(days=7)
     assert all(f.empty for f in frames(at, "what"))
@@ -163,7 +163,7 @@ def test_the_empty_plan_shows_empty_weeks_a_free_budget_and_nothing_to_propose(
         texts(at)
     )
     (tiers,) = frames(at, "move down")
-    assert tiers["tier"].tolist() == [t.value for t in Tier]
+    assert tiers["tier"].tolist() == [word(t) for t in Tier]  # "Inner circle", not "cell"
     assert tiers["contacts"].tolist() == [0] * len(Tier)
     assert "Losing touch: 0 contact(s) past their tier's cadence" in texts(at)
     assert [b.key for b in at.button] == ["give_submit_new"]  # no give to mark done
@@ -182,11 +182,11 @@ def test_the_plan_shows_the_demo_budget_weeks_tiers_and_who_is_losing_touch(
         "Give:ask ratio, 90 days": (
             "no ask" if budget.ratio_90d is None else f"{budget.ratio_90d:.1f}:1"
         ),
-        "Next promotion fits": budget.next_free_day.isoformat(),
+        "Next promotion fits": day(budget.next_free_day),
     }
     weeks = plan.calendar(demo_app_ws)
     assert [e.label for e in at.expander] == [
-        f"Week of {w.start.isoformat()} · {len(w.gives)} give(s), {len(w.asks)} ask target(s)"
+        f"Week of {day(w.start)} · {len(w.gives)} give(s), {len(w.asks)} ask target(s)"
         for w in weeks
     ]
     tables = frames(at, "what")
@@ -242,13 +242,14 @@ def test_accepting_auto_plan_proposals_persists_them_and_they_show_in_the_calend
 ) -> None:
     ask_id = _ask_needing_gives(app_ws)
     at = open_page("plan")
-    (proposals,) = frames(at, "projected_balance")
-    assert len(proposals) >= 1 and set(proposals["ask_id"]) == {ask_id}
+    (proposals,) = frames(at, "Balance on target")
+    assert len(proposals) >= 1
+    assert all(a.startswith(f"#{ask_id} ") for a in proposals["Toward ask"])
     header, rows = csv_table(downloads(at, "dl_plan").data)
-    assert header == list(proposals.columns)
-    assert [(int(r["ask_id"]), r["kind"], r["week"]) for r in rows] == list(
-        zip(proposals["ask_id"], proposals["kind"], proposals["week"], strict=True)
-    )
+    assert header == plan_tables.PLAN_COLUMNS  # the CSV keeps its machine columns
+    assert [
+        (int(r["ask_id"]), word(r["kind"]), day(date.fromisoformat(r["week"]))) for r in rows
+    ] == list(zip([ask_id] * len(proposals), proposals["Kind"], proposals["Week of"], strict=True))
     boxes = [c for c in at.checkbox if c.key and c.key.startswith("plan_accept_")]
     assert len(boxes) == len(proposals) and all(c.value for c in boxes)
     assert at.button(key="plan_accept_button").label == f"Accept {len(proposals)} proposal(s)"
@@ -259,7 +260,7 @@ def test_accepting_auto_plan_proposals_persists_them_and_they_show_in_the_calend
     assert {g.ask_id for g in planned} == {ask_id}
     assert all(g.contact == "Ann Example" for g in planned)
     # nothing left to propose, and the gives are in the week-by-week calendar
-    assert frames(at, "projected_balance") == []
+    assert frames(at, "Balance on target") == []
     weeks = [f for f in frames(at, "what")]
     assert len(weeks) == app_ws.settings().plan_weeks  # one table per week
     shown = {(w, i) for f in weeks for w, i in zip(f["what"], f["id"], strict=True)}
