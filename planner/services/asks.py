@@ -439,6 +439,11 @@ def schedule_option(
         raise InvalidInput(
             f"{kind} is not one of the gives proposed for ask #{ask_id}", field="kind"
         )
+    for give in gives_service.list_gives(
+        ws, statuses=gives_service.OPEN_STATUSES, contact_id=view.ask.contact_id
+    ):
+        if (give.ask_id, give.kind, give.due_date) == (ask_id, option.kind, option.give_on):
+            return give  # scheduled already (a double click): not a second one
     return gives_service.add(
         ws,
         gives_service.GiveInput(

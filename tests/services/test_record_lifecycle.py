@@ -240,3 +240,17 @@ def test_the_first_small_ask_is_the_cheapest_kind_that_needs_no_trust() -> None:
     assert small_ask_kind(Settings()) is Kind.SHARE
     dearer = Settings(weights={**Settings().weights, Kind.SHARE: 9.0})
     assert small_ask_kind(dearer) is Kind.MENTION  # 1 point: the next cheapest
+
+
+def test_scheduling_the_same_cheapest_give_twice_plans_it_once(ws: Workspace) -> None:
+    person(ws, "Ann Lee")
+    ask = asks.add(
+        ws,
+        asks.AskInput(
+            kind="link", contact="Ann Lee", target=TODAY + timedelta(days=14), status="planned"
+        ),
+    )
+    option = asks.assess_one(ws, ask.id).options[0]
+    first = asks.schedule_option(ws, ask.id, option.kind)
+    assert asks.schedule_option(ws, ask.id, option.kind).id == first.id
+    assert [g.id for g in gives.list_gives(ws)] == [first.id]
