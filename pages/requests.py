@@ -100,7 +100,14 @@ week = st.date_input(
     format="YYYY-MM-DD",
 )
 a1, a2, a3, a4 = st.columns(4)
-if a1.button("Accept", key="request_accept", type="primary", icon=":material/check:"):
+accepted_already = view.request.status == RequestStatus.ACCEPTED
+if a1.button(
+    "Accept",
+    key="request_accept",
+    type="primary",
+    icon=":material/check:",
+    disabled=accepted_already,  # a second click plans no second give
+):
     accepted = run_action(lambda: help_requests.accept(ws, chosen, week=week))
     if accepted is not None:
         # shown after the rerun, next to the updated tables

@@ -88,7 +88,7 @@ PLAN_COLUMNS = [
     "projected_balance",
     "reason",
 ]
-UNREACHABLE_COLUMNS = ["ask_id", "contact", "ask", "why"]
+UNREACHABLE_COLUMNS = ["Ask #", "Of", "Ask", "Why"]
 MOVE_COLUMNS = ["priority", "kind", "contact", "ask_id", "title", "reason", "action"]
 
 
@@ -322,7 +322,7 @@ def plan_shown(view: plan_service.PlanView) -> pd.DataFrame:
 def unreachable_table(view: plan_service.PlanView) -> pd.DataFrame:
     """The asks the auto-plan cannot make ready in time, and why."""
     rows = [
-        {"ask_id": u.ask_id, "contact": u.contact, "ask": u.ask_title, "why": u.why}
+        {"Ask #": u.ask_id, "Of": u.contact or "My audience", "Ask": u.ask_title, "Why": u.why}
         for u in view.unreachable
     ]
     return pd.DataFrame(rows, columns=UNREACHABLE_COLUMNS)

@@ -82,5 +82,8 @@ def auto_plan_panel(ws: Workspace, n_weeks: int) -> None:
     if proposal.unreachable:
         st.text("Asks the plan cannot make ready:")
         st.dataframe(
-            plan_tables.unreachable_table(proposal), hide_index=True, key="plan_unreachable"
+            plan_tables.unreachable_table(proposal),
+            hide_index=True,
+            column_config={"Why": st.column_config.TextColumn("Why", width="large")},
+            key="plan_unreachable",
         )

@@ -209,8 +209,8 @@ def test_the_plan_shows_the_demo_budget_weeks_tiers_and_who_is_losing_touch(
         texts(at)
     )
     proposal = plan.make_plan(demo_app_ws)
-    (unreachable,) = frames(at, "why")
-    assert unreachable["ask_id"].tolist() == [u.ask_id for u in proposal.unreachable]
+    (unreachable,) = frames(at, "Ask #")
+    assert unreachable["Ask #"].tolist() == [u.ask_id for u in proposal.unreachable]
     assert f"Already projected ready: {len(proposal.already_ready)} ask(s)." in [
         c.value for c in at.caption
     ]
