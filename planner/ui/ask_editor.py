@@ -13,7 +13,7 @@ import streamlit as st
 
 from planner.domain.model import AskStatus, Kind
 from planner.domain.words import word
-from planner.services import asks, plan_tables
+from planner.services import asks, contacts, plan_tables
 from planner.services.asks import AskInput, AskView
 from planner.services.workspace import Workspace
 from planner.ui import plain, run_action
@@ -31,7 +31,7 @@ PREFILL = "ask_prefill"
 FORM_FIELDS = ("kind", "target", "cost", "priority", "status", "title", "note")
 
 
-def _take_links(by_id: dict[int, AskView]) -> None:
+def _take_links(ws: Workspace, by_id: dict[int, AskView]) -> None:
     """Apply a pending switch and the URL's ``?ask=`` / ``?contact=`` before the picker."""
     if NEXT_PICK in st.session_state:
         st.session_state["ask_pick"] = st.session_state.pop(NEXT_PICK)
@@ -40,7 +40,7 @@ def _take_links(by_id: dict[int, AskView]) -> None:
         st.session_state.pop("ask_pick", None)
     contact = linked_id("contact")  # with ?ask= too, it names the ask's contact: taken
     kind = linked("kind")
-    if contact is None or ask is not None:
+    if contact is None or ask is not None or contacts.name_of(ws, contact) is None:
         return
     st.session_state["ask_pick"] = "new"
     st.session_state["ask_contact_new"] = contact
@@ -54,7 +54,7 @@ def ask_editor(ws: Workspace, by_id: dict[int, AskView]) -> None:
     """The picker, the picked ask's readiness (and the way to earn trust), its form and
     its deletion."""
     st.subheader("Add or edit an ask")
-    _take_links(by_id)
+    _take_links(ws, by_id)
     choices: list[int | str] = ["new", *by_id]
     picked = st.selectbox(
         "Ask",

@@ -275,3 +275,15 @@ def test_plan_links_open_a_give_or_a_new_give_for_a_contact(
     assert not at.exception and not at.error
     assert at.selectbox(key="give_pick").value == "new"
     assert at.selectbox(key="give_contact_new").value == "Ann Example"
+
+
+def test_a_link_to_an_unknown_contact_or_ask_opens_the_page_as_usual(
+    app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    at = link_to(open_page("dashboard"), "asks", contact=999, kind="share")
+    assert not at.exception and not at.error
+    assert at.selectbox(key="ask_pick").value == "new"
+    assert at.selectbox(key="ask_contact_new").value is None  # the audience
+    at = link_to(open_page("dashboard"), "asks", ask=999)
+    assert not at.exception and not at.error
+    assert at.selectbox(key="ask_pick").value == "new"
