@@ -18,7 +18,8 @@ WIDE = {
     "Why": st.column_config.TextColumn("Why", width="large"),
     "Cheapest gives": st.column_config.TextColumn("Cheapest gives", width="large"),
     "Title": st.column_config.TextColumn("Title", width="medium"),
-    "#": st.column_config.NumberColumn("#", width="small"),
+    "#": st.column_config.NumberColumn("#", width="small", pinned=True),
+    "Of": st.column_config.TextColumn("Of", pinned=True),  # stays while scrolling to Why
 }
 
 as_of = as_of_picker("asks_as_of")

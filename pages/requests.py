@@ -17,7 +17,8 @@ KINDS = [k.value for k in Kind]
 WIDE = {
     "Why": st.column_config.TextColumn("Why", width="large"),
     "Title": st.column_config.TextColumn("Title", width="medium"),
-    "#": st.column_config.NumberColumn("#", width="small"),
+    "#": st.column_config.NumberColumn("#", width="small", pinned=True),
+    "From": st.column_config.TextColumn("From", pinned=True),  # stays while scrolling to Why
 }
 
 snap = plan.snapshot(ws)
