@@ -29,7 +29,7 @@ from planner.domain.model import (
     RequestStatus,
 )
 from planner.domain.weeks import week_start
-from planner.domain.words import word
+from planner.domain.words import day, word
 from planner.errors import Conflict, InvalidInput, NotFound
 from planner.services import gives as gives_service
 from planner.services import validate
@@ -330,7 +330,7 @@ def accept(
         )
         row = _get_row(s, request_id)
         row.status = RequestStatus.ACCEPTED.value
-        row.decision = f"accepted for {due.isoformat()}: {view.decision.reason}"
+        row.decision = f"accepted for {day(due)}: {view.decision.reason}"
         s.flush()
         return Accepted(request_from_row(row), give, tuple(warnings))
 
@@ -339,7 +339,7 @@ def later(ws: Workspace, request_id: int, *, as_of: date | None = None) -> Reque
     """Not now: record the decision (and the week it would fit, when there is one)."""
     view = decide(ws, request_id, as_of=as_of)
     week = view.decision.suggested_week
-    note = f"later (from the week of {week.isoformat()})" if week else "later"
+    note = f"later (from the week of {day(week)})" if week else "later"
     return _decide(ws, request_id, RequestStatus.LATER, f"{note}: {view.decision.reason}")
 
 

@@ -80,6 +80,6 @@ def test_the_asks_and_requests_tables_shown_speak_words_and_the_csv_keeps_codes(
     reviewed = help_requests.review(ws)
     (accepted,) = plan_tables.requests_shown(reviewed).to_dict("records")
     assert (accepted["Status"], accepted["Recommendation"]) == ("Accepted", "")
-    assert accepted["Why"] == "accepted for 2026-11-25: you owe them 2.0 points"
+    assert accepted["Why"] == "accepted for 25 Nov 2026: you owe them 2.0 points"
     (csv_request,) = plan_tables.requests_table(reviewed).to_dict("records")
     assert (csv_request["status"], csv_request["recommendation"]) == ("accepted", "")
