@@ -35,6 +35,7 @@ from planner.domain.model import (
     Trust,
 )
 from planner.domain.trust_steps import TrustStep, trust_step
+from planner.domain.words import day as day_words
 from planner.errors import InvalidInput, NotFound
 from planner.services import gives as gives_service
 from planner.services import ledger, validate
@@ -374,7 +375,7 @@ def _contact_view(snap: Snapshot, a: Ask, contact: Contact | None, sent: date | 
     reason = verdict.reason
     if verdict.gap > 0 and not options and verdict.state is not Readiness.CLOSED:
         if target is not None and target < snap.today:
-            reason += f"; the target date {target} has passed"
+            reason += f"; the target date {day_words(target)} has passed"
         else:
             reason += "; no set of gives made this week closes it by the target date"
     name = contact.name if contact else snap.name(cid)

@@ -254,3 +254,15 @@ def test_scheduling_the_same_cheapest_give_twice_plans_it_once(ws: Workspace) ->
     first = asks.schedule_option(ws, ask.id, option.kind)
     assert asks.schedule_option(ws, ask.id, option.kind).id == first.id
     assert [g.id for g in gives.list_gives(ws)] == [first.id]
+
+
+def test_a_short_ask_past_its_target_says_the_day_in_words(ws: Workspace) -> None:
+    person(ws, "Ann Lee")
+    ask = asks.add(
+        ws,
+        asks.AskInput(kind="link", contact="Ann Lee", target=TODAY - timedelta(days=3)),
+    )
+    view = asks.assess_one(ws, ask.id)
+    assert view.reason == (
+        "short by 2.0 points (balance 0.0, cost 2.0); the target date 22 Nov 2026 has passed"
+    )
