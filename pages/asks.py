@@ -4,24 +4,27 @@ would make it ready."""
 import pandas as pd
 import streamlit as st
 
-from planner.domain.model import AskStatus, Kind
+from planner.domain.model import AskStatus
+from planner.domain.words import day, points, word
 from planner.services import asks, plan_tables
-from planner.services.asks import AskInput
 from planner.ui import as_of_picker, download_csv, run_action, workspace
-from planner.ui.contact_picker import contact_picker
-from planner.ui.links import select_linked
+from planner.ui.ask_editor import ask_editor
 
 ws = workspace()
 st.title("Asks")
 today = ws.today()
-AUDIENCE = "— my audience —"
-KINDS = [k.value for k in Kind]
 STATUSES = [s.value for s in AskStatus]
+WIDE = {
+    "Why": st.column_config.TextColumn("Why", width="large"),
+    "Cheapest gives": st.column_config.TextColumn("Cheapest gives", width="large"),
+    "Title": st.column_config.TextColumn("Title", width="medium"),
+    "#": st.column_config.NumberColumn("#", width="small", pinned=True),
+    "Of": st.column_config.TextColumn("Of", pinned=True),  # stays while scrolling to Why
+}
 
 as_of = as_of_picker("asks_as_of")
 views = asks.assess(ws, as_of=as_of)
 by_id = {v.id: v for v in views}
-table = plan_tables.asks_table(views)
 
 if views:
     m = st.columns(4)
@@ -33,25 +36,12 @@ if views:
     )
     m[3].metric("Need trust", sum(v.state == "needs_trust" for v in views))
     st.dataframe(
-        table[
-            [
-                "id",
-                "contact",
-                "kind",
-                "label",
-                "reason",
-                "cheapest_gives",
-                "target_date",
-                "cost",
-                "priority",
-                "status",
-                "title",
-            ]
-        ].rename(columns={"label": "readiness"}),
+        plan_tables.asks_shown(views),
         hide_index=True,
+        column_config=WIDE,
         key="asks_table",
     )
-    download_csv(table, f"asks-{as_of}.csv", key="dl_asks")
+    download_csv(plan_tables.asks_table(views), f"asks-{as_of}.csv", key="dl_asks")
 else:
     st.info("No asks yet: add one below.", icon=":material/info:")
 
@@ -67,7 +57,9 @@ if with_options:
     chosen = st.selectbox(
         "Ask",
         ids,
-        format_func=lambda i: f"#{i} {by_id[i].contact}: {by_id[i].title} ({by_id[i].label})",
+        format_func=lambda i: (
+            f"#{i} {by_id[i].contact}: {by_id[i].title} ({plan_tables.readiness_words(by_id[i])})"
+        ),
         key="ask_gap_pick",
     )
     view = by_id[chosen]
@@ -76,97 +68,32 @@ if with_options:
         pd.DataFrame(
             [
                 {
-                    "give": o.kind.value,
-                    "on": o.give_on.isoformat(),
-                    "adds by target": round(o.value_on_target, 2),
-                    "effort": o.effort,
-                    "explanation": o.explanation,
+                    "Give": word(o.kind),
+                    "On": day(o.give_on),
+                    "Adds by target": points(o.value_on_target),
+                    "Effort (hours)": f"{o.effort:g}",
+                    "Why": o.explanation,
                 }
                 for o in view.options
             ]
         ),
         hide_index=True,
+        column_config={"Why": st.column_config.TextColumn("Why", width="large")},
         key="ask_options",
     )
     option = st.selectbox(
-        "Give to schedule", [o.kind.value for o in view.options], key="ask_option_kind"
+        "Give to schedule",
+        [o.kind.value for o in view.options],
+        format_func=word,
+        key="ask_option_kind",
     )
     if st.button("Schedule this give", key="ask_schedule", icon=":material/event:") and run_action(
         lambda: asks.schedule_option(ws, chosen, option), success="Give planned (see Plan)"
     ):
         st.rerun()
 
-# --- add or edit -----------------------------------------------------------------------
-st.subheader("Add or edit an ask")
-if select_linked("ask", "ask_pick") not in (None, *by_id):  # a link to an ask not shown
-    st.session_state.pop("ask_pick", None)
-pick = st.selectbox(
-    "Ask",
-    ["new", *by_id],
-    format_func=lambda i: (
-        "New ask" if i == "new" else f"#{i} {by_id[i].contact or 'audience'}: {by_id[i].title}"
-    ),
-    key="ask_pick",
-)
-current = by_id.get(pick) if pick != "new" else None
-who = contact_picker(
-    ws,
-    "Of",
-    key=f"ask_contact_{pick}",
-    allow_none=AUDIENCE,
-    default=current.ask.contact_id if current else None,
-)
-with st.form(f"ask_form_{pick}"):
-    f1, f2, f3 = st.columns(3)
-    kind = f1.selectbox(
-        "Kind",
-        KINDS,
-        index=KINDS.index(current.ask.kind.value if current else "link"),
-        key=f"ask_kind_{pick}",
-    )
-    target = f2.date_input(
-        "Target date",
-        value=(current.ask.target_date if current and current.ask.target_date else today),
-        key=f"ask_target_{pick}",
-        format="YYYY-MM-DD",
-    )
-    cost = f3.text_input(
-        "Cost (points; empty = the weight of the kind)",
-        f"{current.ask.cost:g}" if current else "",
-        key=f"ask_cost_{pick}",
-    )
-    priority = f1.selectbox(
-        "Priority",
-        [1, 2, 3],
-        index=(current.ask.priority - 1) if current else 1,
-        format_func={1: "1 high", 2: "2 normal", 3: "3 low"}.get,
-        key=f"ask_priority_{pick}",
-    )
-    status = f2.selectbox(
-        "Status",
-        STATUSES,
-        index=STATUSES.index(current.ask.status.value if current else "idea"),
-        key=f"ask_status_{pick}",
-    )
-    title = st.text_input("Title", current.ask.title if current else "", key=f"ask_title_{pick}")
-    note = st.text_input("Note", current.ask.note if current else "", key=f"ask_note_{pick}")
-    if st.form_submit_button("Save ask", type="primary", key=f"ask_submit_{pick}"):
-        data = AskInput(
-            kind=kind,
-            contact=who,
-            target=target,
-            cost=cost,
-            priority=priority,
-            title=title,
-            note=note,
-            status=status,
-        )
-        saved = run_action(
-            lambda: asks.add(ws, data) if current is None else asks.update(ws, pick, data),
-            success="Ask saved",
-        )
-        if saved is not None:
-            st.rerun()
+# --- add, edit or delete ----------------------------------------------------------------
+ask_editor(ws, by_id)
 
 # --- status ----------------------------------------------------------------------------
 if views:
@@ -177,16 +104,17 @@ if views:
         "Ask",
         list(by_id),
         format_func=lambda i: (
-            f"#{i} {by_id[i].contact or 'audience'}: {by_id[i].title} ({by_id[i].ask.status.value})"
+            f"#{i} {by_id[i].contact or 'My audience'}: {by_id[i].title} "
+            f"({word(by_id[i].ask.status)})"
         ),
         key="ask_status_pick",
     )
     new_status = s2.selectbox(
-        "New status", STATUSES, index=STATUSES.index("sent"), key="ask_new_status"
+        "New status", STATUSES, index=STATUSES.index("sent"), format_func=word, key="ask_new_status"
     )
-    day = s3.date_input("On", value=today, key="ask_status_date", format="YYYY-MM-DD")
+    when = s3.date_input("On", value=today, key="ask_status_date", format="YYYY-MM-DD")
     if st.button("Set status", key="ask_status_button", type="primary") and run_action(
-        lambda: asks.set_status(ws, target_id, new_status, day=day),
-        success=f"Ask #{target_id} is {new_status}",
+        lambda: asks.set_status(ws, target_id, new_status, day=when),
+        success=f"Ask #{target_id} is now {word(new_status).lower()}",
     ):
         st.rerun()

@@ -3,14 +3,23 @@
 import streamlit as st
 
 from planner.domain.model import Kind, RequestStatus
+from planner.domain.words import day, word
 from planner.services import help_requests, plan, plan_tables
 from planner.services.help_requests import RequestInput
 from planner.ui import download_csv, plain, run_action, workspace
+from planner.ui.links import open_page, select_linked
+from planner.ui.request_editor import NEXT_PICK, request_editor
 
 ws = workspace()
 st.title("Requests")
 today = ws.today()
 KINDS = [k.value for k in Kind]
+WIDE = {
+    "Why": st.column_config.TextColumn("Why", width="large"),
+    "Title": st.column_config.TextColumn("Title", width="medium"),
+    "#": st.column_config.NumberColumn("#", width="small", pinned=True),
+    "From": st.column_config.TextColumn("From", pinned=True),  # stays while scrolling to Why
+}
 
 snap = plan.snapshot(ws)
 people = sorted((c for c in snap.contacts.values() if not c.archived), key=lambda c: c.name.lower())
@@ -23,22 +32,19 @@ with (
         st.caption("Add the contact on the Contacts page first.")
     r1, r2, r3 = st.columns(3)
     who = r1.selectbox("From", [c.name for c in people], key="request_contact")
-    kind = r2.selectbox("They ask for", KINDS, index=KINDS.index("promotion"), key="request_kind")
+    kind = r2.selectbox(
+        "They ask for", KINDS, index=KINDS.index("promotion"), format_func=word, key="request_kind"
+    )
     received = r3.date_input("Received", value=today, key="request_date", format="YYYY-MM-DD")
     title = st.text_input("What they ask", key="request_title")
     note = st.text_input("Note", key="request_note")
     if st.form_submit_button("Record", type="primary", key="request_submit"):
-        added = run_action(
-            lambda: help_requests.add(
-                ws,
-                RequestInput(
-                    contact=who or "", kind=kind, received_on=received, title=title, note=note
-                ),
-            ),
-            success="Request recorded",
+        data = RequestInput(
+            contact=who or "", kind=kind, received_on=received, title=title, note=note
         )
+        added = run_action(lambda: help_requests.add_once(ws, data), success="Request recorded")
         if added is not None:
-            st.session_state["request_pick"] = added.id
+            st.session_state[NEXT_PICK] = added.id  # a second click finds it recorded
             st.rerun()
 
 views = help_requests.review_from(snap)
@@ -46,29 +52,17 @@ if not views:
     st.info("No requests yet.", icon=":material/info:")
     st.stop()
 
-table = plan_tables.requests_table(views)
 st.dataframe(
-    table[
-        [
-            "id",
-            "contact",
-            "kind",
-            "status",
-            "recommendation",
-            "reason",
-            "title",
-            "received_on",
-            "decision",
-        ]
-    ],
-    hide_index=True,
-    key="requests_table",
+    plan_tables.requests_shown(views), hide_index=True, column_config=WIDE, key="requests_table"
 )
-download_csv(table, "requests.csv", key="dl_requests")
+download_csv(plan_tables.requests_table(views), "requests.csv", key="dl_requests")
 
 # --- the decision helper ---------------------------------------------------------------
 st.subheader("Decide")
 by_id = {v.id: v for v in views}
+if NEXT_PICK in st.session_state:
+    st.session_state["request_pick"] = st.session_state.pop(NEXT_PICK)
+select_linked("request", "request_pick")
 if st.session_state.get("request_pick") not in by_id:
     st.session_state.pop("request_pick", None)
 chosen = st.selectbox(
@@ -92,25 +86,35 @@ m[2].metric(
 m[3].metric("One-sided", "yes" if view.one_sided else "no")
 if view.budget is not None:
     st.text(f"Audience budget: {view.budget.explanation}")
-decision = view.decision
-verdict = {"yes": st.success, "later": st.info, "decline": st.warning}[decision.recommendation]
-verdict(plain(f"Recommendation: {decision.recommendation} — {decision.reason}"))
-if view.request.decision:
-    st.text(f"Decided: {view.request.decision}")
+advice = view.advice  # open requests only: a decided one shows its decision
+if advice is not None:
+    verdict = {"yes": st.success, "later": st.info, "decline": st.warning}[advice.recommendation]
+    said = plan_tables.RECOMMENDATION_WORDS[advice.recommendation]
+    verdict(plain(f"Recommendation: {said} — {advice.reason}"))
+else:
+    st.info(plain(f"{word(view.request.status)}: {view.request.decision}"), icon=":material/gavel:")
 
 week = st.date_input(
     "Week to do it in (for accept)",
-    value=decision.suggested_week or today,
+    value=(advice.suggested_week if advice else None) or today,
     key=f"request_week_{chosen}",
     format="YYYY-MM-DD",
 )
 a1, a2, a3, a4 = st.columns(4)
-if a1.button("Accept", key="request_accept", type="primary", icon=":material/check:"):
+accepted_already = view.request.status == RequestStatus.ACCEPTED
+if a1.button(
+    "Accept",
+    key="request_accept",
+    type="primary",
+    icon=":material/check:",
+    disabled=accepted_already,  # a second click plans no second give
+):
     accepted = run_action(lambda: help_requests.accept(ws, chosen, week=week))
     if accepted is not None:
         # shown after the rerun, next to the updated tables
         st.session_state["request_flash"] = (
-            f"Accepted: give #{accepted.give.id} planned for {accepted.give.due_date} (see Plan)",
+            f"Accepted: give #{accepted.give.id} planned for "
+            f"{day(accepted.give.due_date)} (see Plan)",
             list(accepted.warnings),
         )
         st.rerun()
@@ -129,8 +133,15 @@ if (
 ):
     st.rerun()
 
-declining = decision.template == "decline_request" or view.request.status == RequestStatus.DECLINED
+declining = (advice is not None and advice.template == "decline_request") or (
+    view.request.status == RequestStatus.DECLINED
+)
 if declining and st.button("Draft the graceful decline", key="request_draft_decline"):
+    # the Outreach page reads the URL; the session keys serve it until it does
     st.session_state["outreach_template"] = "decline_request"
     st.session_state["outreach_contact_id"] = view.request.contact_id
-    st.switch_page("pages/outreach.py")
+    open_page(
+        "outreach", contact=view.request.contact_id, template="decline_request", request=chosen
+    )
+
+request_editor(ws, view)

@@ -14,9 +14,10 @@ Status changes: ``sent`` records ``sent_on``; ``done`` logs what I received in t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import delete
+import sqlalchemy as sa
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from planner.domain.audience import promotion_blocker
@@ -33,6 +34,8 @@ from planner.domain.model import (
     Source,
     Trust,
 )
+from planner.domain.trust_steps import TrustStep, trust_step
+from planner.domain.words import day as day_words
 from planner.errors import InvalidInput, NotFound
 from planner.services import gives as gives_service
 from planner.services import ledger, validate
@@ -41,11 +44,15 @@ from planner.services.plan_snapshot import Snapshot, snapshot
 from planner.services.view_cache import cached
 from planner.services.workspace import Workspace
 from planner.storage.convert import ask_from_row
-from planner.storage.schema import AskRow, InteractionRow
+from planner.storage.schema import AskRow, InteractionRow, PlannedGiveRow
 
 #: Readiness of an audience ask, judged by the promotion budget.
 WITHIN_BUDGET = "within_budget"
 OVER_BUDGET = "over_budget"
+
+#: A second identical new ask within this time is the first one again (a double click on
+#: "Save ask", a rerun of the same submission): :func:`add_once` returns the first.
+REPEAT_WINDOW = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +90,8 @@ class AskView:
     assessment: AskAssessment | None = None
     #: The cheapest gives that close the gap by the target date (made this week).
     options: tuple[GiveOption, ...] = field(default=())
+    #: For an ask that needs trust: what earns it, and the small steps that do.
+    trust_step: TrustStep | None = None
 
     @property
     def id(self) -> int:
@@ -142,6 +151,19 @@ def add(ws: Workspace, data: AskInput, *, session: Session | None = None) -> Ask
     session.flush()
     _set_status(ws, session, row, validate.choice(data.status, AskStatus, "status"), None)
     return ask_from_row(row)
+
+
+def add_once(ws: Workspace, data: AskInput) -> Ask:
+    """:func:`add`, unless the very same ask was created within :data:`REPEAT_WINDOW`
+    (a double click on "Save ask", the same submission run twice): then that ask, unchanged.
+    """
+    with ws.write() as s:
+        values = _clean(ws, s, data)
+        since = ws.now() - REPEAT_WINDOW
+        for row in s.scalars(select(AskRow).where(AskRow.created_at >= since)):
+            if all(getattr(row, key) == value for key, value in values.items()):
+                return ask_from_row(row)
+        return add(ws, data, session=s)
 
 
 def update(ws: Workspace, ask_id: int, data: AskInput) -> Ask:
@@ -208,10 +230,70 @@ def _set_status(
     row.status = new.value
 
 
-def delete_ask(ws: Workspace, ask_id: int) -> None:
-    """Delete an ask; a done ask's ledger row stays (it happened) but loses its link."""
+@dataclass(frozen=True, slots=True)
+class AskDeletion:
+    """What deleting an ask takes with it: the ledger rows it logged when marked done go
+    (as when it leaves done); planned gives toward it and other ledger rows naming it stay,
+    unlinked (they are favours of their own)."""
+
+    ask_id: int
+    #: Ledger rows the ask logged when it was marked done: deleted with it.
+    ledger_rows: int
+    #: Planned gives toward it: they stay, no longer linked to it.
+    gives: int
+
+    @property
+    def sentence(self) -> str:
+        """``Yes, delete ask #4 and the ledger row it logged when done (…)``."""
+        goes = ""
+        if self.ledger_rows:
+            rows = "row" if self.ledger_rows == 1 else f"{self.ledger_rows} rows"
+            goes = f" and the ledger {rows} it logged when done"
+        stays = ""
+        if self.gives:
+            n = "give" if self.gives == 1 else f"{self.gives} gives"
+            stays = f" (the planned {n} toward it stay{'s' if self.gives == 1 else ''})"
+        return f"Yes, delete ask #{self.ask_id}{goes}{stays}"
+
+
+def deletion(ws: Workspace, ask_id: int) -> AskDeletion:
+    """What :func:`delete_ask` would take with it (for the confirmation)."""
+    with ws.read() as s:
+        _get_row(s, ask_id)
+        return _deletion(s, ask_id)
+
+
+def _deletion(session: Session, ask_id: int) -> AskDeletion:
+    logged = session.scalar(
+        select(func.count())
+        .select_from(InteractionRow)
+        .where(InteractionRow.ask_id == ask_id, InteractionRow.source == Source.ASK.value)
+    )
+    gives = session.scalar(
+        select(func.count()).select_from(PlannedGiveRow).where(PlannedGiveRow.ask_id == ask_id)
+    )
+    return AskDeletion(ask_id, int(logged or 0), int(gives or 0))
+
+
+def delete_ask(ws: Workspace, ask_id: int) -> AskDeletion:
+    """Delete an ask and the ledger rows it logged when marked done; planned gives toward it
+    and any other ledger row naming it stay, unlinked. Returns what went with it."""
     with ws.write() as s:
-        s.delete(_get_row(s, ask_id))
+        row = _get_row(s, ask_id)
+        gone = _deletion(s, ask_id)
+        s.execute(
+            delete(InteractionRow).where(
+                InteractionRow.ask_id == ask_id, InteractionRow.source == Source.ASK.value
+            )
+        )
+        s.execute(
+            sa.update(InteractionRow).where(InteractionRow.ask_id == ask_id).values(ask_id=None)
+        )
+        s.execute(
+            sa.update(PlannedGiveRow).where(PlannedGiveRow.ask_id == ask_id).values(ask_id=None)
+        )
+        s.delete(row)
+        return gone
 
 
 def get(ws: Workspace, ask_id: int) -> Ask:
@@ -293,12 +375,24 @@ def _contact_view(snap: Snapshot, a: Ask, contact: Contact | None, sent: date | 
     reason = verdict.reason
     if verdict.gap > 0 and not options and verdict.state is not Readiness.CLOSED:
         if target is not None and target < snap.today:
-            reason += f"; the target date {target} has passed"
+            reason += f"; the target date {day_words(target)} has passed"
         else:
             reason += "; no set of gives made this week closes it by the target date"
+    name = contact.name if contact else snap.name(cid)
+    step = None
+    if verdict.state is Readiness.NEEDS_TRUST:
+        summary = snap.summary(cid)
+        step = trust_step(
+            name,
+            required=verdict.trust_required,
+            now=trust,
+            received=summary.receives_count,
+            given=summary.gives_count,
+            settings=snap.settings,
+        )
     return AskView(
         ask=a,
-        contact=contact.name if contact else snap.name(cid),
+        contact=name,
         sent_on=sent,
         state=verdict.state.value,
         label=_label(verdict),
@@ -309,6 +403,7 @@ def _contact_view(snap: Snapshot, a: Ask, contact: Contact | None, sent: date | 
         trust_required=verdict.trust_required,
         assessment=verdict,
         options=tuple(options),
+        trust_step=step,
     )
 
 
@@ -345,6 +440,11 @@ def schedule_option(
         raise InvalidInput(
             f"{kind} is not one of the gives proposed for ask #{ask_id}", field="kind"
         )
+    for give in gives_service.list_gives(
+        ws, statuses=gives_service.OPEN_STATUSES, contact_id=view.ask.contact_id
+    ):
+        if (give.ask_id, give.kind, give.due_date) == (ask_id, option.kind, option.give_on):
+            return give  # scheduled already (a double click): not a second one
     return gives_service.add(
         ws,
         gives_service.GiveInput(
@@ -353,6 +453,32 @@ def schedule_option(
             due=option.give_on,
             title=f"{kind_phrase(option.kind).capitalize()} for {view.contact}",
             note=f"{option.explanation}, toward ask #{ask_id} ({view.title})",
+            status=GiveStatus.PLANNED,
+            ask_id=ask_id,
+        ),
+    )
+
+
+def plan_first_give(ws: Workspace, ask_id: int) -> gives_service.GiveView:
+    """The small first give an ask that needs trust offers (:mod:`planner.domain.trust_steps`),
+    planned for today toward the ask. Asked twice, the open one already planned is returned."""
+    view = assess_one(ws, ask_id)
+    step = view.trust_step
+    if step is None or view.ask.contact_id is None:
+        raise InvalidInput(f"ask #{ask_id} does not wait for trust", field="ask")
+    for give in gives_service.list_gives(
+        ws, statuses=gives_service.OPEN_STATUSES, contact_id=view.ask.contact_id
+    ):
+        if give.ask_id == ask_id and give.kind is step.first_give:
+            return give
+    return gives_service.add(
+        ws,
+        gives_service.GiveInput(
+            kind=step.first_give,
+            contact=view.ask.contact_id,
+            due=ws.today(),
+            title=f"{kind_phrase(step.first_give).capitalize()} for {view.contact}",
+            note=f"a small first give: earns the trust ask #{ask_id} ({view.title}) needs",
             status=GiveStatus.PLANNED,
             ask_id=ask_id,
         ),

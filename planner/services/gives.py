@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 
 from planner.domain.model import AUDIENCE_ASK_KINDS, Direction, GiveStatus, Kind, Source
 from planner.domain.weeks import give_day, week_start
+from planner.domain.words import day as day_words
+from planner.domain.words import word
 from planner.errors import Conflict, InvalidInput, NotFound
 from planner.services import ledger, validate
 from planner.services.contacts import resolve
@@ -33,6 +35,9 @@ from planner.storage.schema import ContactRow, InteractionRow, PlannedGiveRow
 #: How far a detected give may be from a planned give's due date and still complete it.
 MATCH_WINDOW_DAYS = 14
 OPEN_STATUSES = (GiveStatus.IDEA.value, GiveStatus.PLANNED.value)
+#: A second identical new give within this time is the first one again (a double click
+#: on "Save give", the same submission run twice): :func:`add_once` returns the first.
+REPEAT_WINDOW = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +74,11 @@ class GiveView:
 
     @property
     def label(self) -> str:
-        who = self.contact or "audience"
-        due = self.due_date.isoformat() if self.due_date else "no date"
-        return f"#{self.id} {self.kind.value} · {who} · {due} · {self.title or '(no title)'}"
+        who = self.contact or "my audience"
+        due = day_words(self.due_date) if self.due_date else "no date"
+        status = word(self.status, None)
+        title = self.title or "(no title)"
+        return f"#{self.id} {word(self.kind)} · {who} · {due} · {title} ({status})"
 
 
 def _view(row: PlannedGiveRow, names: dict[int, str]) -> GiveView:
@@ -134,6 +141,18 @@ def add(ws: Workspace, data: GiveInput, *, session: Session | None = None) -> Gi
         due = row.due_date
         _set_status(ws, session, row, status, due if due and due <= ws.today() else None)
     return _view(row, _name_of(session, row))
+
+
+def add_once(ws: Workspace, data: GiveInput) -> GiveView:
+    """:func:`add`, unless the very same give was created within :data:`REPEAT_WINDOW`
+    (a double click on "Save give", the same submission run twice): then that give."""
+    with ws.write() as s:
+        values = _clean(s, data)
+        since = ws.now() - REPEAT_WINDOW
+        for row in s.scalars(select(PlannedGiveRow).where(PlannedGiveRow.created_at >= since)):
+            if all(getattr(row, key) == value for key, value in values.items()):
+                return _view(row, _name_of(s, row))
+        return add(ws, data, session=s)
 
 
 def update(ws: Workspace, give_id: int, data: GiveInput) -> GiveView:
@@ -258,11 +277,14 @@ def _unlog(session: Session, give_id: int) -> None:
 
 
 def delete_give(ws: Workspace, give_id: int) -> None:
-    """Delete a give that is not done (a done give is history: reopen it first)."""
+    """Delete a give that is not done. A done give is in the ledger (it happened): reopen
+    it first, which removes the ledger rows it logged, then delete it. Nothing in the
+    ledger goes with an open give."""
     with ws.write() as s:
         row = _get_row(s, give_id)
         if row.status == GiveStatus.DONE:
             raise Conflict(f"give #{give_id} is done: reopen it before deleting it")
+        _unlog(s, give_id)
         s.delete(row)
 
 

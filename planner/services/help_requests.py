@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,7 @@ from planner.domain.model import (
     RequestStatus,
 )
 from planner.domain.weeks import week_start
+from planner.domain.words import day, word
 from planner.errors import Conflict, InvalidInput, NotFound
 from planner.services import gives as gives_service
 from planner.services import validate
@@ -35,7 +37,11 @@ from planner.services.contacts import resolve
 from planner.services.plan_snapshot import Snapshot, snapshot
 from planner.services.workspace import Workspace
 from planner.storage.convert import request_from_row
-from planner.storage.schema import PlannedGiveRow, RequestRow
+from planner.storage.schema import InteractionRow, PlannedGiveRow, RequestRow
+
+#: A second identical request within this time is the first one again (a double click on
+#: "Record", the same submission run twice): :func:`add_once` returns the first.
+REPEAT_WINDOW = timedelta(seconds=60)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,10 +83,16 @@ class RequestView:
         return f"yes, {-self.balance:.1f} points" if self.balance < 0 else "no"
 
     @property
+    def advice(self) -> RequestDecision | None:
+        """The recommendation, for an open request only: once it is accepted, put off or
+        declined, the decision is made and the helper has nothing to recommend."""
+        return self.decision if self.request.status == RequestStatus.OPEN else None
+
+    @property
     def label(self) -> str:
         """A one-line label for a picker: id, contact, title and status."""
-        title = self.request.title or Kind(self.request.kind).value.replace("_", " ")
-        return f"#{self.id} {self.contact}: {title} ({self.request.status})"
+        title = self.request.title or word(self.request.kind)
+        return f"#{self.id} {self.contact}: {title} ({word(self.request.status)})"
 
 
 def add(ws: Workspace, data: RequestInput, *, session: Session | None = None) -> Request:
@@ -88,22 +100,118 @@ def add(ws: Workspace, data: RequestInput, *, session: Session | None = None) ->
     if session is None:
         with ws.write() as s:
             return add(ws, data, session=s)
-    if data.contact in (None, ""):
-        raise InvalidInput("a request comes from a contact", field="contact")
-    contact = resolve(session, data.contact)
-    received = validate.optional_day(data.received_on, "date") or ws.today()
     row = RequestRow(
-        contact_id=contact.id,
-        kind=validate.choice(data.kind, Kind, "kind").value,
-        received_on=received,
-        status=RequestStatus.OPEN.value,
-        title=validate.text(data.title, "title", max_len=2_000),
-        note=validate.text(data.note, "note", max_len=10_000),
-        created_at=ws.now(),
+        **_clean(ws, session, data), status=RequestStatus.OPEN.value, created_at=ws.now()
     )
     session.add(row)
     session.flush()
     return request_from_row(row)
+
+
+def add_once(ws: Workspace, data: RequestInput) -> Request:
+    """:func:`add`, unless the very same request was recorded within :data:`REPEAT_WINDOW`
+    (a double click on "Record", the same submission run twice): then that request."""
+    with ws.write() as s:
+        values = _clean(ws, s, data)
+        since = ws.now() - REPEAT_WINDOW
+        for row in s.scalars(select(RequestRow).where(RequestRow.created_at >= since)):
+            if all(getattr(row, key) == value for key, value in values.items()):
+                return request_from_row(row)
+        return add(ws, data, session=s)
+
+
+def _clean(ws: Workspace, session: Session, data: RequestInput) -> dict[str, object]:
+    if data.contact in (None, ""):
+        raise InvalidInput("a request comes from a contact", field="contact")
+    return {
+        "contact_id": resolve(session, data.contact).id,
+        "kind": validate.choice(data.kind, Kind, "kind").value,
+        "received_on": validate.optional_day(data.received_on, "date") or ws.today(),
+        "title": validate.text(data.title, "title", max_len=2_000),
+        "note": validate.text(data.note, "note", max_len=10_000),
+    }
+
+
+def update(ws: Workspace, request_id: int, data: RequestInput) -> Request:
+    """Edit a request. Its contact or kind stay while a give is scheduled for it: reopen
+    the request first (which removes that give)."""
+    with ws.write() as s:
+        row = _get_row(s, request_id)
+        values = _clean(ws, s, data)
+        scheduled = s.scalars(
+            select(PlannedGiveRow.id).where(PlannedGiveRow.request_id == request_id)
+        ).first()
+        changed = (values["contact_id"], values["kind"]) != (row.contact_id, row.kind)
+        if scheduled is not None and changed:
+            raise Conflict(
+                f"give #{scheduled} is scheduled for request #{request_id}: reopen the request "
+                "before changing who asks or what for"
+            )
+        for key, value in values.items():
+            setattr(row, key, value)
+        s.flush()
+        return request_from_row(row)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDeletion:
+    """What deleting a request takes with it: the gives scheduled for it and not done yet
+    go (as when it is reopened); done gives stay in the plan and the ledger, unlinked."""
+
+    request_id: int
+    #: Gives scheduled for it, not done yet: deleted with it.
+    open_gives: int
+    #: Gives done for it: they stay (they happened), no longer linked to it.
+    done_gives: int
+
+    @property
+    def sentence(self) -> str:
+        """``Yes, delete request #3 and the planned give for it``."""
+        goes = ""
+        if self.open_gives:
+            n = "give" if self.open_gives == 1 else f"{self.open_gives} gives"
+            goes = f" and the planned {n} for it"
+        stays = ""
+        if self.done_gives:
+            n = "give" if self.done_gives == 1 else f"{self.done_gives} gives"
+            stays = f" (the done {n} stay{'s' if self.done_gives == 1 else ''} in the ledger)"
+        return f"Yes, delete request #{self.request_id}{goes}{stays}"
+
+
+def deletion(ws: Workspace, request_id: int) -> RequestDeletion:
+    """What :func:`delete_request` would take with it (for the confirmation)."""
+    with ws.read() as s:
+        _get_row(s, request_id)
+        return _deletion(s, request_id)
+
+
+def _deletion(session: Session, request_id: int) -> RequestDeletion:
+    statuses = session.scalars(
+        select(PlannedGiveRow.status).where(PlannedGiveRow.request_id == request_id)
+    ).all()
+    waiting = sum(st in gives_service.OPEN_STATUSES for st in statuses)
+    done = sum(st == GiveStatus.DONE.value for st in statuses)
+    return RequestDeletion(request_id, waiting, done)
+
+
+def delete_request(ws: Workspace, request_id: int) -> RequestDeletion:
+    """Delete a request and the gives scheduled for it that are not done; done (and
+    dropped) gives and any ledger row naming it stay, unlinked. Returns what went."""
+    with ws.write() as s:
+        row = _get_row(s, request_id)
+        gone = _deletion(s, request_id)
+        s.execute(
+            delete(PlannedGiveRow).where(
+                PlannedGiveRow.request_id == request_id,
+                PlannedGiveRow.status.in_(gives_service.OPEN_STATUSES),
+            )
+        )
+        for table in (PlannedGiveRow, InteractionRow):
+            s.execute(
+                sa.update(table).where(table.request_id == request_id).values(request_id=None)
+            )
+        s.delete(row)
+        return gone
 
 
 def _get_row(session: Session, request_id: int) -> RequestRow:
@@ -222,7 +330,7 @@ def accept(
         )
         row = _get_row(s, request_id)
         row.status = RequestStatus.ACCEPTED.value
-        row.decision = f"accepted for {due.isoformat()}: {view.decision.reason}"
+        row.decision = f"accepted for {day(due)}: {view.decision.reason}"
         s.flush()
         return Accepted(request_from_row(row), give, tuple(warnings))
 
@@ -231,7 +339,7 @@ def later(ws: Workspace, request_id: int, *, as_of: date | None = None) -> Reque
     """Not now: record the decision (and the week it would fit, when there is one)."""
     view = decide(ws, request_id, as_of=as_of)
     week = view.decision.suggested_week
-    note = f"later (from the week of {week.isoformat()})" if week else "later"
+    note = f"later (from the week of {day(week)})" if week else "later"
     return _decide(ws, request_id, RequestStatus.LATER, f"{note}: {view.decision.reason}")
 
 

@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 
 from planner.domain.weeks import week_start
+from planner.domain.words import day, points, word
 from planner.services import asks as asks_service
 from planner.services import gives as gives_service
 from planner.services import help_requests as requests_service
@@ -87,7 +88,7 @@ PLAN_COLUMNS = [
     "projected_balance",
     "reason",
 ]
-UNREACHABLE_COLUMNS = ["ask_id", "contact", "ask", "why"]
+UNREACHABLE_COLUMNS = ["Ask #", "Of", "Ask", "Why"]
 MOVE_COLUMNS = ["priority", "kind", "contact", "ask_id", "title", "reason", "action"]
 
 
@@ -124,6 +125,62 @@ def asks_table(views: Iterable[asks_service.AskView]) -> pd.DataFrame:
         for v in views
     ]
     return pd.DataFrame(rows, columns=ASK_COLUMNS)
+
+
+#: The Asks page's table: words, points to one decimal, dates as dates (ASK_COLUMNS stay
+#: the CSV's machine columns).
+ASK_SHOWN = [
+    "#",
+    "Of",
+    "Kind",
+    "Title",
+    "Readiness",
+    "Why",
+    "Cheapest gives",
+    "Target date",
+    "Cost",
+    "Balance",
+    "Priority",
+    "Status",
+]
+PRIORITY_WORDS = {1: "High", 2: "Normal", 3: "Low"}
+
+
+def asks_shown(views: Iterable[asks_service.AskView]) -> pd.DataFrame:
+    """The asks as the page shows them (ASK_SHOWN): what a person reads, no codes."""
+    rows = [
+        {
+            "#": v.id,
+            "Of": v.contact or "My audience",
+            "Kind": word(v.ask.kind),
+            "Title": v.title if v.ask.title else word(v.ask.kind),
+            "Readiness": readiness_words(v),
+            "Why": v.trust_step.explanation if v.trust_step else v.reason,
+            "Cheapest gives": "; ".join(o.explanation for o in v.options),
+            "Target date": day(v.ask.target_date),
+            "Cost": points(v.ask.cost),
+            "Balance": points(v.balance),
+            "Priority": PRIORITY_WORDS.get(v.ask.priority, str(v.ask.priority)),
+            "Status": word(v.ask.status),
+        }
+        for v in views
+    ]
+    return pd.DataFrame(rows, columns=ASK_SHOWN)
+
+
+def readiness_words(v: asks_service.AskView) -> str:
+    """``Ready``, ``Short by 1.8 points``, ``Needs trust: Acquainted (now New)`` …"""
+    if v.state == "short":
+        return f"Short by {points(v.gap)} points"
+    if v.state == "needs_trust" and v.trust_required is not None and v.trust is not None:
+        return f"Needs trust: {word(v.trust_required)} (now {word(v.trust)})"
+    return {
+        "ready": "Ready",
+        "over_committed": "Over-committed",
+        "closed": "Closed",
+        asks_service.WITHIN_BUDGET: "Within the audience budget",
+        asks_service.OVER_BUDGET: "Over the audience budget",
+    }.get(v.state, word(v.state))
 
 
 def gives_table(views: Iterable[gives_service.GiveView]) -> pd.DataFrame:
@@ -167,14 +224,40 @@ def requests_table(views: Iterable[requests_service.RequestView]) -> pd.DataFram
                 "i_owe_them": v.owe,
                 "reciprocity_ratio": _rounded(ratio),
                 "one_sided": v.one_sided,
-                "recommendation": v.decision.recommendation,
-                "reason": v.decision.reason,
-                "suggested_week": _iso(v.decision.suggested_week),
-                "template": v.decision.template,
+                "recommendation": v.advice.recommendation if v.advice else "",
+                "reason": v.advice.reason if v.advice else "",
+                "suggested_week": _iso(v.advice.suggested_week) if v.advice else "",
+                "template": v.advice.template if v.advice else "",
                 "decision": v.request.decision,
             }
         )
     return pd.DataFrame(rows, columns=REQUEST_COLUMNS)
+
+
+#: The Requests page's table (REQUEST_COLUMNS stay the CSV's machine columns).
+REQUEST_SHOWN = ["#", "From", "Kind", "Title", "Status", "Recommendation", "Why", "Received"]
+RECOMMENDATION_WORDS = {"yes": "Yes", "later": "Later", "decline": "Decline"}
+
+
+def requests_shown(views: Iterable[requests_service.RequestView]) -> pd.DataFrame:
+    """The requests as the page shows them (REQUEST_SHOWN): a recommendation for open
+    requests only; a decided one shows its decision instead."""
+    rows = []
+    for v in views:
+        advice = v.advice
+        rows.append(
+            {
+                "#": v.id,
+                "From": v.contact,
+                "Kind": word(v.request.kind),
+                "Title": v.request.title or word(v.request.kind),
+                "Status": word(v.request.status),
+                "Recommendation": RECOMMENDATION_WORDS[advice.recommendation] if advice else "",
+                "Why": advice.reason if advice else v.request.decision,
+                "Received": day(v.request.received_on),
+            }
+        )
+    return pd.DataFrame(rows, columns=REQUEST_SHOWN)
 
 
 def plan_table(view: plan_service.PlanView) -> pd.DataFrame:
@@ -199,10 +282,47 @@ def plan_table(view: plan_service.PlanView) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
 
+#: The Plan page's auto-plan table (PLAN_COLUMNS stay the CSV's machine columns).
+PLAN_SHOWN = [
+    "Proposal",
+    "Week of",
+    "Give on",
+    "For",
+    "Kind",
+    "Title",
+    "Toward ask",
+    "Target date",
+    "Adds by target",
+    "Balance on target",
+    "Why",
+]
+
+
+def plan_shown(view: plan_service.PlanView) -> pd.DataFrame:
+    """The auto-plan's proposals as the page shows them (PLAN_SHOWN)."""
+    rows = [
+        {
+            "Proposal": p.index,
+            "Week of": day(p.proposal.week_start),
+            "Give on": day(p.proposal.give_on),
+            "For": p.contact,
+            "Kind": word(p.proposal.kind),
+            "Title": p.title,
+            "Toward ask": f"#{p.proposal.ask_id} {p.ask_title}",
+            "Target date": day(p.proposal.target_date),
+            "Adds by target": points(p.proposal.value_on_target),
+            "Balance on target": points(p.proposal.projected_balance_on_target),
+            "Why": p.proposal.reason,
+        }
+        for p in view.proposals
+    ]
+    return pd.DataFrame(rows, columns=PLAN_SHOWN)
+
+
 def unreachable_table(view: plan_service.PlanView) -> pd.DataFrame:
     """The asks the auto-plan cannot make ready in time, and why."""
     rows = [
-        {"ask_id": u.ask_id, "contact": u.contact, "ask": u.ask_title, "why": u.why}
+        {"Ask #": u.ask_id, "Of": u.contact or "My audience", "Ask": u.ask_title, "Why": u.why}
         for u in view.unreachable
     ]
     return pd.DataFrame(rows, columns=UNREACHABLE_COLUMNS)
@@ -280,11 +400,11 @@ def week_table(week: WeekView) -> pd.DataFrame:
         {
             "what": "give",
             "id": g.id,
-            "date": g.due_date.isoformat() if g.due_date else "",
-            "contact": g.contact or "audience",
-            "kind": g.kind.value,
+            "date": day(g.due_date),
+            "contact": g.contact or "My audience",
+            "kind": word(g.kind),
             "title": g.title,
-            "status": "overdue" if g.id in week.overdue else g.status.value,
+            "status": "Overdue" if g.id in week.overdue else word(g.status),
         }
         for g in week.gives
     ]
@@ -292,11 +412,11 @@ def week_table(week: WeekView) -> pd.DataFrame:
         {
             "what": "ask target",
             "id": a.id,
-            "date": a.target_date.isoformat(),
-            "contact": a.contact or "audience",
-            "kind": a.kind.value,
+            "date": day(a.target_date),
+            "contact": a.contact or "My audience",
+            "kind": word(a.kind),
             "title": a.title,
-            "status": a.status,
+            "status": word(a.status),
         }
         for a in week.asks
     ]
@@ -307,7 +427,7 @@ def tiers_table(cap: CapacityView) -> pd.DataFrame:
     """Each tier's count against its capacity, and whom to move down when it is over."""
     rows = [
         {
-            "tier": t.state.tier.value,
+            "tier": word(t.state.tier),
             "contacts": t.state.count,
             "capacity": t.state.capacity,
             "over by": t.state.over_by,
@@ -323,7 +443,7 @@ def losing_touch_table(cap: CapacityView) -> pd.DataFrame:
     rows = [
         {
             "contact": t.contact,
-            "tier": t.tier,
+            "tier": word(t.tier),
             "days since": t.gap.days_since,
             "every (days)": t.gap.cadence,
         }

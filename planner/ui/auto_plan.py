@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from planner.domain.words import day
 from planner.services import plan, plan_tables
 from planner.services.workspace import Workspace
 from planner.ui import download_csv, plain, run_action
@@ -27,14 +28,19 @@ def _ticked(proposal: plan.PlanView) -> list[int]:
         p.index
         for p in proposal.proposals
         if st.checkbox(
-            f"Accept {p.index}: {plain(p.title)} in the week of {p.proposal.week_start}",
+            f"Accept {p.index}: {plain(p.title)} in the week of {day(p.proposal.week_start)}",
             key=keys[p.index],
         )
     ]
 
 
 def _proposals(ws: Workspace, proposal: plan.PlanView) -> None:
-    st.dataframe(plan_tables.plan_table(proposal), hide_index=True, key="plan_proposals")
+    st.dataframe(
+        plan_tables.plan_shown(proposal),
+        hide_index=True,
+        column_config={"Why": st.column_config.TextColumn("Why", width="large")},
+        key="plan_proposals",
+    )
     picked = _ticked(proposal)
     warnings = proposal.warnings_for(picked)
     for warning in warnings:
@@ -76,5 +82,8 @@ def auto_plan_panel(ws: Workspace, n_weeks: int) -> None:
     if proposal.unreachable:
         st.text("Asks the plan cannot make ready:")
         st.dataframe(
-            plan_tables.unreachable_table(proposal), hide_index=True, key="plan_unreachable"
+            plan_tables.unreachable_table(proposal),
+            hide_index=True,
+            column_config={"Why": st.column_config.TextColumn("Why", width="large")},
+            key="plan_unreachable",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from planner.domain.words import day, word
 from planner.services import plan, plan_tables
 from planner.services.workspace import Workspace
 from planner.ui import plain
@@ -24,7 +25,7 @@ def budget_panel(snap: plan.Snapshot) -> None:
         "no ask" if budget.ratio_90d is None else f"{budget.ratio_90d:.1f}:1",
         help=f"At least {budget.min_ratio:g}:1 — posts, reports and rewards per promotion",
     )
-    b3.metric("Next promotion fits", budget.next_free_day.isoformat())
+    b3.metric("Next promotion fits", day(budget.next_free_day))
     (st.success if budget.ok else st.warning)(plain(budget.explanation))
 
 
@@ -33,8 +34,7 @@ def weeks_panel(ws: Workspace, n_weeks: int) -> None:
     st.subheader("Week by week")
     for i, week in enumerate(plan.calendar(ws, weeks=n_weeks)):
         label = (
-            f"Week of {week.start.isoformat()} · {len(week.gives)} give(s), "
-            f"{len(week.asks)} ask target(s)"
+            f"Week of {day(week.start)} · {len(week.gives)} give(s), {len(week.asks)} ask target(s)"
         )
         with st.expander(label, expanded=i < 2, icon=":material/calendar_month:"):
             st.dataframe(plan_tables.week_table(week), hide_index=True, key=f"plan_week_{i}")
@@ -54,7 +54,7 @@ def capacity_panel(ws: Workspace) -> None:
     over = [t for t in cap.tiers if t.state.over]
     if over:
         st.warning(
-            plain("Over capacity: " + ", ".join(t.state.tier.value for t in over)),
+            plain("Over capacity: " + ", ".join(word(t.state.tier) for t in over)),
             icon=":material/group:",
         )
     touch = plan_tables.losing_touch_table(cap)

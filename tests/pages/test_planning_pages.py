@@ -6,13 +6,14 @@ Expectations come from planner.services on the app's database and clock (TODAY).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from planner.domain.audience import budget_line
 from planner.domain.model import AskStatus, GiveStatus, Tier
+from planner.domain.words import day, word
 from planner.services import (
     Workspace,
     asks,
@@ -163,12 +164,12 @@ def test_the_empty_plan_shows_empty_weeks_a_free_budget_and_nothing_to_propose(
     assert metrics(at) == {
         "Promotions in 30 days": f"0 of {budget.max_promotions_30d}",
         "Give:ask ratio, 90 days": "no ask",
-        "Next promotion fits": budget.next_free_day.isoformat(),
+        "Next promotion fits": day(budget.next_free_day),
     }
     weeks = plan.calendar(app_ws)
     assert len(weeks) == app_ws.settings().plan_weeks
     assert [e.label for e in at.expander] == [
-        f"Week of {w.start.isoformat()} · 0 give(s), 0 ask target(s)" for w in weeks
+        f"Week of {day(w.start)} · 0 give(s), 0 ask target(s)" for w in weeks
     ]
     assert weeks[0].start <= TODAY < weeks[0].start + timedelta(days=7)
     assert all(f.empty for f in frames(at, "what"))
@@ -176,7 +177,7 @@ def test_the_empty_plan_shows_empty_weeks_a_free_budget_and_nothing_to_propose(
         texts(at)
     )
     (tiers,) = frames(at, "move down")
-    assert tiers["tier"].tolist() == [t.value for t in Tier]
+    assert tiers["tier"].tolist() == [word(t) for t in Tier]  # "Inner circle", not "cell"
     assert tiers["contacts"].tolist() == [0] * len(Tier)
     assert "Losing touch: 0 contact(s) past their tier's cadence" in texts(at)
     assert [b.key for b in at.button] == ["give_submit_new"]  # no give to mark done
@@ -195,11 +196,11 @@ def test_the_plan_shows_the_demo_budget_weeks_tiers_and_who_is_losing_touch(
         "Give:ask ratio, 90 days": (
             "no ask" if budget.ratio_90d is None else f"{budget.ratio_90d:.1f}:1"
         ),
-        "Next promotion fits": budget.next_free_day.isoformat(),
+        "Next promotion fits": day(budget.next_free_day),
     }
     weeks = plan.calendar(demo_app_ws)
     assert [e.label for e in at.expander] == [
-        f"Week of {w.start.isoformat()} · {len(w.gives)} give(s), {len(w.asks)} ask target(s)"
+        f"Week of {day(w.start)} · {len(w.gives)} give(s), {len(w.asks)} ask target(s)"
         for w in weeks
     ]
     tables = frames(at, "what")
@@ -222,8 +223,8 @@ def test_the_plan_shows_the_demo_budget_weeks_tiers_and_who_is_losing_touch(
         texts(at)
     )
     proposal = plan.make_plan(demo_app_ws)
-    (unreachable,) = frames(at, "why")
-    assert unreachable["ask_id"].tolist() == [u.ask_id for u in proposal.unreachable]
+    (unreachable,) = frames(at, "Ask #")
+    assert unreachable["Ask #"].tolist() == [u.ask_id for u in proposal.unreachable]
     assert f"Already projected ready: {len(proposal.already_ready)} ask(s)." in [
         c.value for c in at.caption
     ]
@@ -255,13 +256,14 @@ def test_accepting_auto_plan_proposals_persists_them_and_they_show_in_the_calend
 ) -> None:
     ask_id = _ask_needing_gives(app_ws)
     at = open_page("plan")
-    (proposals,) = frames(at, "projected_balance")
-    assert len(proposals) >= 1 and set(proposals["ask_id"]) == {ask_id}
+    (proposals,) = frames(at, "Balance on target")
+    assert len(proposals) >= 1
+    assert all(a.startswith(f"#{ask_id} ") for a in proposals["Toward ask"])
     header, rows = csv_table(downloads(at, "dl_plan").data)
-    assert header == list(proposals.columns)
-    assert [(int(r["ask_id"]), r["kind"], r["week"]) for r in rows] == list(
-        zip(proposals["ask_id"], proposals["kind"], proposals["week"], strict=True)
-    )
+    assert header == plan_tables.PLAN_COLUMNS  # the CSV keeps its machine columns
+    assert [
+        (int(r["ask_id"]), word(r["kind"]), day(date.fromisoformat(r["week"]))) for r in rows
+    ] == list(zip([ask_id] * len(proposals), proposals["Kind"], proposals["Week of"], strict=True))
     boxes = [c for c in at.checkbox if c.key and c.key.startswith("plan_accept_")]
     assert len(boxes) == len(proposals) and all(c.value for c in boxes)
     assert at.button(key="plan_accept_button").label == f"Accept {len(proposals)} proposal(s)"
@@ -272,7 +274,7 @@ def test_accepting_auto_plan_proposals_persists_them_and_they_show_in_the_calend
     assert {g.ask_id for g in planned} == {ask_id}
     assert all(g.contact == "Ann Example" for g in planned)
     # nothing left to propose, and the gives are in the week-by-week calendar
-    assert frames(at, "projected_balance") == []
+    assert frames(at, "Balance on target") == []
     weeks = [f for f in frames(at, "what")]
     assert len(weeks) == app_ws.settings().plan_weeks  # one table per week
     shown = {(w, i) for f in weeks for w, i in zip(f["what"], f["id"], strict=True)}
@@ -342,22 +344,22 @@ def test_the_asks_page_counts_and_lists_the_demo_asks_with_their_readiness(
         "Need trust": str(sum(v.state == "needs_trust" for v in views)),
     }
     assert int(metrics(at)["Ready"]) > 0 and int(metrics(at)["Short or over-committed"]) > 0
-    (table,) = frames(at, "readiness")
-    assert table["id"].tolist() == [v.id for v in views]
+    (table,) = frames(at, "Readiness")
+    assert table["#"].tolist() == [v.id for v in views]
     ready = next(v for v in views if v.ready and v.contact)
-    row = table.set_index("id").loc[ready.id]
-    assert (row["contact"], row["title"], row["readiness"], row["reason"]) == (
+    row = table.set_index("#").loc[ready.id]
+    assert (row["Of"], row["Title"], row["Readiness"], row["Why"]) == (
         ready.contact,
         ready.ask.title,
-        ready.label,
+        "Ready",
         ready.reason,
     )
     # the first ask with a gap is explained, with its cheapest gives
     short = next(v for v in views if v.options)
     assert at.selectbox(key="ask_gap_pick").value == short.id
     assert short.reason in texts(at)
-    (options,) = frames(at, "adds by target")
-    assert options["give"].tolist() == [o.kind.value for o in short.options]
+    (options,) = frames(at, "Adds by target")
+    assert options["Give"].tolist() == [word(o.kind) for o in short.options]
 
 
 def test_the_asks_download_is_every_ask_with_its_readiness(
@@ -391,8 +393,8 @@ def test_creating_an_ask_through_the_form_persists(
         "Share my mic guide",
         0.5,
     )
-    (table,) = frames(at, "cheapest_gives")
-    assert "Share my mic guide" in set(table["title"])
+    (table,) = frames(at, "Cheapest gives")
+    assert "Share my mic guide" in set(table["Title"])
     assert metrics(at)["Open asks"] == str(
         sum(v.state != "closed" for v in asks.assess(demo_app_ws))
     )
@@ -447,9 +449,11 @@ def test_the_requests_page_lists_the_demo_requests_and_explains_the_first(
     at = open_page("requests")
     assert not at.error
     views = help_requests.review(demo_app_ws, as_of=TODAY)
-    (table,) = frames(at, "recommendation")
-    assert table["id"].tolist() == [v.id for v in views] and len(views) > 0
-    assert table["recommendation"].tolist() == [v.decision.recommendation for v in views]
+    (table,) = frames(at, "Recommendation")
+    assert table["#"].tolist() == [v.id for v in views] and len(views) > 0
+    assert table["Recommendation"].tolist() == [
+        plan_tables.RECOMMENDATION_WORDS[v.advice.recommendation] if v.advice else "" for v in views
+    ]
     first = views[0]
     assert at.selectbox(key="request_pick").value == first.id
     ratio = first.summary.reciprocity_ratio
@@ -459,7 +463,9 @@ def test_the_requests_page_lists_the_demo_requests_and_explains_the_first(
         "Reciprocity": "—" if ratio is None else f"{ratio:.2f}",
         "One-sided": "yes" if first.one_sided else "no",
     }
-    verdict = plain(f"Recommendation: {first.decision.recommendation} — {first.decision.reason}")
+    assert first.advice is not None  # the first request is open
+    said = plan_tables.RECOMMENDATION_WORDS[first.decision.recommendation]
+    verdict = plain(f"Recommendation: {said} — {first.decision.reason}")
     boxes = {"yes": at.success, "later": at.info, "decline": at.warning}
     assert verdict in [b.value for b in boxes[first.decision.recommendation]]
     labels = {b.key: b.label for b in at.button}
@@ -480,7 +486,7 @@ def test_the_requests_download_is_every_request_with_its_recommendation(
     views = help_requests.review(demo_app_ws, as_of=TODAY)
     assert header == list(plan_tables.requests_table(views).columns)
     assert [(int(r["id"]), r["contact"], r["recommendation"]) for r in rows] == [
-        (v.id, v.contact, v.decision.recommendation) for v in views
+        (v.id, v.contact, v.advice.recommendation if v.advice else "") for v in views
     ]
 
 

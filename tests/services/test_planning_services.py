@@ -244,7 +244,7 @@ def test_a_promotion_request_is_held_for_the_budget_then_accepted_for_a_later_we
         request.id,
     )
     assert accepted.request.status == "accepted"
-    assert accepted.request.decision.startswith("accepted for 2026-12-05: ")
+    assert accepted.request.decision.startswith("accepted for 5 Dec 2026: ")
     # the planned promotion now counts: with it and the one of 5 days ago, the next fits
     # once a 30-day window around it no longer holds both (Dec 20)
     assert plan.budget_state(ws).next_free_day == days(25)
@@ -258,7 +258,7 @@ def test_a_request_held_for_later_and_a_decline(ws: Workspace) -> None:
     r = help_requests.add(ws, help_requests.RequestInput(contact="Eve Stone", kind="jv"))
     held = help_requests.later(ws, r.id)
     assert held.status == "later" and held.decision.startswith(
-        "later (from the week of 2026-11-30)"
+        "later (from the week of 30 Nov 2026)"
     )
     no = help_requests.decline(ws, r.id)
     assert no.status == "declined" and no.decision.startswith("declined: ")
