@@ -137,9 +137,6 @@ declining = (advice is not None and advice.template == "decline_request") or (
     view.request.status == RequestStatus.DECLINED
 )
 if declining and st.button("Draft the graceful decline", key="request_draft_decline"):
-    # the Outreach page reads the URL; the session keys serve it until it does
-    st.session_state["outreach_template"] = "decline_request"
-    st.session_state["outreach_contact_id"] = view.request.contact_id
     open_page(
         "outreach", contact=view.request.contact_id, template="decline_request", request=chosen
     )

@@ -33,9 +33,6 @@ def trust_panel(ws: Workspace, view: AskView) -> None:
             )
             st.rerun()  # stay: a thank-you or a first small ask may follow
     if b2.button("Draft a thank-you", key="ask_trust_message", icon=":material/mail:"):
-        # the Outreach page reads the URL; the session keys serve it until it does
-        st.session_state["outreach_template"] = step.template
-        st.session_state["outreach_contact_id"] = contact_id
         open_page("outreach", contact=contact_id, template=step.template, ask=view.id)
     if b3.button(
         f"Add a first small ask ({word(step.small_ask).lower()})",

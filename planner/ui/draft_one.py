@@ -2,8 +2,7 @@
 
 A link can choose what the draft is: ``?contact=ID``, ``?template=NAME``, ``?ask=ID``,
 ``?request=ID`` (planner/ui/links.py; an ask or request alone selects its contact too).
-The older hand-over through session state (``outreach_template``,
-``outreach_contact_id``) still works. A draft of an ask that is not ready says why and
+A draft of an ask that is not ready says why and
 waits for "Draft anyway"."""
 
 from __future__ import annotations
@@ -34,14 +33,10 @@ class _Wanted:
 
 
 def _wanted(ws: Workspace) -> _Wanted:
-    """Take the choice from the URL (once), else from the old session-state hand-over."""
-    old_template = st.session_state.pop("outreach_template", None)
-    old_contact = st.session_state.pop("outreach_contact_id", None)
-    template = linked("template") or old_template
+    """Take the choice from the URL (once)."""
+    template = linked("template")
     ask, request = linked_id("ask"), linked_id("request")
     contact = linked_id("contact")
-    if contact is None and isinstance(old_contact, int):
-        contact = old_contact
     if contact is None:
         contact = outreach.owner_of(ws, ask_id=ask, request_id=request)
     return _Wanted(template, contact, ask, request)

@@ -130,11 +130,15 @@ def hostile(demo_app_ws: Workspace, tmp_path: Path) -> Hostile:
     return ingest_hostile(demo_app_ws, tmp_path, PX)
 
 
-def _run(page: str, **state: Any) -> AppTest:
+def _run(page: str, query: dict[str, str] | None = None, **state: Any) -> AppTest:
+    """The page after the app's start, with ``state`` in the session and ``query`` in the
+    URL (a deep link)."""
     at = AppTest.from_file(APP, default_timeout=90).run()
     assert not at.exception, at.exception
     for key, value in state.items():
         at.session_state[key] = value
+    for name, text in (query or {}).items():
+        at.query_params[name] = text
     if page != "dashboard":
         at.switch_page(f"pages/{page}.py")
     return at.run()
@@ -185,7 +189,7 @@ def test_contact_pages_show_feed_text_only_as_text(hostile: Hostile, who: str) -
 @pytest.mark.parametrize("template", ["featured_you", "thank_you"])
 def test_outreach_drafts_about_hostile_data_are_text(hostile: Hostile, template: str) -> None:
     for contact_id in (hostile.maya_id, hostile.guest_contact_id):
-        at = _run("outreach", outreach_template=template, outreach_contact_id=contact_id)
+        at = _run("outreach", query={"template": template, "contact": str(contact_id)})
         assert_safe(at)
         assert at.code, "the draft is shown in st.code"
 

@@ -216,10 +216,10 @@ def test_a_draft_button_elsewhere_preselects_template_and_contact(
     demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
 ) -> None:
     target = contacts.list_contacts(demo_app_ws)[3]
-    at = open_page("outreach")
-    at.session_state["outreach_template"] = "reciprocate"
-    at.session_state["outreach_contact_id"] = target.id
-    at.run()
+    at = open_page("dashboard")
+    at.query_params["template"] = "reciprocate"
+    at.query_params["contact"] = str(target.id)
+    at.switch_page("pages/outreach.py").run()
     assert not at.exception
     assert at.selectbox(key="draft_template").value == "reciprocate"
     assert at.selectbox(key="draft_contact").value == target.id
@@ -476,19 +476,6 @@ def test_a_link_to_a_contact_and_request_selects_them(demo_app_ws: Workspace) ->
     assert not at.warning  # no ask: nothing to hold back
     expected = outreach.render_draft(demo_app_ws, "decline_request", lena, request_id=5)
     assert expected.subject in [c.value for c in at.code]
-
-
-def test_the_old_hand_over_through_session_state_still_works(
-    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
-) -> None:
-    lena = outreach.find_contact(demo_app_ws, "Lena Kowalski")
-    at = open_page("dashboard")
-    at.session_state["outreach_template"] = "thank_you"
-    at.session_state["outreach_contact_id"] = lena
-    at.switch_page("pages/outreach.py").run()
-    assert not at.exception
-    assert at.selectbox(key="draft_template").value == "thank_you"
-    assert at.selectbox(key="draft_contact").value == lena
 
 
 def test_templates_asks_and_tiers_are_named_in_words(
