@@ -6,7 +6,7 @@ from planner.domain.model import Kind, RequestStatus
 from planner.domain.words import day, word
 from planner.services import help_requests, plan, plan_tables
 from planner.services.help_requests import RequestInput
-from planner.ui import download_csv, plain, run_action, workspace
+from planner.ui import budget_notice, download_csv, plain, run_action, workspace
 from planner.ui.links import open_page, select_linked
 from planner.ui.request_editor import NEXT_PICK, request_editor
 
@@ -85,7 +85,7 @@ m[2].metric(
 )
 m[3].metric("One-sided", "yes" if view.one_sided else "no")
 if view.budget is not None:
-    st.text(f"Audience budget: {view.budget.explanation}")
+    budget_notice(view.budget)
 advice = view.advice  # open requests only: a decided one shows its decision
 if advice is not None:
     verdict = {"yes": st.success, "later": st.info, "decline": st.warning}[advice.recommendation]

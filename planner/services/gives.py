@@ -143,16 +143,19 @@ def add(ws: Workspace, data: GiveInput, *, session: Session | None = None) -> Gi
     return _view(row, _name_of(session, row))
 
 
-def add_once(ws: Workspace, data: GiveInput) -> GiveView:
+def add_once(ws: Workspace, data: GiveInput, *, session: Session | None = None) -> GiveView:
     """:func:`add`, unless the very same give was created within :data:`REPEAT_WINDOW`
     (a double click on "Save give", the same submission run twice): then that give."""
-    with ws.write() as s:
-        values = _clean(s, data)
-        since = ws.now() - REPEAT_WINDOW
-        for row in s.scalars(select(PlannedGiveRow).where(PlannedGiveRow.created_at >= since)):
-            if all(getattr(row, key) == value for key, value in values.items()):
-                return _view(row, _name_of(s, row))
-        return add(ws, data, session=s)
+    if session is None:
+        with ws.write() as s:
+            return add_once(ws, data, session=s)
+    values = _clean(session, data)
+    since = ws.now() - REPEAT_WINDOW
+    recent = select(PlannedGiveRow).where(PlannedGiveRow.created_at >= since)
+    for row in session.scalars(recent):
+        if all(getattr(row, key) == value for key, value in values.items()):
+            return _view(row, _name_of(session, row))
+    return add(ws, data, session=session)
 
 
 def update(ws: Workspace, give_id: int, data: GiveInput) -> GiveView:

@@ -203,7 +203,8 @@ def apply_plan(
     *,
     allow_budget_break: bool = False,
 ) -> list[gives_service.GiveView]:
-    """Create the chosen proposals (default: all) as planned gives linked to their asks.
+    """Create the chosen proposals (default: all) as planned gives linked to their asks;
+    a proposal accepted twice within a minute (a double click) is planned once.
 
     Refuses (Conflict, nothing created) when they would break the audience budget, unless
     ``allow_budget_break``.
@@ -221,7 +222,7 @@ def apply_plan(
             view = plan.proposals[i]
             p = view.proposal
             created.append(
-                gives_service.add(
+                gives_service.add_once(
                     ws,
                     gives_service.GiveInput(
                         kind=p.kind,

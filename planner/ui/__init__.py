@@ -6,8 +6,9 @@ or HTML, so a hostile title cannot make the browser fetch or run anything.
 
 This module holds what every page uses; each submodule is one widget group of one page
 (feed_add, feed_owner, feed_refresh, feed_entries, draft_one, draft_batch, template_editor,
-contact_form, contact_tabs, guest_suggestions, plan_weeks, auto_plan, give_editor,
-setting_inputs, show_profile) or a widget or table more than one page shows
+contact_form, contact_tabs, contact_actions, guest_suggestions, plan_weeks, auto_plan,
+give_editor, ask_editor, ask_trust, request_editor, ledger_edit, feed_manage, setting_inputs,
+show_profile) or a widget or table more than one page shows
 (detection_table; contact_picker, which searches contacts instead of listing them
 all). Downloads: ``download_csv`` makes its file only when the button is clicked, and
 given a function builds even the frame only then (use that for anything that grows

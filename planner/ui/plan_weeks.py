@@ -7,7 +7,7 @@ import streamlit as st
 from planner.domain.words import day, word
 from planner.services import plan, plan_tables
 from planner.services.workspace import Workspace
-from planner.ui import plain
+from planner.ui import budget_notice, plain
 
 
 def budget_panel(snap: plan.Snapshot) -> None:
@@ -26,7 +26,7 @@ def budget_panel(snap: plan.Snapshot) -> None:
         help=f"At least {budget.min_ratio:g}:1 — posts, reports and rewards per promotion",
     )
     b3.metric("Next promotion fits", day(budget.next_free_day))
-    (st.success if budget.ok else st.warning)(plain(budget.explanation))
+    budget_notice(budget)
 
 
 def weeks_panel(ws: Workspace, n_weeks: int) -> None:

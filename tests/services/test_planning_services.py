@@ -97,6 +97,9 @@ def test_an_ask_becomes_ready_after_two_planned_gives_are_done(ws: Workspace) ->
         (Kind.LINK, TODAY, GiveStatus.PLANNED, ask.id),
         (Kind.FREE_REPORT, TODAY, GiveStatus.PLANNED, ask.id),
     ]
+    # the same proposals accepted again (a double click on a page that had not rerun yet)
+    assert [g.id for g in plan.apply_plan(ws, proposed)] == [g.id for g in created]
+    assert len(gives.list_gives(ws)) == 2
     # planned, not given: the ask is still short today, but the plan has nothing to add
     assert asks.assess_one(ws, ask.id).state == "short"
     again = plan.make_plan(ws)
