@@ -9,7 +9,11 @@ from planner.services import contacts
 from planner.services.workspace import Workspace
 from planner.ui.contact_picker import contact_picker
 
-OWNER_LABELS = {"me": "me (my blog or podcast)", "industry": "industry", "contact": "a contact"}
+OWNER_LABELS = {
+    "me": "Mine (my blog or podcast)",
+    "industry": "Industry (news and peers I follow)",
+    "contact": "A contact's",
+}
 
 
 def owner_picker(

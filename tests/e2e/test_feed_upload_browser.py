@@ -55,8 +55,8 @@ def test_the_same_feed_file_uploaded_twice_is_one_feed_with_one_ledger_row(
         expect(panel.get_by_text("upload-cast.xml")).to_be_visible(timeout=30_000)
         owner = panel.get_by_role("combobox", name="Whose feed")
         owner.click()
-        page.get_by_role("option", name="me (my blog or podcast)").click()
-        expect(owner).to_have_value("me (my blog or podcast)", timeout=30_000)
+        page.get_by_role("option", name="Mine (my blog or podcast)").click()
+        expect(owner).to_have_value("Mine (my blog or podcast)", timeout=30_000)
 
         read = panel.get_by_role("button", name="Read this file", exact=True)
         expect(read).to_be_enabled(timeout=30_000)

@@ -75,7 +75,7 @@ TEXT_TYPES = {
 CHOICE_TYPES = {"selectbox", "multiselect", "radio", "select_slider", "button_group"}
 
 #: Pages still being changed for issue 12 (the lead empties this after merging).
-IN_PROGRESS = {p.name for p in navigation()}
+IN_PROGRESS: set[str] = set()
 
 
 # --- the codes -------------------------------------------------------------------------
