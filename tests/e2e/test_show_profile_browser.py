@@ -44,7 +44,11 @@ def test_marking_a_guest_as_host_on_the_feeds_page(app_url: tuple[str, str]) -> 
         page.get_by_role("link", name="Feeds").click()
         expect(page.get_by_role("heading", name="Feeds", exact=True)).to_be_visible(timeout=30_000)
 
-        page.locator(".st-key-entries_feed").get_by_test_id("stSelectbox").click()
+        # the Feeds page is long: bring the box into view first (Playwright's own scroll
+        # inside Streamlit's scrolling main area leaves the first click on a moving target)
+        feed_box = page.locator(".st-key-entries_feed").get_by_test_id("stSelectbox")
+        feed_box.scroll_into_view_if_needed()
+        feed_box.click()
         page.get_by_role("option", name=re.compile(f"^{re.escape(PODCAST)}")).click()
         panel = page.get_by_test_id("stExpander").filter(has_text="Show profile")
         expect(panel).to_contain_text(
