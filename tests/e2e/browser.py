@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,3 +47,18 @@ def serving_demo(folder: Path, *, read_feeds: bool = False) -> Iterator[tuple[st
     ws.engine.dispose()
     with running_app(url) as app:
         yield app.base, url
+
+
+#: The app when its script has run to the end (no rerun on the way).
+SETTLED = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+def click_settled(page: Any, target: Any, *, timeout: float = 30_000) -> None:
+    """Click ``target`` as a user does: once the page has finished running and the target
+    is in view. Playwright's own scroll inside Streamlit's scrolling main area, on a page
+    still laying out below the fold, can leave a click on the spot the target just left."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(SETTLED)).to_have_count(1, timeout=timeout)
+    target.scroll_into_view_if_needed(timeout=timeout)
+    target.click(timeout=timeout)

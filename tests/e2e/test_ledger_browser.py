@@ -13,7 +13,7 @@ import pytest
 
 from planner.services import ledger, open_workspace
 from planner.services.ledger_tables import PAGE_SIZE
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serving_demo
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, click_settled, require_chromium, serving_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -43,7 +43,7 @@ def test_the_ledger_pages_its_rows_and_downloads_them_all_when_clicked(
         shown = f"{len(expected)} interaction(s), 1–{PAGE_SIZE} shown"
         expect(page.get_by_text(shown)).to_be_visible(timeout=30_000)
         with page.expect_download(timeout=30_000) as info:
-            page.get_by_role("button", name="Download CSV").click()
+            click_settled(page, page.get_by_role("button", name="Download CSV"))
         saved = tmp_path / "ledger.csv"
         info.value.save_as(saved)
         assert info.value.suggested_filename == "ledger.csv"
