@@ -62,3 +62,21 @@ def click_settled(page: Any, target: Any, *, timeout: float = 30_000) -> None:
     expect(page.locator(SETTLED)).to_have_count(1, timeout=timeout)
     target.scroll_into_view_if_needed(timeout=timeout)
     target.click(timeout=timeout)
+
+
+def choose(page: Any, box: Any, option: Any, *, timeout: float = 30_000) -> None:
+    """Open the select box ``box`` and click ``option`` in its list, as a user does: the
+    box is clicked once the page has settled and it is in view; when the list did not
+    open (the click landed while the box was still moving, e.g. inside an expander that
+    was opening), it is clicked again, as a person would."""
+    from playwright.sync_api import expect
+
+    for attempt in range(3):
+        click_settled(page, box, timeout=timeout)
+        try:
+            expect(option).to_be_visible(timeout=5_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    option.click(timeout=timeout)

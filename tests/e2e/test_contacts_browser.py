@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from planner.services import balances, contacts, ledger, open_workspace
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serving_demo
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, choose, require_chromium, serving_demo
 
 pytestmark = pytest.mark.e2e
 NOTES = "Met at the meetup; wants a guest post."
@@ -119,8 +119,11 @@ def test_an_interview_logged_on_a_contact_shows_in_its_timeline(
         expect(balance).to_contain_text(f"{before:+.1f}", timeout=30_000)
         page.get_by_text("Log an interaction", exact=True).click()
         form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Log it"))
-        form.get_by_test_id("stSelectbox").click()
-        page.get_by_role("option", name="Interview", exact=True).click()
+        choose(
+            page,
+            form.get_by_test_id("stSelectbox"),
+            page.get_by_role("option", name="Interview", exact=True),
+        )
         form.get_by_role("textbox", name="Title", exact=True).fill("Episode e2e")
         form.get_by_role("button", name="Log it").click()
         expect(page.get_by_text(f"Logged: Interview with {someone.name}")).to_be_visible(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from planner.services import feeds, ledger, open_workspace
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serving_demo
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, choose, require_chromium, serving_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -54,8 +54,7 @@ def test_the_same_feed_file_uploaded_twice_is_one_feed_with_one_ledger_row(
         panel.get_by_test_id("stFileUploader").locator("input[type=file]").set_input_files(cast)
         expect(panel.get_by_text("upload-cast.xml")).to_be_visible(timeout=30_000)
         owner = panel.get_by_role("combobox", name="Whose feed")
-        owner.click()
-        page.get_by_role("option", name="Mine (my blog or podcast)").click()
+        choose(page, owner, page.get_by_role("option", name="Mine (my blog or podcast)"))
         expect(owner).to_have_value("Mine (my blog or podcast)", timeout=30_000)
 
         read = panel.get_by_role("button", name="Read this file", exact=True)

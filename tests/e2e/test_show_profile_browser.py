@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from planner.services import detections, open_workspace
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, require_chromium, serving_demo
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS, choose, require_chromium, serving_demo
 
 pytestmark = pytest.mark.e2e
 PODCAST = "The Indie Creator Lab Podcast"
@@ -44,12 +44,11 @@ def test_marking_a_guest_as_host_on_the_feeds_page(app_url: tuple[str, str]) -> 
         page.get_by_role("link", name="Feeds").click()
         expect(page.get_by_role("heading", name="Feeds", exact=True)).to_be_visible(timeout=30_000)
 
-        # the Feeds page is long: bring the box into view first (Playwright's own scroll
-        # inside Streamlit's scrolling main area leaves the first click on a moving target)
-        feed_box = page.locator(".st-key-entries_feed").get_by_test_id("stSelectbox")
-        feed_box.scroll_into_view_if_needed()
-        feed_box.click()
-        page.get_by_role("option", name=re.compile(f"^{re.escape(PODCAST)}")).click()
+        choose(
+            page,
+            page.locator(".st-key-entries_feed").get_by_test_id("stSelectbox"),
+            page.get_by_role("option", name=re.compile(f"^{re.escape(PODCAST)}")),
+        )
         panel = page.get_by_test_id("stExpander").filter(has_text="Show profile")
         expect(panel).to_contain_text(
             "Interview show — guests appear as 'Ep N: {guest} on {topic}'; hosts: Nora Ellison",
