@@ -1,11 +1,10 @@
 """Asks: what I want from whom, whether each ask is ready, and the cheapest gives that
 would make it ready."""
 
-import pandas as pd
 import streamlit as st
 
 from planner.domain.model import AskStatus
-from planner.domain.words import day, points, word
+from planner.domain.words import word
 from planner.services import asks, plan_tables
 from planner.ui import as_of_picker, download_csv, run_action, workspace
 from planner.ui.ask_editor import ask_editor
@@ -65,18 +64,7 @@ if with_options:
     view = by_id[chosen]
     st.text(view.reason)
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "Give": word(o.kind),
-                    "On": day(o.give_on),
-                    "Adds by target": points(o.value_on_target),
-                    "Effort (hours)": f"{o.effort:g}",
-                    "Why": o.explanation,
-                }
-                for o in view.options
-            ]
-        ),
+        plan_tables.options_shown(view),
         hide_index=True,
         column_config={"Why": st.column_config.TextColumn("Why", width="large")},
         key="ask_options",

@@ -154,6 +154,12 @@ _ALL: tuple[Mapping[Any, str], ...] = (
     FEED_OWNER_WORDS,
 )
 
+#: Every code's words, the first table that knows a code winning (a table cell shows
+#: thousands of codes: one look-up each, not a walk through every table).
+_FIRST_WORDS: dict[str, str] = {
+    str(code): shown for words in reversed(_ALL) for code, shown in words.items()
+}
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -164,10 +170,10 @@ def word(code: StrEnum | str | None, table: Mapping[Any, str] | None = None) -> 
     if code is None:
         return ""
     text = str(code)
-    for words in (table,) if table is not None else _ALL:
-        for known, shown in words.items():
-            if known.value == text:
-                return shown
+    # a StrEnum hashes and compares as its value, so the tables answer a plain str too
+    shown = (table if table is not None else _FIRST_WORDS).get(text)
+    if shown is not None:
+        return shown
     spaced = text.replace("_", " ").strip()
     return spaced[:1].upper() + spaced[1:]
 

@@ -146,6 +146,22 @@ ASK_SHOWN = [
 PRIORITY_WORDS = {1: "High", 2: "Normal", 3: "Low"}
 
 
+def options_shown(view: asks_service.AskView) -> pd.DataFrame:
+    """The cheapest gives that close an ask's gap, as the Asks page shows them."""
+    return pd.DataFrame(
+        [
+            {
+                "Give": word(o.kind),
+                "On": day(o.give_on),
+                "Adds by target": points(o.value_on_target),
+                "Effort (hours)": f"{o.effort:g}",
+                "Why": o.explanation,
+            }
+            for o in view.options
+        ]
+    )
+
+
 def asks_shown(views: Iterable[asks_service.AskView]) -> pd.DataFrame:
     """The asks as the page shows them (ASK_SHOWN): what a person reads, no codes."""
     rows = [
