@@ -104,6 +104,9 @@ class AskStatus(StrEnum):
     IDEA = "idea"
     PLANNED = "planned"
     SENT = "sent"
+    #: They answered the message that carried it (a reply read from the mailbox): the
+    #: ask still waits for their yes or no, but no follow-up is due.
+    REPLIED = "replied"
     ACCEPTED = "accepted"
     DECLINED = "declined"
     DONE = "done"
@@ -111,7 +114,7 @@ class AskStatus(StrEnum):
 
 #: Asks that still hold a claim on the balance with their contact.
 PENDING_ASK_STATUSES: frozenset[AskStatus] = frozenset(
-    {AskStatus.PLANNED, AskStatus.SENT, AskStatus.ACCEPTED}
+    {AskStatus.PLANNED, AskStatus.SENT, AskStatus.REPLIED, AskStatus.ACCEPTED}
 )
 
 

@@ -521,7 +521,7 @@ def _at_risk(a: Ask, verdict: AskAssessment, days: int | None) -> bool:
     """A planned or sent ask, not ready, due within :data:`AT_RISK_DAYS` (or overdue)."""
     return (
         not verdict.ready
-        and a.status in (AskStatus.PLANNED, AskStatus.SENT)
+        and a.status in (AskStatus.PLANNED, AskStatus.SENT, AskStatus.REPLIED)
         and days is not None
         and days <= AT_RISK_DAYS
     )

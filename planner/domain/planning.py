@@ -65,7 +65,9 @@ from planner.domain.model import (
 from planner.domain.weeks import ONE_WEEK, give_day, short_date, week_start
 
 #: Asks the planner works toward; ideas are not commitments, the rest are settled.
-PLANNED_ASK_STATUSES: frozenset[AskStatus] = frozenset({AskStatus.PLANNED, AskStatus.SENT})
+PLANNED_ASK_STATUSES: frozenset[AskStatus] = frozenset(
+    {AskStatus.PLANNED, AskStatus.SENT, AskStatus.REPLIED}
+)
 
 
 class Slot(StrEnum):

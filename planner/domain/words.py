@@ -82,6 +82,7 @@ ASK_STATUS_WORDS: dict[AskStatus, str] = {
     AskStatus.IDEA: "Idea",
     AskStatus.PLANNED: "Planned",
     AskStatus.SENT: "Sent",
+    AskStatus.REPLIED: "Replied",
     AskStatus.ACCEPTED: "Accepted",
     AskStatus.DECLINED: "Declined",
     AskStatus.DONE: "Done",

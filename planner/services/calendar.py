@@ -29,7 +29,9 @@ PRODID = "-//Give First//Plan//EN"
 UID_DOMAIN = "give-first"
 #: Gives still to do, and asks still to make or hear back on.
 OPEN_GIVES = frozenset({GiveStatus.IDEA, GiveStatus.PLANNED})
-OPEN_ASKS = frozenset({AskStatus.IDEA, AskStatus.PLANNED, AskStatus.SENT, AskStatus.ACCEPTED})
+OPEN_ASKS = frozenset(
+    {AskStatus.IDEA, AskStatus.PLANNED, AskStatus.SENT, AskStatus.REPLIED, AskStatus.ACCEPTED}
+)
 AUDIENCE = "my audience"
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -332,6 +333,97 @@ class RequestRow(Base):
     decision: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class OutboxRow(Base):
+    """A message to send through the mail account: queued until it goes (the daily limit,
+    a failed attempt), then sent. ``message`` is the whole rendered draft; its Message-ID
+    is fixed when queued, so a reply names it whichever attempt delivered it."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    template: Mapped[str] = mapped_column(String(100), default="")
+    to_addr: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    #: The draft's bytes (RFC 5322, as the .eml download), without the X-Unsent marker.
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    message_id: Mapped[str] = mapped_column(String(998), unique=True)
+    #: queued (waits for the next send: the daily limit, or a failed attempt), sent,
+    #: cancelled (the user took it back before it went).
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    ask_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asks.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    give_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_gives.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: The server's answer to the last failed attempt (never a password).
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+
+
+class ExchangeRow(Base):
+    """A message between me and a contact, from the mailbox or sent by the app: when,
+    which way and its subject (never the body). It counts for keeping in touch and
+    carries no goodwill: the ledger is where favours are."""
+
+    __tablename__ = "exchanges"
+    __table_args__ = (
+        # Reading the same message twice (two folders, two imports) makes one exchange.
+        UniqueConstraint("message_id", "contact_id", name="uq_exchanges_message_contact"),
+        Index("ix_exchanges_contact_when", "contact_id", "occurred_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    #: sent (from me to them) or received (from them to me).
+    direction: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    #: The message's Message-ID (angle brackets kept), or a digest of its headers when it
+    #: has none, so that it is still recognised when read again.
+    message_id: Mapped[str] = mapped_column(String(998), index=True)
+    in_reply_to: Mapped[str] = mapped_column(String(998), default="")
+    #: What the message is about: the ask, request or give of the draft it is (or answers).
+    ask_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asks.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    give_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_gives.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: The outbox message this is (sent by the app) or answers (a reply to it).
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: app (sent from here), imap, mbox, maildir.
+    source: Mapped[str] = mapped_column(String(16), default="imap")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class MailFolderRow(Base):
+    """How far a mailbox folder has been read: its UIDVALIDITY and the last UID read, so
+    the next read fetches only what is new (a changed UIDVALIDITY reads it all again)."""
+
+    __tablename__ = "mail_folders"
+    __table_args__ = (UniqueConstraint("account", "folder", name="uq_mail_folders_account_folder"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: user@host of the IMAP account.
+    account: Mapped[str] = mapped_column(String(500))
+    folder: Mapped[str] = mapped_column(String(500))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    read_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class TemplateRow(Base):
