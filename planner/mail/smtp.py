@@ -27,6 +27,7 @@ _EOL = re.compile(rb"\r?\n")
 
 class _SMTP(smtplib.SMTP):
     _connect_to: str | None = None
+    _host: str  # set by smtplib; what STARTTLS and SMTP_SSL check the certificate against
 
     def __init__(self, connect_to: str | None, **kwargs: Any) -> None:
         self._connect_to = connect_to
