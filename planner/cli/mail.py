@@ -145,12 +145,15 @@ def _changed(config: MailConfig, key: str, value: str) -> MailConfig:
                 ) from None
         server = replace(getattr(config, server_name), **{server_key: typed})
         return replace(config, **{server_name: server})
+    changes: dict[str, Any] = {}
     if key in ("save_to_sent", "allow_private"):
-        return replace(config, **{key: _switch(key, value)})
-    if key in ("daily_limit", "match_days"):
-        return replace(config, **{key: _number(key, value)})
-    if key in ("inbox_folder", "sent_folder"):
-        return replace(config, **{key: value})
+        changes[key] = _switch(key, value)
+    elif key in ("daily_limit", "match_days"):
+        changes[key] = _number(key, value)
+    elif key in ("inbox_folder", "sent_folder"):
+        changes[key] = value
+    if changes:
+        return replace(config, **changes)
     keys = [f"{s}.{k}" for s in ("imap", "smtp") for k in SERVER_KEYS] + list(ACCOUNT_KEYS)
     raise InvalidInput(f"no mail setting {key!r} (one of: {', '.join(keys)})", field="key")
 
