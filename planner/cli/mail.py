@@ -278,6 +278,7 @@ def ask_template(ws: Workspace, ask_id: int) -> tuple[int, str]:
 def _queue_ask(ws: Workspace, args: argparse.Namespace) -> int:
     from planner.services import outbox, outreach
 
+    outbox.check_account(ws)  # before the draft is queued: it would wait for nothing
     contact_id, default = ask_template(ws, args.ask)
     draft = outreach.render_draft(
         ws,

@@ -52,6 +52,8 @@ __all__ = [
     "SendReport",
     "SendResult",
     "cancel",
+    "check_account",
+    "get",
     "list_outbox",
     "message_bytes",
     "queue",
@@ -401,8 +403,14 @@ class _Account:
     connect_to: str | None
 
 
+def check_account(ws: Workspace) -> None:
+    """Raise InvalidInput when nothing could be sent: no SMTP server or no password set
+    (says where to set it). The servers are not contacted."""
+    _smtp_account(ws)
+
+
 def _smtp_account(ws: Workspace) -> _Account:
-    """The SMTP account, its password and the vetted address (a refusal is a MailError)."""
+    """The SMTP account and its password (the host is vetted when a message goes)."""
     config = mail_settings.load(ws)
     if not config.smtp.configured:
         raise InvalidInput(
