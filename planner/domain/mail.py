@@ -33,6 +33,9 @@ class ExchangeSource(StrEnum):
 
 class OutboxStatus(StrEnum):
     QUEUED = "queued"
+    #: Claimed by a send in progress. Left so by a send killed half-way: it may have gone,
+    #: so it is never sent again by itself; reading the Sent folder settles it.
+    SENDING = "sending"
     SENT = "sent"
     CANCELLED = "cancelled"
 

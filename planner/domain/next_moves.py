@@ -297,7 +297,8 @@ def _balance_moves(
             out.append(_owe(c, s, today))
         if is_one_sided(s, as_of=today, requests_count=requests.get(c.id, 0), settings=settings):
             out.append(_one_sided(c, s, requests.get(c.id, 0)))
-        if s.gives_count + s.receives_count == 0:
+        # Nothing given or received, and no message either (an e-mail moves last_on).
+        if s.gives_count + s.receives_count == 0 and s.last_on is None:
             out.append(_first_transaction(c))
     return out
 

@@ -207,7 +207,7 @@ def record(
     summary = RecordSummary()
     for chunk in _chunks(messages, max(1, batch)):
         with ws.write() as s:
-            _record_batch(s, ws, chunk, who, kind, summary)
+            record_batch(s, ws, chunk, who, kind, summary)
         if progress is not None:
             progress(summary.read)
     return summary
@@ -232,7 +232,7 @@ def _items(
     return items
 
 
-def _record_batch(
+def record_batch(
     s: Session,
     ws: Workspace,
     chunk: Sequence[MailHeaders | None],
@@ -240,6 +240,8 @@ def _record_batch(
     source: ExchangeSource,
     summary: RecordSummary,
 ) -> None:
+    """Record one batch in the caller's transaction ``s`` (which may write more with it,
+    as the IMAP read writes the folder's last UID), adding to ``summary``."""
     items = _items(ws, chunk, who, summary)
     if not items:
         return
@@ -327,7 +329,9 @@ def _about_sent(
     drafts = _drafts(s, [i.contact_id for i in others]) if others else {}
     for item in sent:
         row = own.get(item.key)
-        if row is None and item.contact_id in drafts:
+        if row is not None:
+            _settle(s, ws, row, item)
+        elif item.contact_id in drafts:
             row = _match_draft(s, ws, item, drafts[item.contact_id], match_days)
         if row is not None and row.contact_id == item.contact_id:
             item.about = _about_of(row)
@@ -343,14 +347,20 @@ def _match_draft(
     if found is None:
         return None
     row = next(r for r in rows if r.id == found.outbox_id)
-    if row.status == OutboxStatus.QUEUED.value:
+    _settle(s, ws, row, item)
+    return row
+
+
+def _settle(s: Session, ws: Workspace, row: OutboxRow, item: _Item) -> None:
+    """A draft of the outbox is in my sent mail: it went (sent from another app, or by a
+    send that was stopped before it could record it), and so did its ask."""
+    if row.status in (OutboxStatus.QUEUED.value, OutboxStatus.SENDING.value):
         row.status = OutboxStatus.SENT.value
         row.sent_at = item.when
     if row.ask_id is not None:
         ask = s.get(AskRow, row.ask_id)
         if ask is not None and ask.status in (AskStatus.IDEA.value, AskStatus.PLANNED.value):
             asks_service.set_status_in(ws, s, ask, AskStatus.SENT, _day(ws, item.when))
-    return row
 
 
 def _answered(

@@ -143,7 +143,7 @@ def _read_folder(
             with ws.write() as s:
                 # the batch's exchanges and the folder's last UID in one transaction: a
                 # dropped connection loses nothing and skips nothing
-                exchanges._record_batch(
+                exchanges.record_batch(
                     s, ws, [parse_headers(raw) for _, raw in batch], who, _SOURCE, summary
                 )
                 _save_state(s, ws, account, folder, uidvalidity, after)

@@ -67,7 +67,7 @@ __all__ = [
 #: The same draft queued again within this time is the first one (a double click).
 REPEAT_WINDOW = timedelta(seconds=60)
 #: A message claimed by a send in progress (see the module's note on "never twice").
-SENDING = "sending"
+SENDING = OutboxStatus.SENDING.value
 _UNSENT_ASKS = (AskStatus.IDEA.value, AskStatus.PLANNED.value)
 _NO_SENDER = "set your e-mail address in Settings → Profile: a message needs a sender"
 
@@ -92,6 +92,8 @@ class OutboxView:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    #: Queued with the user's "send anyway" for an ask that was not ready.
+    anyway: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,7 @@ def _view(row: OutboxRow, name: str) -> OutboxView:
         last_error=row.last_error,
         created_at=row.created_at,
         sent_at=row.sent_at,
+        anyway=bool(row.anyway),
     )
 
 
@@ -273,6 +276,7 @@ def queue(
     with ws.write() as s:
         existing = _already_queued(s, ws, draft, message_id, about)
         if existing is not None:
+            existing.anyway = bool(existing.anyway or anyway)
             return _view(existing, draft.contact_name)
         row = OutboxRow(
             contact_id=draft.contact_id,
@@ -283,6 +287,7 @@ def queue(
             message_id=message_id,
             status=OutboxStatus.QUEUED.value,
             attempts=0,
+            anyway=anyway,
             created_at=ws.now(),
             **about,
         )
@@ -529,7 +534,7 @@ def _deliver(ws: Workspace, account: _Account, row: OutboxView, raw: bytes) -> S
 
 
 def _check_ready(ws: Workspace, view: OutboxView, anyway: bool) -> None:
-    if anyway or view.ask_id is None:
+    if anyway or view.anyway or view.ask_id is None:
         return
     reason = not_ready_reason(ws, view.ask_id)
     if reason is not None:

@@ -363,6 +363,9 @@ class OutboxRow(Base):
     give_id: Mapped[int | None] = mapped_column(
         ForeignKey("planned_gives.id", ondelete="SET NULL"), nullable=True, index=True
     )
+    #: The user confirmed sending it although its ask is not ready ("Draft anyway",
+    #: ``--anyway``): the confirmation holds for every later attempt.
+    anyway: Mapped[bool] = mapped_column(Boolean, default=False)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: The server's answer to the last failed attempt (never a password).
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

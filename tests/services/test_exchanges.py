@@ -448,3 +448,18 @@ def test_import_path_refuses_what_is_not_mail(ws: Workspace, tmp_path: Path) -> 
         mail_import.import_path(ws, notes)
     with pytest.raises(InvalidInput, match="nowhere does not exist"):
         mail_import.import_path(ws, tmp_path / "nowhere")
+
+
+def test_a_contact_written_to_is_no_longer_a_first_hello(
+    ws: Workspace, people: dict[str, int]
+) -> None:
+    """ "Draft a first hello" is for contacts never in touch: an e-mail is a touch."""
+
+    def first_hellos() -> set[int]:
+        return {m.move.contact_id for m in plan.moves(ws) if m.move.kind == "first_transaction"}
+
+    assert first_hellos() == {people["ada"], people["bob"]}
+    exchanges.record(
+        ws, [_mail("<hello@x>", sender=ME, to=(ADA,), when=NOON - timedelta(days=2))], source="imap"
+    )
+    assert first_hellos() == {people["bob"]}

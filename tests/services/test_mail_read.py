@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select, update
 
 from planner.services import Workspace, asks, mail_read, mail_settings, outbox
-from planner.storage.schema import ExchangeRow, MailFolderRow
+from planner.storage.schema import ExchangeRow, MailFolderRow, OutboxRow
 from tests.mail.servers import MailServers
 from tests.services.mail_world import ANN, BOB, ME, World, ask_draft, make_world
 
@@ -96,3 +96,21 @@ def test_a_missing_sent_folder_is_a_note_and_the_inbox_is_still_read(
     assert inbox.summary is not None and inbox.summary.added == 1
     assert sent.summary is None and "no folder 'Sent Items'" in sent.note
     assert report.line().endswith("; Sent Items: " + sent.note)
+
+
+def test_a_send_stopped_before_it_was_recorded_is_settled_by_the_sent_folder(
+    ws: Workspace, world: World, mail_servers: MailServers
+) -> None:
+    """A send killed after the server took the message leaves it "sending" (it may have
+    gone, so it is never sent again by itself); its copy in Sent shows that it went."""
+    mail_settings.save(ws, mail_servers.mail_config())
+    row = outbox.queue(ws, ask_draft(ws, world.ann, world.ready_ask), ask_id=world.ready_ask)
+    with ws.write() as s:
+        s.execute(update(OutboxRow).values(status="sending"))
+    assert outbox.send_queued(ws).results == []
+    mail_servers.put_in_folder("Sent", outbox.message_bytes(ws, row.id))
+    report = mail_read.read_mailbox(ws)
+    assert report.folders[1].summary is not None and report.folders[1].summary.added == 1
+    assert outbox.get(ws, row.id).status == "sent"
+    assert asks.get(ws, world.ready_ask).status == "sent"
+    assert [(c, d, m) for c, d, m in exchanges_of(ws)] == [(world.ann, "sent", row.message_id)]

@@ -219,17 +219,34 @@ def test_a_wrong_password_keeps_the_message_queued_with_the_servers_answer(
     assert outbox.get(ws, row.id).attempts == 2
 
 
-def test_a_not_ready_ask_queued_anyway_still_needs_anyway_to_go(
+def test_a_not_ready_ask_queued_anyway_keeps_its_confirmation_for_the_queue(
     ws: Workspace, world: World, mail_servers: MailServers
 ) -> None:
     _account(ws, mail_servers)
     draft = ask_draft(ws, world.bob, world.unready_ask, anyway=True)
     row = outbox.queue(ws, draft, ask_id=world.unready_ask, anyway=True)
-    with pytest.raises(outreach.AskNotReady, match="needs trust"):
+    assert row.anyway is True
+    report = outbox.send_queued(ws)
+    assert [r.outcome for r in report.results] == ["sent"]
+    assert len(mail_servers.received) == 1
+    assert asks.get(ws, world.unready_ask).status == "sent"
+
+
+def test_a_message_queued_without_confirmation_is_refused_when_its_ask_is_not_ready(
+    ws: Workspace, world: World, mail_servers: MailServers
+) -> None:
+    _account(ws, mail_servers)
+    # queued while ready; the ask then needs more than the help given
+    row = outbox.queue(ws, ask_draft(ws, world.ann, world.ready_ask), ask_id=world.ready_ask)
+    asks.update(
+        ws,
+        world.ready_ask,
+        asks.AskInput(kind="guest_post", contact=world.ann, status="planned", cost=500),
+    )
+    with pytest.raises(outreach.AskNotReady):
         outbox.send(ws, row.id)
     assert mail_servers.received == [] and outbox.get(ws, row.id).status == "queued"
     assert outbox.send(ws, row.id, anyway=True).outcome == "sent"
-    assert asks.get(ws, world.unready_ask).status == "sent"
 
 
 def test_a_failed_copy_to_sent_is_a_warning_not_a_failed_send(

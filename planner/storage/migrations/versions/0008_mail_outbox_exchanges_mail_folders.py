@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("ask_id", sa.Integer(), nullable=True),
         sa.Column("request_id", sa.Integer(), nullable=True),
         sa.Column("give_id", sa.Integer(), nullable=True),
+        sa.Column("anyway", sa.Boolean(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("last_attempt_at", sa.DateTime(), nullable=True),
