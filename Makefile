@@ -11,7 +11,7 @@ UV     ?= $(shell command -v uv 2>/dev/null || echo $(TOOLS)/bin/uv)
 # Never download a Python: use the machine's.
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test test-fast test-time-travel test-postgres e2e e2e-repeat bench lint format lock demo browser clean screenshots
+.PHONY: install run test test-fast test-time-travel test-postgres e2e e2e-repeat bench lint format lock demo browser mailserver clean screenshots
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -45,27 +45,31 @@ run: install
 browser:
 	@bash .ci/ensure-chromium
 
-test: $(VENV)/.installed browser
+# Debian's Dovecot for the mail tests (they start their own instance on free ports).
+mailserver:
+	@bash .ci/ensure-dovecot
+
+test: $(VENV)/.installed browser mailserver
 	$(BIN)/python -m pytest -q -m "not postgres" -p no:cacheprovider
 
 # The whole suite again with the wall clock a year ahead, then a year back (time-machine,
 # see tests/conftest.py): no test may depend on today's date.
-test-time-travel: $(VENV)/.installed browser
+test-time-travel: $(VENV)/.installed browser mailserver
 	PLANNER_TEST_TRAVEL_DAYS=365 $(BIN)/python -m pytest -q -m "not postgres" -p no:cacheprovider
 	PLANNER_TEST_TRAVEL_DAYS=-365 $(BIN)/python -m pytest -q -m "not postgres" -p no:cacheprovider
 
-test-fast: $(VENV)/.installed
+test-fast: $(VENV)/.installed mailserver
 	$(BIN)/python -m pytest -q -m "not postgres and not e2e"
 
 # Needs PLANNER_TEST_POSTGRES_URL (see .ci/start-postgres).
 test-postgres: $(VENV)/.installed
 	$(BIN)/python -m pytest -q -m postgres -p no:cacheprovider
 
-e2e: $(VENV)/.installed browser
+e2e: $(VENV)/.installed browser mailserver
 	$(BIN)/python -m pytest -q -m e2e
 
 # The browser tests five times in a row under two busy processes (RUNS=, LOAD= to change).
-e2e-repeat: $(VENV)/.installed browser
+e2e-repeat: $(VENV)/.installed browser mailserver
 	PYTHON=$(BIN)/python bash .ci/e2e-repeat
 
 bench: $(VENV)/.installed

@@ -26,6 +26,9 @@ TODAY = date(2026, 11, 25)
 TRAVEL_ENV = "PLANNER_TEST_TRAVEL_DAYS"
 _TRAVELLER = pytest.StashKey[object]()
 
+#: The real mail servers (Dovecot, aiosmtpd) as fixtures for every folder of tests.
+pytest_plugins = ["tests.mail.fixtures"]
+
 os.environ[CLOCK_ENV] = TODAY.isoformat()
 
 #: Set to a PostgreSQL URL (e.g. by .ci/run) to run the database tests there as well.
