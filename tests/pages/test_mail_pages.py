@@ -184,7 +184,7 @@ def test_the_outbox_lists_queued_messages_and_cancels_one(
     mail_settings.save(
         ws, MailConfig(smtp=ServerConfig("smtp.example.com", 587, Security.STARTTLS, "me"))
     )
-    ask_id, contact_id, draft = demo_ask_draft(ws)
+    ask_id, _contact_id, draft = demo_ask_draft(ws)
     queued = outbox.queue(ws, draft, ask_id=ask_id)
     at = open_page("outreach")
     assert not at.exception and not at.error
@@ -245,3 +245,91 @@ def test_send_now_sends_the_ask_and_read_mail_now_finds_the_reply(
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert asks.get(ws, ask_id).status == AskStatus.REPLIED
     assert any(s.value.startswith("INBOX") for s in at.success)
+
+
+# --- contacts, asks and requests: the messages ------------------------------------------
+
+
+def _headers(**kw: object) -> MailHeaders:
+    base: dict[str, object] = {
+        "message_id": "<m1@example.test>",
+        "subject": "Hello",
+        "when": datetime(2026, 11, 20, 9, 30),
+        "from_addrs": (),
+        "to_addrs": (),
+    }
+    return MailHeaders(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def test_a_contacts_timeline_lists_their_emails_and_the_last_exchange_follows_them(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    ws = demo_app_ws
+    contact = next(c for c in contacts.list_contacts(ws) if c.email)
+    me = ws.profile().email
+    hostile = "<img src=x onerror=alert(1)> **bold** [link](http://evil.example)"
+    exchanges.record(
+        ws,
+        [
+            _headers(
+                message_id="<a@x>",
+                subject=hostile,
+                from_addrs=(contact.email,),
+                to_addrs=(me,),
+                when=datetime(2026, 11, 24, 8, 0),
+            ),
+            _headers(
+                message_id="<b@x>",
+                subject="Our call",
+                from_addrs=(me,),
+                to_addrs=(contact.email,),
+                when=datetime(2026, 11, 22, 8, 0),
+            ),
+        ],
+        source=ExchangeSource.MBOX,
+    )
+    at = open_page("contacts")
+    at.selectbox(key="contact_pick").select(contact.id).run()
+    assert not at.exception and not at.error
+    table = outbox_frame(at, "contact_exchanges")
+    assert table.to_dict("records") == [
+        {"Date": "24 Nov 2026", "Which way": "Received", "Subject": hostile, "About": ""},
+        {"Date": "22 Nov 2026", "Which way": "Sent", "Subject": "Our call", "About": ""},
+    ]
+    assert "Last exchange: 24 Nov 2026" in [c.value for c in at.caption]
+    assert not any("evil.example" in m.value for m in at.markdown)
+
+
+def test_the_picked_ask_shows_its_message_and_the_reply(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    ws = demo_app_ws
+    ask_id, _contact_id, draft = demo_ask_draft(ws)
+    queued = outbox.queue(ws, draft, ask_id=ask_id)
+    with ws.write() as s:  # as sending does once the server took it
+        exchanges.record_sent(s, ws, outbox_id=queued.id, when=datetime(2026, 11, 23, 10, 0))
+    asks.set_status(ws, ask_id, "sent")
+    exchanges.record(
+        ws,
+        [
+            _headers(
+                message_id="<reply@x>",
+                subject=f"Re: {draft.subject}",
+                from_addrs=(draft.to_addr,),
+                to_addrs=(ws.profile().email,),
+                in_reply_to=queued.message_id,
+                when=datetime(2026, 11, 24, 16, 5),
+            ),
+        ],
+        source=ExchangeSource.IMAP,
+    )
+    assert asks.get(ws, ask_id).status == AskStatus.REPLIED
+    at = open_page("asks")
+    at.selectbox(key="ask_status_pick").select(ask_id).run()
+    assert not at.exception and not at.error
+    texts = [t.value for t in at.text]
+    assert f"Sent 23 Nov 2026 · Message-ID {queued.message_id}" in texts
+    assert f"Replied 24 Nov 2026: Re: {draft.subject}" in texts
+    picked = at.selectbox(key="ask_status_pick")
+    assert picked.format_func(ask_id).endswith("(Replied)")
+    assert "Replied" in at.selectbox(key="ask_new_status").options
