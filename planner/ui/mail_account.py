@@ -65,7 +65,7 @@ def form_values(config: MailConfig) -> dict[str, Any]:
 
 
 def _server_inputs(protocol: Protocol) -> ServerConfig:
-    st.markdown(f"**{PROTOCOL_WORDS[protocol]}**")
+    st.markdown(f"**{plain(PROTOCOL_WORDS[protocol])}**")
     host = st.text_input("Server", key=f"mail_{protocol}_host", placeholder="mail.example.com")
     port = st.number_input(
         "Port (0: the usual one)",

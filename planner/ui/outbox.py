@@ -26,11 +26,6 @@ from planner.ui.links import PAGES
 
 #: Session key of the results waiting for the next run: a list of (level, text).
 RESULTS = "mail_results"
-NO_SMTP = (
-    "To send from here, set up the mail account (the SMTP server) in Settings → Mail "
-    "account; until then, download the .eml draft and send it from your mail app."
-)
-NO_IMAP = "To read your mailbox, set up the IMAP server in Settings → Mail account."
 #: How many sent messages the Outbox tab lists.
 RECENT_SENT = 50
 
@@ -79,9 +74,19 @@ def remember_sent(result: outbox.SendResult) -> None:
         remember("warn", result.line())
 
 
-def no_account(text: str = NO_SMTP) -> None:
+def no_account(protocol: str = "smtp") -> None:
     """What to do when the account is missing, with a link to Settings."""
-    st.info(text, icon=":material/mail:")
+    if protocol == "smtp":
+        st.info(
+            "To send from here, set up the mail account (the SMTP server) in Settings → Mail "
+            "account; until then, download the .eml draft and send it from your mail app.",
+            icon=":material/mail:",
+        )
+    else:
+        st.info(
+            "To read your mailbox, set up the IMAP server in Settings → Mail account.",
+            icon=":material/mail:",
+        )
     st.page_link(PAGES["settings"], label="Open Settings", icon=":material/settings:")
 
 
@@ -213,7 +218,7 @@ def _queue_actions(ws: Workspace, queued: Sequence[outbox.OutboxView], can_send:
 def _read_mail(ws: Workspace) -> None:
     st.subheader("Read mail")
     if not mail_settings.load(ws).imap.configured:
-        no_account(NO_IMAP)
+        no_account("imap")
         return
     st.caption(
         "Reads what is new in your inbox and Sent folder: replies are matched to the asks "
@@ -231,10 +236,14 @@ def outbox_tab(ws: Workspace) -> None:
     """The queue, what was sent, the daily limit, and reading the mailbox."""
     config = mail_settings.load(ws)
     if config.smtp.configured:
-        left = outbox.remaining_today(ws)
+        sent_today, left, limit = (
+            outbox.sent_today(ws),
+            outbox.remaining_today(ws),
+            config.daily_limit,
+        )
         st.caption(
-            f"{outbox.sent_today(ws)} sent today; {left} more may go today "
-            f"(daily limit {config.daily_limit}, Settings → Mail account)."
+            f"{sent_today} sent today; {left} more may go today "
+            f"(daily limit {limit}, Settings → Mail account)."
         )
     else:
         no_account()
