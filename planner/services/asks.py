@@ -192,6 +192,14 @@ def set_status(
         return ask_from_row(row)
 
 
+def set_status_in(
+    ws: Workspace, session: Session, row: AskRow, new: AskStatus, day: date | None
+) -> None:
+    """:func:`set_status` on a row inside the caller's transaction (the mail loop marks
+    an ask sent or replied as it records the message)."""
+    _set_status(ws, session, row, new, day)
+
+
 def _set_status(
     ws: Workspace, session: Session, row: AskRow, new: AskStatus, day: date | None
 ) -> None:

@@ -12,8 +12,8 @@ summed again from the rows' days and bases, exactly and more slowly.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 import pandas as pd
@@ -27,7 +27,7 @@ from planner.errors import NotFound
 from planner.services.view_cache import cached
 from planner.services.workspace import Workspace
 from planner.storage.convert import contact_from_row, interaction_from_row
-from planner.storage.schema import ContactRow, InteractionRow, RequestRow
+from planner.storage.schema import ContactRow, ExchangeRow, InteractionRow, RequestRow
 
 #: A balance within this many points of zero is even: neither side owes the other. Half a
 #: point is less than one share given, so rounding and decay never make someone owe.
@@ -152,7 +152,36 @@ def summaries(
             given = decayed.get((cid, "gave"), 0.0)
             received = decayed.get((cid, "received"), 0.0)
         out[cid] = (_summary(cid, gave, recv, given, received), recv.quarters)
+    _merge_exchanges(out, last_exchanges(session, as_of=as_of, contact_ids=contact_ids))
     return out
+
+
+def last_exchanges(
+    session: Session, *, as_of: date, contact_ids: list[int] | None = None
+) -> dict[int, date]:
+    """Contact id → the day of their latest mail exchange on or before ``as_of``: one GROUP
+    BY over the (contact, time) index of the exchanges, apart from the ledger's aggregate."""
+    until = datetime.combine(as_of + timedelta(days=1), time())
+    query = (
+        select(ExchangeRow.contact_id, func.max(ExchangeRow.occurred_at))
+        .where(ExchangeRow.occurred_at < until)
+        .group_by(ExchangeRow.contact_id)
+    )
+    if contact_ids is not None:
+        query = query.where(ExchangeRow.contact_id.in_(contact_ids))
+    return {cid: last.date() for cid, last in session.execute(query) if last is not None}
+
+
+def _merge_exchanges(
+    out: dict[int | None, tuple[BalanceSummary, int]], last: dict[int, date]
+) -> None:
+    """Mail exchanges count for keeping in touch and carry no goodwill: they move only a
+    summary's ``last_on`` (a contact with exchanges and no ledger rows gets an empty
+    summary with it)."""
+    for cid, day in last.items():
+        summary, quarters = out.get(cid, (_empty(cid), 0))
+        if summary.last_on is None or day > summary.last_on:
+            out[cid] = (replace(summary, last_on=day), quarters)
 
 
 def _decayed_from_rows(
