@@ -152,6 +152,7 @@ def batch_buttons(
                     remember_sent(result)
         else:
             remember("ok", f"{len(batch.queued)} message(s) queued: send them from the Outbox tab")
+        st.session_state.pop("batch_result", None)  # made again to send again: no double
     st.rerun()
 
 
