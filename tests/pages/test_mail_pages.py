@@ -222,6 +222,31 @@ def test_the_outbox_lists_queued_messages_and_cancels_one(
     assert asks.get(ws, ask_id).status != AskStatus.SENT  # cancelling sends nothing
 
 
+def test_queue_all_puts_each_ready_asks_draft_in_the_outbox_with_its_ask(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    ws = demo_app_ws
+    mail_settings.save(ws, MailConfig(smtp=ServerConfig("smtp.example.com", 465, Security.TLS)))
+    expected = {a.ask_id for a in outreach.ready_asks(ws) if contacts.get(ws, a.contact_id).email}
+    assert expected
+    at = open_page("outreach")
+    at.radio(key="batch_mode").set_value("ready").run()
+    at.button(key="batch_make").click().run()
+    assert [b.label for b in at.button if b.key in ("batch_send", "batch_queue")] == [
+        "Send all",
+        "Queue all",
+    ]
+    at.button(key="batch_queue").click().run()
+    assert not at.exception and not at.error
+    queued = outbox.list_outbox(ws, status="queued")
+    assert {v.ask_id for v in queued} == expected
+    assert len(queued) == len(expected)
+    assert f"{len(expected)} message(s) queued: send them from the Outbox tab" in [
+        unescaped(s.value) for s in at.success
+    ]
+    assert "batch_queue" not in [b.key for b in at.button]  # the batch is gone: no double
+
+
 def test_send_now_sends_the_ask_and_read_mail_now_finds_the_reply(
     demo_app_ws: Workspace, open_page: Callable[[str], AppTest], mail_servers: MailServers
 ) -> None:
