@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.cli.common import iso_date, workspace, write_bytes
 from planner.domain.model import Tier
 from planner.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from planner.services.outreach import Draft, DraftBatch, Recipient
+    from planner.services.workspace import Workspace
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,6 +30,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="draft an ask that is not ready yet (without it, such an ask is refused)",
     )
     p.add_argument("--out", help="file to write (default: stdout)")
+    p.add_argument(
+        "--queue",
+        action="store_true",
+        help="put the draft in the outbox (sent by `planner send`) and print its id",
+    )
     p.set_defaults(handler=_draft)
 
     p = sub.add_parser("drafts", help="write one .eml draft per contact of a selection")
@@ -41,7 +51,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="contacts I featured, interviewed, mentioned or linked since YYYY-MM-DD",
     )
     p.add_argument("--reason", default="", help="why you ask, in words for them (ask messages)")
-    p.add_argument("--out", required=True, help="folder to write the .eml files to")
+    p.add_argument("--out", help="folder to write the .eml files to (or --queue)")
+    p.add_argument(
+        "--queue",
+        action="store_true",
+        help="put the drafts in the outbox (sent by `planner send`) and print their ids",
+    )
     p.set_defaults(handler=_drafts)
 
     group = sub.add_parser("templates", help="outreach templates")
@@ -64,6 +79,8 @@ def _draft(args: argparse.Namespace) -> int:
         ask_reason=args.reason,
         anyway=args.anyway,
     )
+    if args.queue:
+        return _queue_one(ws, draft, args)
     write_bytes(draft.eml, args.out)
     if args.out:
         print(f"wrote {args.out}: {draft.subject}")
@@ -86,7 +103,11 @@ def _drafts(args: argparse.Namespace) -> int:
         recipients = outreach.select_ready_asks(ws)
     else:
         recipients = outreach.select_featured_since(ws, args.featured_since)
+    if bool(args.out) == bool(args.queue):
+        raise InvalidInput("give --out FOLDER to write the drafts, or --queue (one of them)")
     batch = outreach.render_drafts(ws, args.template, recipients, ask_reason=args.reason)
+    if args.queue:
+        return _queue_many(ws, batch, recipients)
     folder = Path(args.out)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -102,6 +123,35 @@ def _drafts(args: argparse.Namespace) -> int:
     for name, message in batch.problems:
         print(f"planner: error: no draft for {name}: {message}", file=sys.stderr)
     return 2 if batch.problems else 0
+
+
+def _queue_one(ws: Workspace, draft: Draft, args: argparse.Namespace) -> int:
+    from planner.services import outbox
+
+    if args.out:
+        raise InvalidInput("--queue puts the draft in the outbox: no --out with it")
+    row = outbox.queue(
+        ws,
+        draft,
+        ask_id=args.ask,
+        request_id=args.request,
+        give_id=args.give,
+        anyway=args.anyway,
+    )
+    print(f"queued {row.id}: {row.contact_name} <{row.to_addr}>: {row.subject}")
+    return 0
+
+
+def _queue_many(ws: Workspace, batch: DraftBatch, recipients: list[Recipient]) -> int:
+    from planner.services import outbox
+
+    queued = outbox.queue_batch(ws, batch, recipients)
+    for row in queued.queued:
+        print(f"queued {row.id}: {row.contact_name} <{row.to_addr}>: {row.subject}")
+    print(f"{len(queued.queued)} draft(s) in the outbox")
+    for name, message in queued.problems:
+        print(f"planner: error: not queued for {name}: {message}", file=sys.stderr)
+    return 2 if queued.problems else 0
 
 
 def _write_new(folder: Path, filename: str, data: bytes) -> Path:
