@@ -118,14 +118,14 @@ def test_the_passwords_note_says_whether_each_is_set_and_never_shows_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     at = open_page("settings")
-    captions = [c.value for c in at.caption]
+    captions = [unescaped(c.value) for c in at.caption]
     assert (
-        r"No IMAP password is set: set PLANNER\_IMAP\_PASSWORD in the environment, or "
-        r"imap\_password under \[mail\] in \.streamlit/secrets\.toml\." in captions
+        "No IMAP password is set: set PLANNER_IMAP_PASSWORD in the environment, or "
+        "imap_password under [mail] in .streamlit/secrets.toml." in captions
     )
     monkeypatch.setenv("PLANNER_SMTP_PASSWORD", SECRET)
     at = open_page("settings")
-    captions = [c.value for c in at.caption]
+    captions = [unescaped(c.value) for c in at.caption]
     assert any(c.startswith("The SMTP password is set") for c in captions)
     assert any(c.startswith("No IMAP password is set") for c in captions)
     assert SECRET not in everything_shown(at)

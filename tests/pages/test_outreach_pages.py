@@ -61,7 +61,7 @@ def test_the_empty_outreach_page_asks_for_a_contact_first(
     at = open_page("outreach")
     assert not at.error
     assert [t.value for t in at.title] == ["Outreach"]
-    assert [t.label for t in at.tabs] == ["One draft", "Many drafts", "Templates"]
+    assert [t.label for t in at.tabs] == ["One draft", "Many drafts", "Outbox", "Templates"]
     assert [i.value for i in at.info] == [
         "Add a contact first (Contacts page): drafts are written to someone."
     ]
