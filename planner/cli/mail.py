@@ -129,7 +129,7 @@ def _changed(config: MailConfig, key: str, value: str) -> MailConfig:
     """The config with ``key`` set to ``value`` (typed); InvalidInput for an unknown key."""
     from dataclasses import replace
 
-    from planner.mail.config import Security
+    from planner.mail.config import DEFAULT_PORTS, Security
 
     server_name, _, server_key = key.partition(".")
     if server_name in ("imap", "smtp") and server_key in SERVER_KEYS:
@@ -143,14 +143,25 @@ def _changed(config: MailConfig, key: str, value: str) -> MailConfig:
                 raise InvalidInput(
                     f"{key} is tls, starttls or plain, not {value!r}", field=key
                 ) from None
-        server = replace(getattr(config, server_name), **{server_key: typed})
-        return replace(config, **{server_name: server})
+        server = getattr(config, server_name)
+        changes: dict[str, Any] = {server_key: typed}
+        defaults = {
+            security: port
+            for (name, security), port in DEFAULT_PORTS.items()
+            if name == server_name
+        }
+        if server_key == "security" and server.port == defaults.get(server.security):
+            changes["port"] = 0  # it was the old default: take the new one's
+        return replace(config, **{server_name: replace(server, **changes)})
+    changes = {}
     if key in ("save_to_sent", "allow_private"):
-        return replace(config, **{key: _switch(key, value)})
-    if key in ("daily_limit", "match_days"):
-        return replace(config, **{key: _number(key, value)})
-    if key in ("inbox_folder", "sent_folder"):
-        return replace(config, **{key: value})
+        changes[key] = _switch(key, value)
+    elif key in ("daily_limit", "match_days"):
+        changes[key] = _number(key, value)
+    elif key in ("inbox_folder", "sent_folder"):
+        changes[key] = value
+    if changes:
+        return replace(config, **changes)
     keys = [f"{s}.{k}" for s in ("imap", "smtp") for k in SERVER_KEYS] + list(ACCOUNT_KEYS)
     raise InvalidInput(f"no mail setting {key!r} (one of: {', '.join(keys)})", field="key")
 

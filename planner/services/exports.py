@@ -19,7 +19,7 @@ from planner.domain.model import Tier, Trust
 from planner.domain.words import TIER_WORDS, TRUST_WORDS, day
 from planner.errors import InvalidInput
 from planner.files.csv_export import CONTACT_COLUMNS
-from planner.services import balances, ledger_tables, plan_tables
+from planner.services import balances, exchanges, ledger_tables, plan_tables
 from planner.services.detections import detections_frame, suggestions_frame
 from planner.services.feeds import entries_frame, feeds_frame
 from planner.services.ledger_tables import LedgerFilter
@@ -186,6 +186,7 @@ TABLES: dict[str, Exporter] = {
     "contacts": contacts_frame,
     "detections": detections_frame,
     "entries": entries_frame,
+    "exchanges": exchanges.export_frame,
     "feeds": feeds_frame,
     "gives": plan_tables.gives_frame,
     "guest_suggestions": suggestions_frame,
@@ -207,6 +208,7 @@ TABLE_WORDS: dict[str, str] = {
     "contacts": "Contacts",
     "detections": "What the feeds found (detections)",
     "entries": "Feed entries",
+    "exchanges": "Mail exchanges with contacts",
     "feeds": "Feeds",
     "gives": "Planned gives",
     "guest_suggestions": "Suggested new contacts",

@@ -6,17 +6,17 @@ one are fetched; a changed one (the server renumbered the folder) or none → th
 folder again, which is harmless: :func:`planner.services.exchanges.record` is idempotent.
 
 Headers only (``BODY.PEEK[HEADER]``: never the body, never marked read), in batches: a
-batch's exchanges are recorded before the folder's last UID moves past it, so a dropped
-connection loses nothing (the next read starts after the last batch recorded, and a batch
-recorded twice adds nothing the second time).
+batch's exchanges and the folder's new last UID are written in one transaction, so a
+dropped connection loses nothing (the next read starts after the last batch recorded).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from planner.domain.mail import ExchangeSource
 from planner.errors import InvalidInput
@@ -36,6 +36,7 @@ __all__ = ["BATCH", "FolderRead", "ReadReport", "read_mailbox"]
 BATCH = 500
 
 Progress = Callable[[str, int], None]
+_SOURCE = ExchangeSource.IMAP
 
 
 @dataclass
@@ -70,11 +71,6 @@ class ReadReport:
         return sum(f.summary.added for f in self.folders if f.summary is not None)
 
 
-def _add(a: RecordSummary, b: RecordSummary) -> RecordSummary:
-    values = {f.name: getattr(a, f.name) + getattr(b, f.name) for f in fields(a)}
-    return RecordSummary(**values)
-
-
 def _account(ws: Workspace) -> tuple[MailConfig, str, str]:
     """(the config, the IMAP password, the vetted address to connect to)."""
     config = mail_settings.load(ws)
@@ -104,19 +100,20 @@ def _start_uid(ws: Workspace, account: str, folder: str, uidvalidity: int) -> in
         return int(row.last_uid)
 
 
-def _save_state(ws: Workspace, account: str, folder: str, uidvalidity: int, last_uid: int) -> None:
-    with ws.write() as s:
-        row = s.scalars(
-            select(MailFolderRow).where(
-                MailFolderRow.account == account, MailFolderRow.folder == folder
-            )
-        ).first()
-        if row is None:
-            row = MailFolderRow(account=account, folder=folder)
-            s.add(row)
-        row.uidvalidity = uidvalidity
-        row.last_uid = last_uid
-        row.read_at = ws.now()
+def _save_state(
+    session: Session, ws: Workspace, account: str, folder: str, uidvalidity: int, last_uid: int
+) -> None:
+    row = session.scalars(
+        select(MailFolderRow).where(
+            MailFolderRow.account == account, MailFolderRow.folder == folder
+        )
+    ).first()
+    if row is None:
+        row = MailFolderRow(account=account, folder=folder)
+        session.add(row)
+    row.uidvalidity = uidvalidity
+    row.last_uid = last_uid
+    row.read_at = ws.now()
 
 
 def _batches(
@@ -138,22 +135,23 @@ def _read_folder(
     uidvalidity, uidnext = session.folder_state(folder)
     start = _start_uid(ws, account, folder, uidvalidity)
     after = start or 0
-    total = RecordSummary(0, 0, 0, 0, 0)
-    if uidnext and uidnext - 1 <= after:  # nothing new
-        _save_state(ws, account, folder, uidvalidity, after)
-        return FolderRead(folder, total, from_start=start is None)
-    for batch in _batches(session, folder, after):
-        summary = exchanges.record(
-            ws, (parse_headers(raw) for _, raw in batch), source=ExchangeSource.IMAP, batch=BATCH
-        )
-        total = _add(total, summary)
-        after = max(after, max(uid for uid, _ in batch))
-        # recorded first, then the folder moves past the batch: nothing is ever skipped
-        _save_state(ws, account, folder, uidvalidity, after)
-        if progress is not None:
-            progress(folder, total.read)
-    _save_state(ws, account, folder, uidvalidity, after)
-    return FolderRead(folder, total, from_start=start is None)
+    summary = RecordSummary()
+    if not (uidnext and uidnext - 1 <= after):  # else nothing new: no fetch
+        who = exchanges.people(ws)
+        for batch in _batches(session, folder, after):
+            after = max(after, max(uid for uid, _ in batch))
+            with ws.write() as s:
+                # the batch's exchanges and the folder's last UID in one transaction: a
+                # dropped connection loses nothing and skips nothing
+                exchanges._record_batch(
+                    s, ws, [parse_headers(raw) for _, raw in batch], who, _SOURCE, summary
+                )
+                _save_state(s, ws, account, folder, uidvalidity, after)
+            if progress is not None:
+                progress(folder, summary.read)
+    with ws.write() as s:
+        _save_state(s, ws, account, folder, uidvalidity, after)
+    return FolderRead(folder, summary, from_start=start is None)
 
 
 def read_mailbox(ws: Workspace, *, progress: Progress | None = None) -> ReadReport:

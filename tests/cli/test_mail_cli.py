@@ -128,3 +128,24 @@ def test_draft_queue_then_send_the_queue_and_a_failure_exits_1(
     )
     code, out, _ = run(capsys, db_url, "send", "--all-queued")
     assert (code, out) == (0, "nothing queued to send\n")
+
+
+def test_mail_import_prints_the_summary_line_only(
+    capsys: pytest.CaptureFixture[str], db_url: str, ws: Workspace, world: World, tmp_path: Path
+) -> None:
+    mbox = tmp_path / "takeout.mbox"
+    mbox.write_bytes(
+        b"From ann@example.test Mon Nov 23 10:00:00 2026\n"
+        b"From: Ann Lee <ann@example.test>\nTo: me@example.test\nSubject: hello\n"
+        b"Message-ID: <m1@example.test>\nDate: Mon, 23 Nov 2026 10:00:00 +0000\n\nhi\n\n"
+        b"From x@else.test Mon Nov 23 11:00:00 2026\n"
+        b"From: x@else.test\nTo: me@example.test\nSubject: spam\n"
+        b"Message-ID: <m2@example.test>\n\nbuy\n"
+    )
+    code, out, err = run(capsys, db_url, "mail", "import", str(mbox))
+    assert (code, err) == (0, "")
+    assert out == "read 2, exchanges added 1, already known 0, not about a contact 1\n"
+    code, out, _ = run(capsys, db_url, "mail", "import", str(mbox))
+    assert out == "read 2, exchanges added 0, already known 1, not about a contact 1\n"
+    code, _, err = run(capsys, db_url, "mail", "import", str(tmp_path / "nothing"))
+    assert code == 2 and "nothing" in err

@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -192,7 +192,7 @@ class Dovecot:
         mail.mkdir()
         os.chown(mail, self.uid, self.gid)
         (self.folder / "passwd").write_text(
-            f"{USER}:{{PLAIN}}{PASSWORD}:{self.uid}:{self.gid}::{mail}/{USER.split('@')[0]}::\n"
+            f"{USER}:{{PLAIN}}{PASSWORD}:{self.uid}:{self.gid}::{self.home}::\n"
         )
         self.conf.write_text(
             _DOVECOT_CONF.format(
@@ -245,21 +245,18 @@ class Dovecot:
         self.doveadm("save", "-u", USER, "-m", folder, stdin=raw)
 
     def ensure_folder(self, folder: str) -> None:
-        names = self.doveadm("mailbox", "list", "-u", USER).decode().split()
+        names = self.doveadm("mailbox", "list", "-u", USER).decode().splitlines()
         if folder not in names:
             self.doveadm("mailbox", "create", "-u", USER, folder)
 
     def empty(self) -> None:
-        """Every message of every folder expunged; folders other than INBOX/Sent deleted."""
-        self.doveadm("expunge", "-u", USER, "mailbox", "*", "all")
-        names = self.doveadm("mailbox", "list", "-u", USER).decode().split()
-        # Children before parents; a parent may be only a name (no mailbox of its own),
-        # which doveadm says does not exist: what is left is checked instead.
-        for name in sorted(set(names) - {"INBOX", SENT}, reverse=True):
-            self.doveadm("mailbox", "delete", "-u", USER, "-s", name, check=False)
-        left = set(self.doveadm("mailbox", "list", "-u", USER).decode().split())
-        if left - {"INBOX", SENT}:
-            raise RuntimeError(f"doveadm left folders behind: {sorted(left)}")
+        """A fresh mailbox: the user's Maildir removed, so Dovecot makes a new one at the
+        next access (INBOX and Sent, UIDs from 1 again, a new UIDVALIDITY)."""
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    @property
+    def home(self) -> Path:
+        return self.folder / "mail" / USER.split("@")[0]
 
 
 def _passwd_entry(name: str) -> tuple[int, int]:
@@ -501,9 +498,12 @@ def _quoted(folder: str) -> str:
 
 
 @contextmanager
-def misbehaving_server(*, close: bool = True, banner: bytes = b"") -> Iterator[int]:
-    """A port on 127.0.0.1 whose server accepts each connection, sends ``banner``, then
-    closes it (``close``) or keeps it open saying nothing more (for timeouts)."""
+def misbehaving_server(
+    *, close: bool = True, banner: bytes = b"", answer: Callable[[bytes], bytes] | None = None
+) -> Iterator[int]:
+    """A port on 127.0.0.1 whose server accepts each connection, sends ``banner``, answers
+    each line it reads with ``answer(line)`` while that gives bytes, then closes it
+    (``close``) or keeps it open saying nothing more (for timeouts)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -521,6 +521,8 @@ def misbehaving_server(*, close: bool = True, banner: bytes = b"") -> Iterator[i
                 return
             if banner:
                 conn.sendall(banner)
+            if answer is not None:
+                _converse(conn, answer)
             if close:
                 conn.close()
             else:
@@ -536,3 +538,13 @@ def misbehaving_server(*, close: bool = True, banner: bytes = b"") -> Iterator[i
         listener.close()
         for conn in held:
             conn.close()
+
+
+def _converse(conn: socket.socket, answer: Callable[[bytes], bytes]) -> None:
+    conn.settimeout(5)
+    with conn.makefile("rb") as lines:
+        for line in lines:
+            reply = answer(line)
+            if not reply:
+                return
+            conn.sendall(reply)

@@ -4,14 +4,24 @@ another mail app, the app's own sent messages, keep-in-touch and the views."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from planner.domain.mail import ExchangeDirection, ExchangeSource, MailHeaders
 from planner.domain.model import AskStatus
-from planner.errors import NotFound
-from planner.services import asks, balances, contacts, exchanges, ledger, plan, settings
+from planner.errors import InvalidInput, NotFound
+from planner.services import (
+    asks,
+    balances,
+    contacts,
+    exchanges,
+    ledger,
+    mail_import,
+    plan,
+    settings,
+)
 from planner.services.workspace import Workspace
 from planner.storage.schema import AskRow, ExchangeRow, OutboxRow
 from tests.conftest import TODAY
@@ -400,3 +410,41 @@ def test_export_frame_columns_and_about(ws: Workspace, people: dict[str, int]) -
             "about": f"ask {ask_id}",
         },
     ]
+
+
+def test_the_same_message_twice_in_one_batch_is_one_exchange(
+    ws: Workspace, people: dict[str, int]
+) -> None:
+    twice = [_mail("<t@x>", sender=ADA, to=(ME,)), _mail("<t@x>", sender=ADA, to=(ME,))]
+    summary = exchanges.record(ws, twice, source="mbox", batch=10)
+    assert (summary.added, summary.known) == (1, 1)
+    assert _count(ws) == 1
+
+
+def test_import_path_reads_an_mbox_with_progress(
+    ws: Workspace, people: dict[str, int], tmp_path: Path
+) -> None:
+    path = tmp_path / "takeout.mbox"
+    path.write_bytes(
+        b"From x Mon Jan  1 00:00:00 2026\r\n"
+        b"From: Ada <ada@lovelace.org>\r\nTo: me@example.org\r\nSubject: hi\r\n"
+        b"Message-ID: <i1@x>\r\nDate: Mon, 23 Nov 2026 08:00:00 +0000\r\n\r\nbody\r\n\r\n"
+        b"From y Mon Jan  1 00:00:00 2026\r\n"
+        b"From: shop@news.com\r\nTo: me@example.org\r\nSubject: sale\r\n\r\nbody\r\n"
+    )
+    seen: list[tuple[int, int | None]] = []
+    summary = mail_import.import_path(ws, path, progress=lambda n, total: seen.append((n, total)))
+    assert summary.line() == "read 2, exchanges added 1, already known 0, not about a contact 1"
+    assert seen == [(2, 2)]
+    (view,) = exchanges.for_contact(ws, people["ada"])
+    assert (view.source, view.when) == ("mbox", datetime(2026, 11, 23, 8, 0))
+    assert mail_import.import_path(ws, path).known == 1
+
+
+def test_import_path_refuses_what_is_not_mail(ws: Workspace, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Dear diary")
+    with pytest.raises(InvalidInput, match=r"notes\.txt is not an mbox file"):
+        mail_import.import_path(ws, notes)
+    with pytest.raises(InvalidInput, match="nowhere does not exist"):
+        mail_import.import_path(ws, tmp_path / "nowhere")

@@ -22,6 +22,7 @@ JSON      the JSON text as stored (so SQL NULL and JSON ``null`` stay distinct)
 date      ``YYYY-MM-DD``; datetimes ``datetime.isoformat()`` (microseconds kept)
 boolean   ``true`` / ``false``
 float     ``repr(value)`` — shortest text that reads back to the same double
+bytes     standard base64 (the outbox's rendered messages)
 ========  =====================================================================
 
 Everything is read in one transaction (a snapshot); a restore is one transaction too: a

@@ -7,12 +7,14 @@ gives back exactly what was stored.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Float, Integer, LargeBinary
 
 FORMAT = "give-first-backup"
 FORMAT_VERSION = 1
@@ -40,10 +42,13 @@ def _decode_text(cell: str) -> str:
 
 
 def column_kind(column: Column[Any]) -> str:
-    """How a column's values are written: json, datetime, date, bool, float, int or text."""
+    """How a column's values are written: json, datetime, date, bool, float, int, bytes
+    or text."""
     t = column.type
     if isinstance(t, JSON):
         return "json"
+    if isinstance(t, LargeBinary):
+        return "bytes"
     if isinstance(t, DateTime):
         return "datetime"
     if isinstance(t, Date):
@@ -69,6 +74,8 @@ def encode_cell(kind: str, value: Any) -> str:
         return repr(float(value))
     if kind == "int":
         return str(int(value))
+    if kind == "bytes":
+        return base64.b64encode(bytes(value)).decode("ascii")
     return _encode_text(str(value))
 
 
@@ -87,6 +94,13 @@ def _decode_bool(cell: str) -> bool:
     return cell == "true"
 
 
+def _decode_bytes(cell: str) -> bytes:
+    try:
+        return base64.b64decode(cell, validate=True)
+    except binascii.Error as error:
+        raise ValueError(f"not valid base64 ({error})") from None
+
+
 #: Each kind's reader; each raises ValueError with a short reason.
 _DECODERS: dict[str, Callable[[str], Any]] = {
     "text": _decode_text,
@@ -96,6 +110,7 @@ _DECODERS: dict[str, Callable[[str], Any]] = {
     "bool": _decode_bool,
     "float": float,
     "int": int,
+    "bytes": _decode_bytes,
 }
 
 
