@@ -18,7 +18,7 @@ from planner.ui import plain, run_action
 from planner.ui.contact_picker import contact_picker
 from planner.ui.drafts import TemplateChoices, pick, show_message
 from planner.ui.links import linked, linked_id
-from planner.ui.outbox import send_buttons
+from planner.ui.outbox import KEEP, send_buttons
 
 #: The template a first draft starts with.
 _DEFAULT = "featured_you"
@@ -47,7 +47,9 @@ def _wanted(ws: Workspace) -> _Wanted:
 def _handed_over(ws: Workspace, templates: TemplateChoices) -> None:
     """Make what a link or a "Draft" button elsewhere chose the pickers' choices, in
     session state before they are drawn: a rerun that interrupts this one (the URL is
-    taken once) still finds them there."""
+    taken once) still finds them there. After a send, the choices it was made with."""
+    for key, value in st.session_state.pop(KEEP, {}).items():
+        st.session_state[key] = value
     wanted = _wanted(ws)
     if wanted.template in templates.by_name:
         st.session_state["draft_template"] = wanted.template

@@ -19,13 +19,18 @@ from planner.domain.mail import OutboxStatus
 from planner.domain.words import OUTBOX_STATUS_WORDS, moment, word
 from planner.errors import PlannerError
 from planner.mail.errors import MailError
-from planner.services import mail_read, mail_settings, outbox, outreach
+from planner.services import asks, mail_read, mail_settings, outbox, outreach
 from planner.services.workspace import Workspace
 from planner.ui import plain
 from planner.ui.links import PAGES
 
 #: Session key of the results waiting for the next run: a list of (level, text).
 RESULTS = "mail_results"
+#: Session key of the draft pickers' choices to keep across the rerun after a send: an
+#: ask's label in its picker changes ("(Planned)" → "(Sent)"), and the browser would
+#: otherwise hold on to the old label and lose the choice.
+KEEP = "draft_keep"
+_PICKERS = ("draft_ask_", "draft_request_", "draft_give_")
 #: How many sent messages the Outbox tab lists.
 RECENT_SENT = 50
 
@@ -60,6 +65,15 @@ def attempt(action: Callable[[], Any]) -> Any:
     except (PlannerError, MailError) as error:
         remember("error", str(error))
         return None
+
+
+def keep_draft_choices() -> None:
+    """Hand the draft pickers' choices to the next run (see :data:`KEEP`)."""
+    st.session_state[KEEP] = {
+        key: value
+        for key, value in st.session_state.items()
+        if isinstance(key, str) and key.startswith(_PICKERS)
+    }
 
 
 def remember_sent(result: outbox.SendResult) -> None:
@@ -104,7 +118,11 @@ def send_buttons(
     give_id: int | None,
     anyway: bool,
 ) -> None:
-    """ "Send now" and "Queue" for one draft; a sentence and a link when no SMTP account."""
+    """Send now and Queue for one draft; a sentence and a link when no SMTP account.
+    The ask's status is shown above them (it becomes sent, then replied)."""
+    if ask_id is not None:
+        status = word(asks.get(ws, ask_id).status).lower()
+        st.caption(f"This ask is {status}.")
     if not smtp_ready(ws):
         no_account()
         return
@@ -122,18 +140,20 @@ def send_buttons(
         result = view and attempt(lambda: outbox.send(ws, view.id, anyway=anyway))
         if result is not None:
             remember_sent(result)
+        keep_draft_choices()
         st.rerun()
     if s2.button("Queue", key="draft_queue", icon=":material/schedule_send:"):
         view = attempt(queued)
         if view is not None:
             remember("ok", f"Queued for {view.contact_name}: send it from the Outbox tab")
+        keep_draft_choices()
         st.rerun()
 
 
 def batch_buttons(
     ws: Workspace, made: outreach.DraftBatch, recipients: Sequence[outreach.Recipient]
 ) -> None:
-    """ "Send all" and "Queue all" for a made batch of drafts."""
+    """Send all and Queue all for a made batch of drafts."""
     if not smtp_ready(ws):
         no_account()
         return
@@ -201,6 +221,7 @@ def _queue_actions(ws: Workspace, queued: Sequence[outbox.OutboxView], can_send:
                 remember("warn", report.limit_note)
             if not report.results and not report.limit_note:
                 remember("warn", "nothing queued to send")
+        keep_draft_choices()
         st.rerun()
     by_id = {v.id: v for v in queued}
     chosen = c1.selectbox(
@@ -230,6 +251,7 @@ def _read_mail(ws: Workspace) -> None:
             report = attempt(lambda: mail_read.read_mailbox(ws))
         if report is not None:
             remember("ok", report.line())
+        keep_draft_choices()  # a reply changes an ask's label in its picker
         st.rerun()
 
 
