@@ -10,6 +10,7 @@ servers' answers are data: they are shown with st.text, st.dataframe or escaped.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -167,7 +168,7 @@ def batch_buttons(
             remember("warn", f"Not queued for {name}: {why}")
         if send_all:
             for view in batch.queued:
-                result = attempt(lambda v=view: outbox.send(ws, v.id))
+                result = attempt(partial(outbox.send, ws, view.id))
                 if result is not None:
                     remember_sent(result)
         else:
