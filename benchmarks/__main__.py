@@ -26,6 +26,8 @@ BENCHMARKS = [
     ("big workspace: ingest into it vs into an empty one", "benchmarks.bench_workspace"),
     ("big workspace: every page, cold and warm", "benchmarks.bench_pages"),
     ("big workspace: the planner command", "benchmarks.bench_cli"),
+    # issue 15: reading a 50,000-message mbox
+    ("mail import: messages per second and peak memory", "benchmarks.bench_mail"),
 ]
 
 

@@ -355,8 +355,8 @@ def test_every_table_downloads_with_the_rows_of_its_export(
         assert [r[first] for r in rows] == [_cell(v) for v in frame[first]], table
         if rows:
             non_empty.add(table)
-    # the demo (with its feeds read) fills all but the auto-plan's proposals and the
-    # e-mail exchanges (the demo has no mailbox)
+    # the demo (with its feeds read) fills all but the auto-plan's proposals and the mail
+    # exchanges (the demo has no mailbox)
     assert set(tables) - non_empty == {"plan", "exchanges"}
     assert "thank_you" in _column(at, downloads, "templates", "name")
     assert contacts.list_contacts(full_demo)[0].name in _column(
