@@ -18,7 +18,7 @@ from planner.cli.common import workspace
 from planner.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from planner.mail.config import MailConfig
+    from planner.mail.config import MailConfig, Protocol
     from planner.services.workspace import Workspace
 
 #: ``planner mail set`` keys: server fields under imap./smtp., then the account's own.
@@ -193,8 +193,12 @@ def _test(args: argparse.Namespace) -> int:
 
     ws = workspace(args)
     config = mail_settings.load(ws)
-    wanted = [args.protocol] if args.protocol else ["imap", "smtp"]
-    wanted = [p for p in wanted if args.protocol or getattr(config, p).configured]
+    both: list[Protocol] = ["imap", "smtp"]
+    wanted = [
+        p
+        for p in both
+        if p == args.protocol or (not args.protocol and getattr(config, p).configured)
+    ]
     if not wanted:
         raise InvalidInput("no mail server is set: `planner mail set imap.host HOST` first")
     code = 0
@@ -274,6 +278,7 @@ def ask_template(ws: Workspace, ask_id: int) -> tuple[int, str]:
 def _queue_ask(ws: Workspace, args: argparse.Namespace) -> int:
     from planner.services import outbox, outreach
 
+    outbox.check_account(ws)  # before the draft is queued: it would wait for nothing
     contact_id, default = ask_template(ws, args.ask)
     draft = outreach.render_draft(
         ws,

@@ -52,6 +52,8 @@ __all__ = [
     "SendReport",
     "SendResult",
     "cancel",
+    "check_account",
+    "get",
     "list_outbox",
     "message_bytes",
     "queue",
@@ -211,6 +213,31 @@ def _name(session: Session, contact_id: int) -> str:
     return row.name if row is not None else f"contact {contact_id}"
 
 
+def _already_queued(
+    session: Session,
+    ws: Workspace,
+    draft: Draft,
+    message_id: str,
+    about: dict[str, int | None],
+) -> OutboxRow | None:
+    """This very message, or the same one queued within :data:`REPEAT_WINDOW`."""
+    again = session.scalars(select(OutboxRow).where(OutboxRow.message_id == message_id))
+    found = again.first()
+    if found is not None:
+        return found
+    same = select(OutboxRow).where(
+        OutboxRow.contact_id == draft.contact_id,
+        OutboxRow.subject == draft.subject,
+        OutboxRow.created_at >= ws.now() - REPEAT_WINDOW,
+        OutboxRow.status != OutboxStatus.CANCELLED.value,
+        *(
+            getattr(OutboxRow, key).is_(None) if value is None else getattr(OutboxRow, key) == value
+            for key, value in about.items()
+        ),
+    )
+    return session.scalars(same.order_by(OutboxRow.id)).first()
+
+
 def queue(
     ws: Workspace,
     draft: Draft,
@@ -244,18 +271,7 @@ def queue(
         raise InvalidInput(f"the draft for {draft.contact_name} has no Message-ID")
     about = {"ask_id": ask_id, "request_id": request_id, "give_id": give_id}
     with ws.write() as s:
-        same = select(OutboxRow).where(
-            OutboxRow.contact_id == draft.contact_id,
-            OutboxRow.subject == draft.subject,
-            OutboxRow.created_at >= ws.now() - REPEAT_WINDOW,
-            OutboxRow.status != OutboxStatus.CANCELLED.value,
-            *(
-                getattr(OutboxRow, k).is_(None) if v is None else getattr(OutboxRow, k) == v
-                for k, v in about.items()
-            ),
-        )
-        again = select(OutboxRow).where(OutboxRow.message_id == message_id)
-        existing = s.scalars(again).first() or s.scalars(same.order_by(OutboxRow.id)).first()
+        existing = _already_queued(s, ws, draft, message_id, about)
         if existing is not None:
             return _view(existing, draft.contact_name)
         row = OutboxRow(
@@ -387,8 +403,14 @@ class _Account:
     connect_to: str | None
 
 
+def check_account(ws: Workspace) -> None:
+    """Raise InvalidInput when nothing could be sent: no SMTP server or no password set
+    (says where to set it). The servers are not contacted."""
+    _smtp_account(ws)
+
+
 def _smtp_account(ws: Workspace) -> _Account:
-    """The SMTP account, its password and the vetted address (a refusal is a MailError)."""
+    """The SMTP account and its password (the host is vetted when a message goes)."""
     config = mail_settings.load(ws)
     if not config.smtp.configured:
         raise InvalidInput(

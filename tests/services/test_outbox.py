@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from planner.errors import InvalidInput
 from planner.services import (
@@ -20,7 +20,7 @@ from planner.services import (
     outreach,
     settings,
 )
-from planner.storage.schema import ExchangeRow
+from planner.storage.schema import ExchangeRow, OutboxRow
 from tests.conftest import TODAY
 from tests.mail.servers import MailServers
 from tests.services.mail_world import ANN, ME, World, ask_draft, make_world
@@ -156,7 +156,14 @@ def test_a_ready_asks_draft_is_sent_recorded_and_copied_to_sent(
     [copy] = mail_servers.messages_in("Sent")
     assert _message_id(copy) == row.message_id
     assert (outbox.sent_today(ws), outbox.remaining_today(ws)) == (1, 14)
-    # never twice: the same message again is skipped, nothing more goes out
+    # never twice: the same message again is skipped, nothing more goes out; so is one a
+    # concurrent send has claimed
+    other = outbox.queue(ws, outreach.render_draft(ws, "thank_you", world.ann))
+    with ws.write() as s:
+        s.execute(update(OutboxRow).where(OutboxRow.id == other.id).values(status="sending"))
+    assert outbox.send(ws, other.id).outcome == "skipped"
+    assert outbox.send_queued(ws).lines() == ["nothing queued to send"]
+    assert outbox.cancel(ws, other.id).status == "cancelled"
     again = outbox.send(ws, row.id)
     assert again.outcome == "skipped" and "is sent, not queued" in again.sentence
     assert len(mail_servers.received) == 1
