@@ -19,7 +19,16 @@ from streamlit.testing.v1 import AppTest
 from planner.domain.mail import ExchangeSource, MailHeaders
 from planner.domain.model import AskStatus
 from planner.mail.config import MailConfig, Security, ServerConfig
-from planner.services import Workspace, asks, contacts, exchanges, mail_settings, outbox, outreach
+from planner.services import (
+    Workspace,
+    asks,
+    contacts,
+    exchanges,
+    help_requests,
+    mail_settings,
+    outbox,
+    outreach,
+)
 from tests.mail.servers import MailServers
 
 SECRET = "hunter2-never-shown"
@@ -368,3 +377,37 @@ def test_the_picked_ask_shows_its_message_and_the_reply(
     picked = at.selectbox(key="ask_status_pick")
     assert picked.format_func(ask_id).endswith("(Replied)")
     assert "Replied" in at.selectbox(key="ask_new_status").options
+
+
+def test_the_picked_request_shows_their_mail_and_my_answer(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    ws = demo_app_ws
+    contact = next(c for c in contacts.list_contacts(ws) if c.email)
+    request = help_requests.add(
+        ws, help_requests.RequestInput(contact=contact.id, kind="help", title="A hand")
+    )
+    draft = outreach.render_draft(ws, "decline_request", contact.id, request_id=request.id)
+    queued = outbox.queue(ws, draft, request_id=request.id)
+    with ws.write() as s:  # as sending does once the server took it
+        exchanges.record_sent(s, ws, outbox_id=queued.id, when=datetime(2026, 11, 23, 10, 0))
+    exchanges.record(
+        ws,
+        [
+            _headers(
+                message_id="<thanks@x>",
+                subject="Re: no worries",
+                from_addrs=(contact.email,),
+                to_addrs=(ws.profile().email,),
+                in_reply_to=queued.message_id,
+                when=datetime(2026, 11, 24, 7, 0),
+            )
+        ],
+        source=ExchangeSource.IMAP,
+    )
+    at = open_page("requests")
+    at.selectbox(key="request_pick").select(request.id).run()
+    assert not at.exception and not at.error
+    texts = [t.value for t in at.text]
+    sent_at = texts.index(f"Sent 23 Nov 2026 · Message-ID {queued.message_id}")
+    assert texts[sent_at + 1] == "Received 24 Nov 2026: Re: no worries"  # oldest first
