@@ -8,6 +8,7 @@ from planner.domain.words import word
 from planner.services import asks, plan_tables
 from planner.ui import as_of_picker, download_csv, run_action, workspace
 from planner.ui.ask_editor import ask_editor
+from planner.ui.mail_history import ask_messages
 
 ws = workspace()
 st.title("Asks")
@@ -101,6 +102,7 @@ if views:
         "New status", STATUSES, index=STATUSES.index("sent"), format_func=word, key="ask_new_status"
     )
     when = s3.date_input("On", value=today, key="ask_status_date", format="YYYY-MM-DD")
+    ask_messages(ws, target_id)  # sent from here or found in the mailbox, and the replies
     if st.button("Set status", key="ask_status_button", type="primary") and run_action(
         lambda: asks.set_status(ws, target_id, new_status, day=when),
         success=f"Ask #{target_id} is now {word(new_status).lower()}",

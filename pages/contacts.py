@@ -81,6 +81,12 @@ b = balances.balance_of(ws, contact.id)
 st.header(plain(contact.name))
 tier_text = words.tier_line(contact.tier, int(cadences.get(contact.tier.value, 0)))
 st.caption(f"{tier_text}")  # the app's own words, no user text
+last_on = b.summary.last_on  # ledger rows and e-mails alike keep in touch
+if last_on is not None:
+    last_day = words.day(last_on)
+    st.caption(f"Last exchange: {last_day}")
+else:
+    st.caption("No exchange yet")
 m = st.columns(5)
 m[0].metric("Balance", f"{b.balance:+.1f}")
 m[1].metric("Given (decayed)", f"{b.summary.given:.1f}")

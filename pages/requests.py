@@ -8,6 +8,7 @@ from planner.services import help_requests, plan, plan_tables
 from planner.services.help_requests import RequestInput
 from planner.ui import budget_notice, download_csv, plain, run_action, workspace
 from planner.ui.links import open_page, select_linked
+from planner.ui.mail_history import request_messages
 from planner.ui.request_editor import NEXT_PICK, request_editor
 
 ws = workspace()
@@ -93,6 +94,7 @@ if advice is not None:
     verdict(plain(f"Recommendation: {said} — {advice.reason}"))
 else:
     st.info(plain(f"{word(view.request.status)}: {view.request.decision}"), icon=":material/gavel:")
+request_messages(ws, chosen)  # their mail about it and my answers
 
 week = st.date_input(
     "Week to do it in (for accept)",

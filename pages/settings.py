@@ -11,15 +11,18 @@ from planner.services import backup as backup_service
 from planner.services import plan, restore_undo, setting_fields, setting_tables
 from planner.services import settings as settings_service
 from planner.ui import budget_notice, plain, run_action, workspace
+from planner.ui.contact_actions import show_flash
+from planner.ui.mail_account import mail_account_tab
 from planner.ui.setting_inputs import setting_inputs
 
 ws = workspace()
 st.title("Settings")
+show_flash()
 current = ws.settings()
 profile = ws.profile()
 
-tab_profile, tab_model, tab_capacity, tab_feeds = st.tabs(
-    ["My profile", "Goodwill model", "Capacity & budget", "Feeds & detection"]
+tab_profile, tab_model, tab_capacity, tab_feeds, tab_mail = st.tabs(
+    ["My profile", "Goodwill model", "Capacity & budget", "Feeds & detection", "Mail account"]
 )
 
 with tab_profile, st.form("profile_form"):
@@ -108,6 +111,9 @@ with tab_feeds, st.form("feeds_form"):
     entered |= setting_inputs(current, "feed_rules")
     if st.form_submit_button("Save", type="primary", key="feeds_save"):
         _save(entered, current, "Saved")
+
+with tab_mail:
+    mail_account_tab(ws)
 
 st.checkbox("CSV downloads start with a BOM (for Excel)", key="excel_bom")
 

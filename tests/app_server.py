@@ -51,13 +51,14 @@ class RunningApp:
 
 
 @contextmanager
-def running_app(database_url: str) -> Iterator[RunningApp]:
-    """The app serving ``database_url``; stopped (killed if it must be) on exit."""
+def running_app(database_url: str, *, env: dict[str, str] | None = None) -> Iterator[RunningApp]:
+    """The app serving ``database_url``; stopped (killed if it must be) on exit. ``env``
+    adds variables to the app's environment (a mail password, a test CA file)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port)],
         cwd=ROOT,
-        env=clean_env(PLANNER_DATABASE_URL=database_url),
+        env=clean_env(PLANNER_DATABASE_URL=database_url, **(env or {})),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from planner.domain.mail import ExchangeDirection, OutboxStatus
 from planner.domain.model import (
     AskStatus,
     DetectionStatus,
@@ -140,6 +141,18 @@ FEED_OWNER_WORDS: dict[FeedOwner, str] = {
     FeedOwner.INDUSTRY: "Industry",
 }
 
+#: An e-mail between me and a contact (a table on a timeline says "Sent" / "Received").
+EXCHANGE_DIRECTION_WORDS: dict[ExchangeDirection, str] = {
+    ExchangeDirection.SENT: "Sent",
+    ExchangeDirection.RECEIVED: "Received",
+}
+
+OUTBOX_STATUS_WORDS: dict[OutboxStatus, str] = {
+    OutboxStatus.QUEUED: "Queued",
+    OutboxStatus.SENT: "Sent",
+    OutboxStatus.CANCELLED: "Cancelled",
+}
+
 _ALL: tuple[Mapping[Any, str], ...] = (
     KIND_WORDS,
     TIER_WORDS,
@@ -153,6 +166,8 @@ _ALL: tuple[Mapping[Any, str], ...] = (
     DETECTION_STATUS_WORDS,
     FEED_KIND_WORDS,
     FEED_OWNER_WORDS,
+    EXCHANGE_DIRECTION_WORDS,
+    OUTBOX_STATUS_WORDS,
 )
 
 #: Every code's words, the first table that knows a code winning (a table cell shows

@@ -8,8 +8,9 @@ This module holds what every page uses; each submodule is one widget group of on
 (feed_add, feed_owner, feed_refresh, feed_entries, draft_one, draft_batch, template_editor,
 contact_form, contact_tabs, contact_actions, guest_suggestions, plan_weeks, auto_plan,
 give_editor, ask_editor, ask_trust, request_editor, ledger_edit, feed_manage, setting_inputs,
-show_profile) or a widget or table more than one page shows
-(detection_table; contact_picker, which searches contacts instead of listing them
+show_profile, mail_account, outbox) or a widget or table more than one page shows
+(mail_history: e-mails on a contact's timeline, an ask's and a request's messages;
+detection_table; contact_picker, which searches contacts instead of listing them
 all). Downloads: ``download_csv`` makes its file only when the button is clicked, and
 given a function builds even the frame only then (use that for anything that grows
 with the data).

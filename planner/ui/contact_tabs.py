@@ -10,18 +10,21 @@ from planner.services.workspace import Workspace
 from planner.ui import plain, run_action, safe_link
 from planner.ui.contact_picker import contact_picker
 from planner.ui.detection_table import CONTACT_COLUMNS, detection_table
+from planner.ui.mail_history import contact_exchanges
 
 LINK = {"link": st.column_config.LinkColumn("link")}
 TIMELINE_LINK = {"Link": st.column_config.LinkColumn("Link")}
 
 
 def timeline_tab(ws: Workspace, contact: Contact) -> None:
-    """Every interaction with the contact; a link is clickable only when it is http(s)."""
+    """Every interaction with the contact (a link is clickable only when it is http(s)),
+    then the e-mails exchanged with them."""
     table = contact_tables.timeline_table(ws, contact.id)
     table["Link"] = table["Link"].map(safe_link)
     if table.empty:
         st.caption("Nothing logged with them yet: log an interaction above.")
     st.dataframe(table, hide_index=True, key="contact_timeline", column_config=TIMELINE_LINK)
+    contact_exchanges(ws, contact.id)
 
 
 def explain_tab(ws: Workspace, contact: Contact, balance: float) -> None:

@@ -1,4 +1,5 @@
-"""The Outreach page's "Many drafts" tab: choose recipients, make a zip of drafts."""
+"""The Outreach page's "Many drafts" tab: choose recipients, make a zip of drafts, send
+or queue them (planner/ui/outbox.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from planner.services import contacts, outreach
 from planner.services.workspace import Workspace
 from planner.ui import run_action
 from planner.ui.drafts import TemplateChoices
+from planner.ui.outbox import batch_buttons
 
 MODES = {
     "tier": "Every contact of a tier",
@@ -59,8 +61,13 @@ def _recipients(ws: Workspace, mode: str) -> tuple[list[outreach.Recipient], tup
     return outreach.select_featured_since(ws, since), (mode, since)
 
 
-def _made_batch(ws: Workspace, signature: tuple[object, ...], template: str) -> None:
-    """The batch made for this very choice, if any: its summary and the zip."""
+def _made_batch(
+    ws: Workspace,
+    signature: tuple[object, ...],
+    template: str,
+    recipients: list[outreach.Recipient],
+) -> None:
+    """The batch made for this very choice, if any: its summary, the zip, and sending."""
     stored = st.session_state.get("batch_result")
     if not stored or stored[0] != signature:
         return
@@ -75,6 +82,7 @@ def _made_batch(ws: Workspace, signature: tuple[object, ...], template: str) -> 
             key="batch_download",
             icon=":material/download:",
         )
+        batch_buttons(ws, made, recipients)
 
 
 def many_drafts_tab(ws: Workspace, templates: TemplateChoices) -> None:
@@ -107,4 +115,4 @@ def many_drafts_tab(ws: Workspace, templates: TemplateChoices) -> None:
         made = run_action(lambda: outreach.drafts_zip(ws, template, recipients, ask_reason=reason))
         if made is not None:
             st.session_state["batch_result"] = (signature, made)
-    _made_batch(ws, signature, template)
+    _made_batch(ws, signature, template, recipients)

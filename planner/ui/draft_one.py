@@ -1,4 +1,5 @@
-"""The Outreach page's "One draft" tab: a draft for one contact, as .eml or a mailto link.
+"""The Outreach page's "One draft" tab: a draft for one contact, as .eml or a mailto link,
+or sent (or queued) through the mail account (planner/ui/outbox.py).
 
 A link can choose what the draft is: ``?contact=ID``, ``?template=NAME``, ``?ask=ID``,
 ``?request=ID`` (planner/ui/links.py; an ask or request alone selects its contact too).
@@ -17,6 +18,7 @@ from planner.ui import plain, run_action
 from planner.ui.contact_picker import contact_picker
 from planner.ui.drafts import TemplateChoices, pick, show_message
 from planner.ui.links import linked, linked_id
+from planner.ui.outbox import KEEP, send_buttons
 
 #: The template a first draft starts with.
 _DEFAULT = "featured_you"
@@ -45,7 +47,9 @@ def _wanted(ws: Workspace) -> _Wanted:
 def _handed_over(ws: Workspace, templates: TemplateChoices) -> None:
     """Make what a link or a "Draft" button elsewhere chose the pickers' choices, in
     session state before they are drawn: a rerun that interrupts this one (the URL is
-    taken once) still finds them there."""
+    taken once) still finds them there. After a send, the choices it was made with."""
+    for key, value in st.session_state.pop(KEEP, {}).items():
+        st.session_state[key] = value
     wanted = _wanted(ws)
     if wanted.template in templates.by_name:
         st.session_state["draft_template"] = wanted.template
@@ -160,3 +164,6 @@ def one_draft_tab(ws: Workspace, templates: TemplateChoices) -> None:
     )
     if draft is not None:
         _show_draft(draft)
+        send_buttons(
+            ws, draft, ask_id=ask_id, request_id=request_id, give_id=give_id, anyway=anyway
+        )

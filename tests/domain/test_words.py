@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from planner.domain import model, words
+from planner.domain import mail, model, words
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,8 @@ from planner.domain import model, words
         (model.DetectionStatus, words.DETECTION_STATUS_WORDS),
         (model.FeedKind, words.FEED_KIND_WORDS),
         (model.FeedOwner, words.FEED_OWNER_WORDS),
+        (mail.ExchangeDirection, words.EXCHANGE_DIRECTION_WORDS),
+        (mail.OutboxStatus, words.OUTBOX_STATUS_WORDS),
     ],
 )
 def test_every_code_has_words_without_underscores(enum, table):
@@ -42,6 +44,10 @@ def test_a_table_given_wins_over_the_first_table_that_knows_the_code():
     assert words.word("guest_post", words.ROLE_WORDS) == "Guest post"
     assert words.word("link", words.ROLE_WORDS) == "Linked"
     assert words.word("link") == "Link"
+    # "received" is the ledger's "I received" unless the exchange words are asked for
+    assert words.word("received") == "I received"
+    assert words.word("received", words.EXCHANGE_DIRECTION_WORDS) == "Received"
+    assert words.word("queued") == "Queued"
 
 
 def test_points_are_rounded_to_one_decimal_and_never_negative_zero():

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from planner.services import demo, ingest, open_workspace
+from planner.services import Workspace, demo, ingest, open_workspace
 from tests.app_server import running_app
 
 CHROMIUM = os.environ.get("PLANNER_CHROMIUM", "/usr/bin/chromium")
@@ -36,16 +36,26 @@ def require_chromium() -> None:
 
 
 @contextmanager
-def serving_demo(folder: Path, *, read_feeds: bool = False) -> Iterator[tuple[str, str]]:
+def serving_demo(
+    folder: Path,
+    *,
+    read_feeds: bool = False,
+    prepare: Callable[[Workspace], None] | None = None,
+    env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, str]]:
     """(base URL, database URL) of the app serving a fresh demo workspace in ``folder``;
-    with ``read_feeds`` its feeds are read first, as `make run` leaves a newcomer's."""
+    with ``read_feeds`` its feeds are read first, as `make run` leaves a newcomer's.
+    ``prepare`` changes the workspace before the app starts (a mail account); ``env``
+    adds to the app's environment (its passwords)."""
     url = f"sqlite:///{folder / 'planner.db'}"
     ws = open_workspace(url)
     demo.load(ws)
     if read_feeds:
         assert not ingest.refresh(ws).failures
+    if prepare is not None:
+        prepare(ws)
     ws.engine.dispose()
-    with running_app(url) as app:
+    with running_app(url, env=env) as app:
         yield app.base, url
 
 

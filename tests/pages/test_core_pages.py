@@ -385,6 +385,7 @@ def test_the_settings_page_shows_the_stored_model_in_its_forms(
         "Goodwill model",
         "Capacity & budget",
         "Feeds & detection",
+        "Mail account",
     ]
     current = app_ws.settings()
     assert at.number_input(key="half_life").value == current.half_life_days

@@ -61,9 +61,13 @@ def test_the_empty_outreach_page_asks_for_a_contact_first(
     at = open_page("outreach")
     assert not at.error
     assert [t.value for t in at.title] == ["Outreach"]
-    assert [t.label for t in at.tabs] == ["One draft", "Many drafts", "Templates"]
+    assert [t.label for t in at.tabs] == ["One draft", "Many drafts", "Outbox", "Templates"]
     assert [i.value for i in at.info] == [
-        "Add a contact first (Contacts page): drafts are written to someone."
+        "Add a contact first (Contacts page): drafts are written to someone.",
+        # the Outbox tab, without a mail account
+        "To send from here, set up the mail account (the SMTP server) in Settings → Mail "
+        "account; until then, download the .eml draft and send it from your mail app.",
+        "To read your mailbox, set up the IMAP server in Settings → Mail account.",
     ]
     assert not at.download_button  # no draft without a contact
     assert "0 contact(s) selected" in [c.value for c in at.caption]
