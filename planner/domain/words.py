@@ -149,6 +149,7 @@ EXCHANGE_DIRECTION_WORDS: dict[ExchangeDirection, str] = {
 
 OUTBOX_STATUS_WORDS: dict[OutboxStatus, str] = {
     OutboxStatus.QUEUED: "Queued",
+    OutboxStatus.SENDING: "Sending (check your Sent folder)",
     OutboxStatus.SENT: "Sent",
     OutboxStatus.CANCELLED: "Cancelled",
 }

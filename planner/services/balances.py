@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import NamedTuple
 
 import pandas as pd
@@ -161,10 +161,11 @@ def last_exchanges(
 ) -> dict[int, date]:
     """Contact id → the day of their latest mail exchange on or before ``as_of``: one GROUP
     BY over the (contact, time) index of the exchanges, apart from the ledger's aggregate."""
-    until = datetime.combine(as_of + timedelta(days=1), time())
+    # The end of as_of's day (not the next midnight: as_of may be date.max).
+    until = datetime.combine(as_of, time.max)
     query = (
         select(ExchangeRow.contact_id, func.max(ExchangeRow.occurred_at))
-        .where(ExchangeRow.occurred_at < until)
+        .where(ExchangeRow.occurred_at <= until)
         .group_by(ExchangeRow.contact_id)
     )
     if contact_ids is not None:

@@ -32,6 +32,16 @@ RESULTS = "mail_results"
 #: otherwise hold on to the old label and lose the choice.
 KEEP = "draft_keep"
 _PICKERS = ("draft_ask_", "draft_request_", "draft_give_")
+#: Where the ask a draft is about stands, said above its send buttons.
+ASK_STATE = {
+    "idea": "This ask is an idea: not sent yet.",
+    "planned": "This ask is planned: not sent yet.",
+    "sent": "This ask was sent.",
+    "replied": "They replied to this ask.",
+    "accepted": "They accepted this ask.",
+    "declined": "They declined this ask.",
+    "done": "This ask is done.",
+}
 #: How many sent messages the Outbox tab lists.
 RECENT_SENT = 50
 
@@ -122,8 +132,8 @@ def send_buttons(
     """Send now and Queue for one draft; a sentence and a link when no SMTP account.
     The ask's status is shown above them (it becomes sent, then replied)."""
     if ask_id is not None:
-        status = word(asks.get(ws, ask_id).status).lower()
-        st.caption(f"This ask is {status}.")
+        state = ASK_STATE[str(asks.get(ws, ask_id).status)]
+        st.caption(plain(state))
     if not smtp_ready(ws):
         no_account()
         return

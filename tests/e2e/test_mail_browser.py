@@ -115,7 +115,7 @@ def test_a_ready_ask_is_sent_from_outreach_and_shows_replied_after_the_reply(
         )
         assert _status(served.url, served.ask_id) == AskStatus.SENT
         # the draft says what the ask is now, its picker still on it
-        expect(page.get_by_text("This ask is sent.")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("This ask was sent.")).to_be_visible(timeout=30_000)
         ask_box = page.locator(f".st-key-draft_ask_{served.contact_id}").get_by_role("combobox")
         expect(ask_box).to_have_value(re.compile(rf"^#{served.ask_id} .*\(Sent\)"), timeout=30_000)
         [arrived] = mail_servers.received
@@ -135,7 +135,7 @@ def test_a_ready_ask_is_sent_from_outreach_and_shows_replied_after_the_reply(
         click_settled(page, read)
         expect(page.get_by_text("INBOX: read").first).to_be_visible(timeout=60_000)
         click_settled(page, page.get_by_role("tab", name="One draft"))
-        expect(page.get_by_text("This ask is replied.")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("They replied to this ask.")).to_be_visible(timeout=30_000)
         expect(ask_box).to_have_value(re.compile(r"\(Replied\)"), timeout=30_000)
         assert _status(served.url, served.ask_id) == AskStatus.REPLIED
 
