@@ -60,7 +60,6 @@ def show_results() -> None:
     or warning box for each failure (the server's answer stays on screen)."""
     for level, text in st.session_state.pop(RESULTS, []):
         if level == "ok":
-            st.toast(plain(text), icon=":material/check_circle:")
             st.success(plain(text), icon=":material/check_circle:")
         elif level == "warn":
             st.warning(plain(text), icon=":material/warning:")
@@ -90,7 +89,9 @@ def keep_draft_choices() -> None:
 def remember_sent(result: outbox.SendResult) -> None:
     """One message's outcome in words."""
     if result.outcome == "sent":
-        remember("ok", result.line())
+        # Its address and Message-ID are in the Outbox tab's table (as text: markdown
+        # would make links of them).
+        remember("ok", f"Sent to {result.contact_name}: it is in the Outbox tab's Sent list")
         if result.warning:
             remember("warn", f"Sent, but {result.warning}")
     elif result.outcome == "failed":
