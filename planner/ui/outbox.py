@@ -259,8 +259,14 @@ def _read_mail(ws: Workspace) -> None:
         "and requests they answer; every message with a contact goes on their timeline."
     )
     if st.button("Read mail now", key="outbox_read", icon=":material/mark_email_read:"):
-        with st.spinner("Reading the mailbox …"):
-            report = attempt(lambda: mail_read.read_mailbox(ws))
+        with st.status("Reading the mailbox …") as box:
+            counter = st.empty()
+
+            def progress(folder: str, count: int) -> None:
+                counter.text(f"{folder}: {count:,} messages read")
+
+            report = attempt(lambda: mail_read.read_mailbox(ws, progress=progress))
+            box.update(state="complete" if report is not None else "error")
         if report is not None:
             remember("ok", report.line())
         keep_draft_choices()  # a reply changes an ask's label in its picker
@@ -282,7 +288,11 @@ def outbox_tab(ws: Workspace) -> None:
         )
     else:
         no_account()
-    queued = outbox.list_outbox(ws, status=OutboxStatus.QUEUED.value)
+    # A message left "sending" by a send that was stopped is listed with the queue: the
+    # user sees it, may cancel it, and the next read of the Sent folder settles it.
+    queued = outbox.list_outbox(ws, status=OutboxStatus.QUEUED.value) + outbox.list_outbox(
+        ws, status=OutboxStatus.SENDING.value
+    )
     st.subheader("Queued")
     if queued:
         st.dataframe(queued_table(queued), hide_index=True, key="outbox_queued")

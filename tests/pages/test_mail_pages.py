@@ -14,6 +14,7 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
+from sqlalchemy import update
 from streamlit.testing.v1 import AppTest
 
 from planner.domain.mail import ExchangeSource, MailHeaders
@@ -29,6 +30,7 @@ from planner.services import (
     outbox,
     outreach,
 )
+from planner.storage.schema import OutboxRow
 from tests.mail.servers import MailServers
 
 SECRET = "hunter2-never-shown"
@@ -229,6 +231,25 @@ def test_the_outbox_lists_queued_messages_and_cancels_one(
     ]
     assert "Nothing waits to be sent." in [c.value for c in at.caption]
     assert asks.get(ws, ask_id).status != AskStatus.SENT  # cancelling sends nothing
+
+
+def test_a_message_left_sending_is_listed_with_the_queue_and_can_be_cancelled(
+    demo_app_ws: Workspace, open_page: Callable[[str], AppTest]
+) -> None:
+    ws = demo_app_ws
+    mail_settings.save(
+        ws, MailConfig(smtp=ServerConfig("smtp.example.com", 587, Security.STARTTLS, "me"))
+    )
+    ask_id, _contact_id, draft = demo_ask_draft(ws)
+    stuck = outbox.queue(ws, draft, ask_id=ask_id)
+    with ws.write() as s:
+        s.execute(update(OutboxRow).values(status="sending"))
+    at = open_page("outreach")
+    assert not at.exception and not at.error
+    table = frame_with(at, "Last error")
+    assert list(table["Status"]) == ["Sending (check your Sent folder)"]
+    at.button(key="outbox_cancel").click().run()
+    assert outbox.get(ws, stuck.id).status == "cancelled"
 
 
 def test_queue_all_puts_each_ready_asks_draft_in_the_outbox_with_its_ask(
