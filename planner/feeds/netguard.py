@@ -166,8 +166,19 @@ def resolve(host: str, port: int) -> list[tuple[int, IPAddress]]:
     return [(family, ip) for ip, family in seen.items()]
 
 
+#: What lifts a refusal of a private address, for a feed (callers for other servers
+#: pass their own).
+FEED_PRIVATE_HINT = "allow private addresses in Settings for self-hosted feeds"
+
+
 def vet_addresses(
-    url: str, host: str, port: int, addresses: list[IPAddress], policy: AddressPolicy
+    url: str,
+    host: str,
+    port: int,
+    addresses: list[IPAddress],
+    policy: AddressPolicy,
+    *,
+    private_hint: str = FEED_PRIVATE_HINT,
 ) -> None:
     """Refuse the connection when ANY resolved address is not allowed.
 
@@ -188,11 +199,7 @@ def vet_addresses(
         kind = reason.split(",", 1)[0]
         if policy.allow_private and kind not in _ALWAYS_REFUSED:
             continue
-        hint = (
-            "never allowed"
-            if kind in _ALWAYS_REFUSED
-            else "allow private addresses in Settings for self-hosted feeds"
-        )
+        hint = "never allowed" if kind in _ALWAYS_REFUSED else private_hint
         where = (
             f"{host} is a non-public address"
             if _is_literal(host, ip)

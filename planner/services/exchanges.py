@@ -52,7 +52,7 @@ from planner.errors import NotFound
 from planner.services import asks as asks_service
 from planner.services import mail_settings
 from planner.services.workspace import Workspace
-from planner.storage.schema import AskRow, ContactRow, ExchangeRow, OutboxRow, ProfileRow
+from planner.storage.schema import AskRow, ContactRow, ExchangeRow, OutboxRow
 
 _ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 _SPLIT = re.compile(r"[,;\s]+")
@@ -146,8 +146,7 @@ def people(ws: Workspace) -> People:
     """My addresses and every active contact's (see the module docstring)."""
     config = mail_settings.load(ws)
     with ws.read() as s:
-        profile = s.scalars(select(ProfileRow).limit(1)).first()
-        mine = set(_addresses(profile.email if profile else ""))
+        mine = set(_addresses(ws.profile(s).email))
         for server in (config.imap, config.smtp):
             mine.update(_addresses(server.username))
         by_address: dict[str, int] = {}

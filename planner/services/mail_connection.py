@@ -35,13 +35,16 @@ def vetted_address(host: str, port: int, *, allow_private: bool) -> str:
         ) from None
     addresses = [ip for _family, ip in resolved]
     try:
-        netguard.vet_addresses(f"{host}:{port}", host, port, addresses, _policy(allow_private))
-    except PrivateAddressRefused as error:
-        text = error.message.replace(
-            "allow private addresses in Settings for self-hosted feeds",
-            "allow private mail servers in Settings",
+        netguard.vet_addresses(
+            f"{host}:{port}",
+            host,
+            port,
+            addresses,
+            _policy(allow_private),
+            private_hint="allow private mail servers in Settings",
         )
-        raise MailError("refused", f"{host}:{port}: {text}") from None
+    except PrivateAddressRefused as error:
+        raise MailError("refused", f"{host}:{port}: {error.message}") from None
     except FetchRefused as error:
         raise MailError("refused", f"{host}:{port}: {error.message}") from None
     return str(addresses[0])

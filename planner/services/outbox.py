@@ -22,8 +22,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from email import policy
-from email.parser import BytesHeaderParser
 from email.utils import format_datetime
 
 from sqlalchemy import func, select, update
@@ -34,6 +32,7 @@ from planner.domain.model import AskStatus
 from planner.errors import Conflict, InvalidInput, NotFound
 from planner.mail.config import MailConfig, password_for, where_passwords_go
 from planner.mail.errors import MailError
+from planner.mail.headers import parse_headers
 from planner.mail.imap import open_imap
 from planner.mail.smtp import send_message
 from planner.services import asks as asks_service
@@ -110,6 +109,15 @@ class SendResult:
     #: The message went, but something after it did not (the copy to Sent).
     warning: str = ""
 
+    @classmethod
+    def of(
+        cls, view: OutboxView, outcome: str, sentence: str = "", *, warning: str = ""
+    ) -> SendResult:
+        """The outcome for the message ``view``."""
+        return cls(
+            view.id, view.contact_name, view.to_addr, view.message_id, outcome, sentence, warning
+        )
+
     def line(self) -> str:
         """``sent to Ann <ann@x> — Message-ID <…>``, ``queued: …``, ``failed: …``."""
         who = f"{self.contact_name} <{self.to_addr}>"
@@ -181,13 +189,10 @@ def _with_header(raw: bytes, name: str, value: str) -> bytes:
 
 def _parsed(raw: bytes) -> tuple[str, str]:
     """(Message-ID, the From address) of a stored message; "" for what it lacks."""
-    msg = BytesHeaderParser(policy=policy.default).parsebytes(raw)
-    message_id = str(msg.get("Message-ID", "") or "").strip()
-    try:
-        sender = msg["From"].addresses[0].addr_spec if msg["From"] is not None else ""
-    except (IndexError, AttributeError, TypeError, ValueError):
-        sender = ""
-    return message_id, sender
+    headers = parse_headers(raw)
+    if headers is None:
+        return "", ""
+    return headers.message_id, headers.from_addrs[0] if headers.from_addrs else ""
 
 
 def _view(row: OutboxRow, name: str) -> OutboxView:
@@ -501,7 +506,7 @@ def _save_copy(ws: Workspace, config: MailConfig, message: bytes, when: datetime
 
 def _deliver(ws: Workspace, account: _Account, row: OutboxView, raw: bytes) -> SendResult:
     """Send one claimed message and record what happened."""
-    message_id, sender = _parsed(raw)
+    _, sender = _parsed(raw)
     if not sender:
         _release(ws, row.id, None)
         raise InvalidInput(_NO_SENDER)
@@ -522,7 +527,7 @@ def _deliver(ws: Workspace, account: _Account, row: OutboxView, raw: bytes) -> S
         )
     except MailError as error:
         _release(ws, row.id, str(error))
-        return SendResult(row.id, row.contact_name, row.to_addr, message_id, "failed", str(error))
+        return SendResult.of(row, "failed", str(error))
     except Exception:
         # not a server's answer (a bug): put it back; an interrupt (Ctrl-C) leaves it
         # "sending", since it may have gone
@@ -530,7 +535,7 @@ def _deliver(ws: Workspace, account: _Account, row: OutboxView, raw: bytes) -> S
         raise
     _mark_sent(ws, row.id, when, stamped)
     warning = _save_copy(ws, account.config, stamped, when)
-    return SendResult(row.id, row.contact_name, row.to_addr, message_id, "sent", warning=warning)
+    return SendResult.of(row, "sent", warning=warning)
 
 
 def _check_ready(ws: Workspace, view: OutboxView, anyway: bool) -> None:
@@ -544,35 +549,14 @@ def _check_ready(ws: Workspace, view: OutboxView, anyway: bool) -> None:
 def _send_one(ws: Workspace, account: _Account, outbox_id: int, anyway: bool) -> SendResult:
     view = get(ws, outbox_id)
     if view.status != OutboxStatus.QUEUED.value:
-        return SendResult(
-            view.id,
-            view.contact_name,
-            view.to_addr,
-            view.message_id,
-            "skipped",
-            f"message {view.id} is {view.status}, not queued",
-        )
+        return SendResult.of(view, "skipped", f"message {view.id} is {view.status}, not queued")
     _check_ready(ws, view, anyway)
     limit = account.config.daily_limit
     why = _claim(ws, outbox_id, limit)
     if why == "limit":
-        return SendResult(
-            view.id,
-            view.contact_name,
-            view.to_addr,
-            view.message_id,
-            "queued",
-            _limit_note(limit, 1),
-        )
+        return SendResult.of(view, "queued", _limit_note(limit, 1))
     if why is not None:
-        return SendResult(
-            view.id,
-            view.contact_name,
-            view.to_addr,
-            view.message_id,
-            "skipped",
-            f"message {view.id} is {why}, not queued",
-        )
+        return SendResult.of(view, "skipped", f"message {view.id} is {why}, not queued")
     return _deliver(ws, account, view, message_bytes(ws, outbox_id))
 
 
@@ -597,9 +581,7 @@ def send_queued(ws: Workspace, *, anyway: bool = False) -> SendReport:
         try:
             result = _send_one(ws, account, view.id, anyway)
         except (AskNotReady, InvalidInput) as error:
-            result = SendResult(
-                view.id, view.contact_name, view.to_addr, view.message_id, "failed", str(error)
-            )
+            result = SendResult.of(view, "failed", str(error))
         if result.outcome == "queued":
             report.limit_note = _limit_note(account.config.daily_limit, len(waiting) - index)
             break
